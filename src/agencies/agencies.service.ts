@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../auth/actor';
+import { generateClientSecret, hashSecret } from '../auth/secrets';
+import { AuditWriter } from '../audit/audit.writer';
+import { AppError } from '../common/app-error';
+import { decodeCursor, Page, toPage } from '../common/pagination';
+import { TransactionService } from '../database/transaction.service';
+import { Agency } from './agency.entity';
+import { ApiClient } from './api-client.entity';
+import {
+  AgencyView,
+  ClientView,
+  CreateAgencyDto,
+  CreateClientDto,
+  CreatedClientView,
+  ListAgenciesQueryDto,
+  UpdateAgencyDto,
+} from './dto/agency.dto';
+
+const seesAllAgencies = (actor: Actor) => actor.role === 'operator' || actor.role === 'ministry' || actor.role === 'system';
+
+@Injectable()
+export class AgenciesService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  async create(actor: Actor, dto: CreateAgencyDto): Promise<AgencyView> {
+    return this.tx.run((m) => this.createIn(m, actor, dto));
+  }
+
+  /** Also used by first-start seeding, inside its own transaction. */
+  async createIn(m: EntityManager, actor: Actor, dto: CreateAgencyDto, id: string = randomUUID()): Promise<AgencyView> {
+    const now = new Date();
+    const agency = m.create(Agency, { id, code: dto.code, name: dto.name, type: dto.type, status: 'active', createdAt: now, updatedAt: now });
+    await m.insert(Agency, agency);
+    await this.audit.append(m, actor, [
+      { action: 'agency.created', entityType: 'agency', entityId: id, partyAgencyId: id, data: { code: dto.code, name: dto.name, type: dto.type } },
+    ], now);
+    return toAgencyView(agency);
+  }
+
+  async list(actor: Actor, q: ListAgenciesQueryDto): Promise<Page<AgencyView>> {
+    const limit = q.limit ?? 100;
+    const cursor = decodeCursor(q.cursor, ['string', 'string']);
+    const qb = this.tx.dataSource.getRepository(Agency).createQueryBuilder('a').orderBy('a.code').addOrderBy('a.id').limit(limit + 1);
+    if (!seesAllAgencies(actor)) qb.andWhere('a.id = :own', { own: actor.agencyId });
+    if (q.type) qb.andWhere('a.type = :type', { type: q.type });
+    if (cursor) qb.andWhere('(a.code, a.id) > (:code, :id)', { code: cursor[0], id: cursor[1] });
+    const rows = await qb.getMany();
+    return toPage(rows.map(toAgencyView), limit, (a) => [a.code, a.id]);
+  }
+
+  async get(actor: Actor, id: string): Promise<AgencyView> {
+    if (!seesAllAgencies(actor) && actor.agencyId !== id) throw AppError.notFound('Agency');
+    const agency = await this.tx.dataSource.getRepository(Agency).findOneBy({ id });
+    if (!agency) throw AppError.notFound('Agency');
+    return toAgencyView(agency);
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateAgencyDto): Promise<AgencyView> {
+    if (dto.status === 'suspended' && id === actor.agencyId) {
+      throw AppError.conflict('AGENCY_SELF_SUSPENSION', 'An operator cannot suspend its own agency; it would lock itself out');
+    }
+    return this.tx.run(async (m) => {
+      const agency = await m.getRepository(Agency).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!agency) throw AppError.notFound('Agency');
+      const now = new Date();
+      const events = [];
+      if (dto.name !== undefined && dto.name !== agency.name) {
+        events.push({ action: 'agency.updated', entityType: 'agency', entityId: id, partyAgencyId: id, data: { name: { from: agency.name, to: dto.name } } });
+        agency.name = dto.name;
+      }
+      if (dto.status !== undefined && dto.status !== agency.status) {
+        const action = dto.status === 'suspended' ? 'agency.suspended' : 'agency.reactivated';
+        events.push({ action, entityType: 'agency', entityId: id, partyAgencyId: id, data: { status: { from: agency.status, to: dto.status } } });
+        agency.status = dto.status;
+      }
+      if (events.length === 0) return toAgencyView(agency);
+      agency.updatedAt = now;
+      await m.update(Agency, { id }, { name: agency.name, status: agency.status, updatedAt: now });
+      await this.audit.append(m, actor, events, now);
+      return toAgencyView(agency);
+    });
+  }
+
+  async createClient(actor: Actor, agencyId: string, dto: CreateClientDto, secret = generateClientSecret(), clientId: string = randomUUID()): Promise<CreatedClientView> {
+    const secretHash = await hashSecret(secret);
+    return this.tx.run(async (m) => {
+      const created = await this.createClientIn(m, actor, agencyId, dto.name, secretHash, clientId);
+      return { ...created, clientSecret: secret };
+    });
+  }
+
+  async createClientIn(m: EntityManager, actor: Actor, agencyId: string, name: string, secretHash: string, clientId: string): Promise<ClientView> {
+    const agency = await m.getRepository(Agency).findOneBy({ id: agencyId });
+    if (!agency) throw AppError.notFound('Agency');
+    const now = new Date();
+    const client = m.create(ApiClient, { id: clientId, agencyId, name, secretHash, createdAt: now, revokedAt: null });
+    await m.insert(ApiClient, client);
+    await this.audit.append(m, actor, [
+      { action: 'api_client.created', entityType: 'api_client', entityId: clientId, partyAgencyId: agencyId, data: { agencyId, name } },
+    ], now);
+    return toClientView(client);
+  }
+
+  async listClients(actor: Actor, agencyId: string, q: ListAgenciesQueryDto): Promise<Page<ClientView>> {
+    if (actor.role !== 'operator' && actor.agencyId !== agencyId) throw AppError.notFound('Agency');
+    const exists = await this.tx.dataSource.getRepository(Agency).existsBy({ id: agencyId });
+    if (!exists) throw AppError.notFound('Agency');
+    const limit = q.limit ?? 100;
+    const cursor = decodeCursor(q.cursor, ['string', 'string']);
+    const qb = this.tx.dataSource
+      .getRepository(ApiClient)
+      .createQueryBuilder('c')
+      .where('c.agency_id = :agencyId', { agencyId })
+      .orderBy('c.created_at')
+      .addOrderBy('c.id')
+      .limit(limit + 1);
+    if (cursor) qb.andWhere('(c.created_at, c.id) > (:at::timestamptz, :id)', { at: cursor[0], id: cursor[1] });
+    const rows = await qb.getMany();
+    return toPage(rows.map(toClientView), limit, (c) => [c.createdAt, c.clientId]);
+  }
+
+  /** Revoking twice is fine and writes nothing the second time. */
+  async revokeClient(actor: Actor, agencyId: string, clientId: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      const client = await m.getRepository(ApiClient).findOne({ where: { id: clientId, agencyId }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw AppError.notFound('API client');
+      if (client.revokedAt !== null) return;
+      const now = new Date();
+      await m.update(ApiClient, { id: clientId }, { revokedAt: now });
+      await this.audit.append(m, actor, [
+        { action: 'api_client.revoked', entityType: 'api_client', entityId: clientId, partyAgencyId: agencyId, data: { agencyId } },
+      ], now);
+    });
+  }
+}
+
+function toAgencyView(a: Agency): AgencyView {
+  return { id: a.id, code: a.code, name: a.name, type: a.type, status: a.status, createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString() };
+}
+
+function toClientView(c: ApiClient): ClientView {
+  return { clientId: c.id, agencyId: c.agencyId, name: c.name, createdAt: c.createdAt.toISOString(), revokedAt: c.revokedAt?.toISOString() ?? null };
+}

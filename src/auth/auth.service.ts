@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { AppError, tooManyRequests } from '../common/app-error';
+import { RateLimiter } from '../common/rate-limiter';
+import { TokenRequestDto, TokenResponseDto } from './dto/token-request.dto';
+import { verifySecret } from './secrets';
+import { TOKEN_ALG, TokenKeysService } from './token-keys.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class AuthService {
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly keys: TokenKeysService,
+  ) {
+    this.limiter = new RateLimiter(config.tokenRateLimitPerMinute);
+  }
+
+  /** Every failure says the same thing, so a caller cannot tell an unknown client from a wrong secret. */
+  async issueToken(dto: TokenRequestDto, ip: string): Promise<TokenResponseDto> {
+    const wait = Math.max(this.limiter.hit(`ip:${ip}`), this.limiter.hit(`client:${dto.client_id}`));
+    if (wait > 0) throw tooManyRequests(wait);
+    const rows = UUID.test(dto.client_id)
+      ? ((await this.dataSource.query(
+          `SELECT c.id, c.secret_hash, c.revoked_at, a.id AS agency_id, a.type, a.status
+             FROM api_clients c JOIN agencies a ON a.id = c.agency_id WHERE c.id = $1`,
+          [dto.client_id],
+        )) as { id: string; secret_hash: string; revoked_at: Date | null; agency_id: string; type: string; status: string }[])
+      : [];
+    const client = rows[0];
+    const secretOk = await verifySecret(dto.client_secret, client?.secret_hash ?? null);
+    if (!client || !secretOk || client.revoked_at !== null || client.status !== 'active') {
+      throw AppError.unauthorized('Invalid client credentials');
+    }
+    const accessToken = await new SignJWT({ agency: client.agency_id, role: client.type })
+      .setProtectedHeader({ alg: TOKEN_ALG, kid: this.keys.kid, typ: 'JWT' })
+      .setIssuer(this.config.tokenIssuer)
+      .setAudience(this.config.tokenAudience)
+      .setSubject(client.id)
+      .setIssuedAt()
+      .setExpirationTime(`${this.config.tokenTtlSeconds}s`)
+      .setJti(randomUUID())
+      .sign(this.keys.privateKey);
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.tokenTtlSeconds, scope: client.type };
+  }
+}

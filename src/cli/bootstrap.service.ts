@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service';
+import { SYSTEM_ACTOR } from '../auth/actor';
+import { generateClientSecret, hashSecret } from '../auth/secrets';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { TransactionService } from '../database/transaction.service';
+
+export interface Credentials {
+  agencyId: string;
+  agencyCode: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** First start: an exchange with no operator gets one, so somebody can register everyone else. */
+@Injectable()
+export class BootstrapService {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionService,
+    private readonly agencies: AgenciesService,
+  ) {}
+
+  async ensureOperator(): Promise<Credentials | null> {
+    const configured = this.config.operatorClientId !== null;
+    const clientId = this.config.operatorClientId ?? randomUUID();
+    const secret = this.config.operatorClientSecret ?? generateClientSecret();
+    const secretHash = await hashSecret(secret);
+    const created = await this.tx.run(async (m) => {
+      // One bootstrap at a time, even with several instances starting together.
+      await m.query('SELECT pg_advisory_xact_lock(7240001)');
+      const existing = (await m.query(
+        configured
+          ? 'SELECT 1 FROM api_clients WHERE id = $1'
+          : `SELECT 1 FROM agencies WHERE type = 'operator' LIMIT 1`,
+        configured ? [clientId] : [],
+      )) as unknown[];
+      if (existing.length > 0) return null;
+      let agency = ((await m.query(`SELECT id, code FROM agencies WHERE code = 'operator'`)) as { id: string; code: string }[])[0];
+      if (!agency) agency = await this.agencies.createIn(m, SYSTEM_ACTOR, { code: 'operator', name: 'Exchange operator', type: 'operator' });
+      await this.agencies.createClientIn(m, SYSTEM_ACTOR, agency.id, 'operator (first start)', secretHash, clientId);
+      return { agencyId: agency.id, agencyCode: agency.code, clientId, clientSecret: secret };
+    });
+    if (created && !configured) {
+      const file = this.writeCredentials('operator-credentials.json', created);
+      this.logger.log(`Created the operator client; its credentials are in ${file}`);
+    }
+    return created;
+  }
+
+  writeCredentials(name: string, content: unknown): string {
+    mkdirSync(this.config.dataDir, { recursive: true });
+    const file = path.join(this.config.dataDir, name);
+    writeFileSync(file, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
+    return file;
+  }
+
+  get db(): DataSource {
+    return this.dataSource;
+  }
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import * as express from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AppError } from './app-error';
+import { sendProblem } from './problem-details.filter';
+
+const MAX_DEPTH = 32;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Rejects keys that could reach an object's prototype when copied, and absurd nesting, before any DTO sees them. */
+function findUnsafeKey(value: unknown, depth: number, path: string): string | null {
+  if (depth > MAX_DEPTH) return `${path}: nested deeper than ${MAX_DEPTH} levels`;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null) {
+        const found = findUnsafeKey(item, depth + 1, `${path}[${i}]`);
+        if (found) return found;
+      }
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) return `${path ? path + '.' : ''}${key}: property is not allowed`;
+      const item = (value as Record<string, unknown>)[key];
+      if (typeof item === 'object' && item !== null) {
+        const found = findUnsafeKey(item, depth + 1, path ? `${path}.${key}` : key);
+        if (found) return found;
+      }
+    }
+  }
+  return null;
+}
+
+function rememberHash(req: Request, _res: Response, buf: Buffer): void {
+  req.bodySha256 = createHash('sha256').update(buf).digest('hex');
+}
+
+export interface BodyLimits {
+  json: string;
+  csv: string;
+}
+
+/**
+ * Body parsing with explicit limits. Parser errors become problem details here, because they happen before
+ * Nest's exception filter can see the request. Which media types a route accepts is decided per route.
+ */
+export function bodyParsing(limits: BodyLimits): RequestHandler {
+  const json = express.json({ limit: limits.json, strict: true, type: ['application/json', 'application/*+json'], verify: rememberHash });
+  const form = express.urlencoded({ limit: '16kb', extended: false, parameterLimit: 20, verify: rememberHash });
+  const csv = express.text({ limit: limits.csv, type: ['text/csv'], defaultCharset: 'utf-8', verify: rememberHash });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const done = (err?: unknown) => {
+      if (!err) {
+        const unsafe = req.body && typeof req.body === 'object' ? findUnsafeKey(req.body, 0, '') : null;
+        if (unsafe) return sendProblem(req, res, AppError.badRequest('UNSAFE_JSON', unsafe));
+        return next();
+      }
+      const e = err as { type?: string; status?: number; message?: string };
+      if (e.type === 'entity.too.large') {
+        return sendProblem(req, res, new AppError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The request body exceeds the limit for this media type'));
+      }
+      if (e.type === 'entity.parse.failed') {
+        return sendProblem(req, res, AppError.badRequest('MALFORMED_BODY', 'The request body is not valid JSON'));
+      }
+      if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+        return sendProblem(req, res, new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', e.message));
+      }
+      return sendProblem(req, res, AppError.badRequest('MALFORMED_BODY', 'The request body could not be read'));
+    };
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (!hasBody) return next();
+    const type = req.headers['content-type'] ?? '';
+    if (/^application\/([a-z0-9.+-]+\+)?json\b/i.test(type)) return json(req, res, done);
+    if (/^application\/x-www-form-urlencoded\b/i.test(type)) return form(req, res, done);
+    if (/^text\/csv\b/i.test(type)) return csv(req, res, done);
+    return sendProblem(
+      req,
+      res,
+      new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', `Send the body as application/json${type ? ` (got ${type.split(';')[0]})` : ''}`),
+    );
+  };
+}

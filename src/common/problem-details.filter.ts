@@ -1,0 +1,88 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { isUnavailable, pgCode, PgError } from '../database/pg-errors';
+import { AppError, FieldError } from './app-error';
+
+export const PROBLEM_BASE = 'https://takedown-exchange.local/problems/';
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance: string;
+  requestId: string;
+  errors?: FieldError[];
+}
+
+const slug = (code: string) => code.toLowerCase().replace(/_/g, '-');
+
+/** Maps anything thrown to an AppError; unknown errors become a bare 500 so no internals leak. */
+export function toAppError(exception: unknown): { error: AppError; unexpected: boolean } {
+  if (exception instanceof AppError) return { error: exception, unexpected: false };
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const body = exception.getResponse();
+    const message =
+      typeof body === 'string' ? body : (body as { message?: unknown }).message ?? exception.message;
+    const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    const title = HttpStatus[status] ? HttpStatus[status].toString().toLowerCase().replace(/_/g, ' ') : 'Error';
+    const code = HttpStatus[status] ? String(HttpStatus[status]) : 'HTTP_ERROR';
+    return {
+      error: new AppError(status, code, title.charAt(0).toUpperCase() + title.slice(1), detail),
+      unexpected: status >= 500,
+    };
+  }
+  const code = pgCode(exception);
+  if (code === PgError.uniqueViolation) {
+    return { error: AppError.conflict('ALREADY_EXISTS', 'A resource with the same unique value already exists'), unexpected: false };
+  }
+  if (code === PgError.lockNotAvailable || code === PgError.queryCanceled || isUnavailable(exception)) {
+    return { error: AppError.unavailable(), unexpected: true };
+  }
+  return {
+    error: new AppError(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Internal server error', 'An unexpected error occurred; it has been logged with this request id'),
+    unexpected: true,
+  };
+}
+
+export function problemBody(error: AppError, instance: string, requestId: string): ProblemDocument {
+  return {
+    type: PROBLEM_BASE + slug(error.code),
+    title: error.title,
+    status: error.status,
+    ...(error.detail !== undefined ? { detail: error.detail } : {}),
+    instance,
+    requestId,
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+}
+
+export function sendProblem(req: Request, res: Response, error: AppError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+  const requestId = String(req.id ?? res.getHeader('X-Request-Id') ?? '');
+  res
+    .status(error.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problemBody(error, req.originalUrl.split('?')[0], requestId)));
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const { error, unexpected } = toAppError(exception);
+    if (unexpected) {
+      this.logger.error({ requestId: req.id, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : exception }, 'request failed');
+    }
+    sendProblem(req, res, error);
+  }
+}

@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Unset means: start an embedded PostgreSQL in the data folder. */
+  databaseUrl: string | null;
+  dataDir: string;
+  tokenIssuer: string;
+  tokenAudience: string;
+  tokenTtlSeconds: number;
+  /** PEM file of the ES256 private key that signs access tokens; generated into dataDir when unset. */
+  tokenKeyFile: string;
+  /** PEM file of the Ed25519 private key that signs audit checkpoints and evidence packages. */
+  auditKeyFile: string;
+  auditOrigin: string;
+  jsonBodyLimit: string;
+  csvBodyLimit: string;
+  logLevel: LogLevel;
+  rateLimitPerMinute: number;
+  tokenRateLimitPerMinute: number;
+  operatorClientId: string | null;
+  operatorClientSecret: string | null;
+  seedDemo: boolean;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const BODY_LIMIT = /^\d+(b|kb|mb)$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads the environment once at boot; every problem is reported by the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string, fallback: string): string => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    return value;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+  const limit = (name: string, fallback: string): string => {
+    const value = str(name, fallback);
+    if (!BODY_LIMIT.test(value)) problems.push(`${name} must look like 100kb or 64mb (got "${value}")`);
+    return value;
+  };
+
+  const databaseUrl = env.DATABASE_URL ? env.DATABASE_URL : null;
+  if (databaseUrl !== null) {
+    try {
+      const url = new URL(databaseUrl);
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        problems.push('DATABASE_URL must be a postgres:// URL');
+      }
+    } catch {
+      problems.push('DATABASE_URL is not a valid URL');
+    }
+  }
+  const dataDir = path.resolve(cwd, str('DATA_DIR', '.data'));
+  const logLevel = str('LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const operatorClientId = env.OPERATOR_CLIENT_ID || null;
+  const operatorClientSecret = env.OPERATOR_CLIENT_SECRET || null;
+  if ((operatorClientId === null) !== (operatorClientSecret === null)) {
+    problems.push('OPERATOR_CLIENT_ID and OPERATOR_CLIENT_SECRET must be set together');
+  }
+  if (operatorClientId !== null && !UUID.test(operatorClientId)) problems.push('OPERATOR_CLIENT_ID must be a UUID');
+  if (operatorClientSecret !== null && operatorClientSecret.length < 24) {
+    problems.push('OPERATOR_CLIENT_SECRET must be at least 24 characters');
+  }
+
+  const config: AppConfig = {
+    port: int('PORT', 3000, 0, 65535),
+    host: str('HOST', '127.0.0.1'),
+    databaseUrl,
+    dataDir,
+    tokenIssuer: str('TOKEN_ISSUER', 'https://takedown-exchange.local'),
+    tokenAudience: str('TOKEN_AUDIENCE', 'takedown-exchange-api'),
+    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 900, 60, 900),
+    tokenKeyFile: path.resolve(cwd, str('TOKEN_KEY_FILE', path.join(dataDir, 'keys', 'token-es256.pem'))),
+    auditKeyFile: path.resolve(cwd, str('AUDIT_KEY_FILE', path.join(dataDir, 'keys', 'audit-ed25519.pem'))),
+    auditOrigin: str('AUDIT_ORIGIN', 'takedown-exchange.local/audit'),
+    jsonBodyLimit: limit('JSON_BODY_LIMIT', '32mb'),
+    csvBodyLimit: limit('CSV_BODY_LIMIT', '16mb'),
+    logLevel,
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
+    tokenRateLimitPerMinute: int('TOKEN_RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
+    operatorClientId,
+    operatorClientSecret,
+    seedDemo: bool('SEED_DEMO', databaseUrl === null),
+  };
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../common/app-error';
+import { claimIdempotencyKey, idempotencyStorage, storeIdempotentResponse } from '../common/idempotency-context';
+import { isRetryable } from './pg-errors';
+
+/**
+ * The one way a request writes: a READ COMMITTED transaction, retried once on serialization failure or deadlock.
+ * When the request carries an Idempotency-Key, its stored response is written in the same transaction.
+ */
+@Injectable()
+export class TransactionService {
+  constructor(readonly dataSource: DataSource) {}
+
+  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const idempotency = idempotencyStorage.getStore();
+    for (let attempt = 1; ; attempt++) {
+      const owns = idempotency !== undefined && !idempotency.claimed;
+      try {
+        return await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+          if (owns) await claimIdempotencyKey(manager, idempotency);
+          const result = await work(manager);
+          if (owns) await storeIdempotentResponse(manager, idempotency, result);
+          return result;
+        });
+      } catch (error) {
+        if (owns) idempotency.claimed = false;
+        if (!isRetryable(error)) throw error;
+        if (attempt >= 2) throw AppError.unavailable('The database could not serialise this change; retry it');
+      }
+    }
+  }
+}

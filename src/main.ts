@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { BootstrapService } from './cli/bootstrap.service';
+import { createLogger } from './common/logger';
+import { ConfigError, loadConfig } from './config/config';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { migrate } from './database/migrate';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (databaseUrl === null) {
+    logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres(config.dataDir, (m) => logger.debug({ postgres: m }));
+    databaseUrl = embedded.url;
+  }
+  let app;
+  try {
+    const applied = await migrate(databaseUrl);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+    app = await createApp(config, databaseUrl, logger);
+    await app.get(BootstrapService).ensureOperator();
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  logger.info({ url: await app.getUrl(), docs: `${await app.getUrl()}/docs` }, 'Takedown Exchange is listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Takedown Exchange failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
