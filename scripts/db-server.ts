@@ -4,7 +4,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 
 /** The server the scripts talk to: DATABASE_URL, else the project's embedded PostgreSQL in .data/. */
 export async function databaseServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => Promise.resolve() };
   const embedded = await startEmbeddedPostgres(path.resolve(process.env.DATA_DIR ?? '.data'));
   return { url: embedded.url, stop: () => embedded.stop() };
 }

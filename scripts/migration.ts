@@ -26,7 +26,8 @@ async function schemaDiff(serverUrl: string): Promise<{ up: string[]; down: stri
 }
 
 function migrationSource(className: string, up: string[], down: string[]): string {
-  const lines = (qs: string[]) => qs.map((q) => `    await queryRunner.query(${JSON.stringify(q)});`).join('\n');
+  const lines = (qs: string[]) =>
+    qs.map((q) => `    await queryRunner.query(${JSON.stringify(q)});`).join('\n');
   return `import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${className} implements MigrationInterface {
@@ -54,11 +55,14 @@ async function main(): Promise<void> {
           console.log('migrations match the entities');
           return;
         }
-        console.error(`entities and migrations disagree; missing from the migrations:\n${diff.up.join(';\n')};`);
+        console.error(
+          `entities and migrations disagree; missing from the migrations:\n${diff.up.join(';\n')};`,
+        );
         process.exitCode = 1;
         return;
       }
-      if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) throw new Error('usage: npm run migration:generate -- PascalCaseName');
+      if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name))
+        throw new Error('usage: npm run migration:generate -- PascalCaseName');
       if (diff.up.length === 0) {
         console.log('no changes: the migrations already match the entities');
         return;
@@ -73,7 +77,9 @@ async function main(): Promise<void> {
       try {
         if (command === 'run') {
           const applied = await dataSource.runMigrations({ transaction: 'each' });
-          console.log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'nothing to apply');
+          console.log(
+            applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'nothing to apply',
+          );
         } else {
           await dataSource.undoLastMigration({ transaction: 'each' });
           console.log('reverted the last migration');

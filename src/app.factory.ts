@@ -18,7 +18,11 @@ import { requestMetrics } from './health/metrics';
 export const OPENAPI_FILE = path.join(projectRoot(), 'openapi', 'openapi.json');
 
 /** Builds the application exactly as it serves, for main.ts and for the e2e tests alike. */
-export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  logger: Logger,
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
@@ -38,7 +42,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(bodyParsing({ json: config.jsonBodyLimit, csv: config.csvBodyLimit }));
   if (existsSync(OPENAPI_FILE)) {
     const document = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as swaggerUi.JsonObject;
-    app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Takedown Exchange API' }));
+    app.use(
+      '/docs',
+      swaggerUi.serve,
+      swaggerUi.setup(document, { customSiteTitle: 'Takedown Exchange API' }),
+    );
   }
   app.useGlobalPipes(createValidationPipe());
 }

@@ -36,7 +36,10 @@ async function main(): Promise<void> {
     await embedded?.stop();
     throw error;
   }
-  logger.info({ url: await app.getUrl(), docs: `${await app.getUrl()}/docs` }, 'Takedown Exchange is listening');
+  logger.info(
+    { url: await app.getUrl(), docs: `${await app.getUrl()}/docs` },
+    'Takedown Exchange is listening',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -52,6 +55,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Takedown Exchange failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `Takedown Exchange failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

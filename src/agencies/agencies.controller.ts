@@ -1,10 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { UuidParam } from '../common/uuid-param';
 import { AgenciesService } from './agencies.service';
-import { AgencyView, CreateAgencyDto, CreateClientDto, CreatedClientView, ListAgenciesQueryDto, UpdateAgencyDto } from './dto/agency.dto';
+import {
+  AgencyView,
+  CreateAgencyDto,
+  CreateClientDto,
+  CreatedClientView,
+  ListAgenciesQueryDto,
+  UpdateAgencyDto,
+} from './dto/agency.dto';
 
 const EVERY_ROLE = ['operator', 'ministry', 'marketplace', 'association', 'police'] as const;
 
@@ -64,7 +78,11 @@ export class AgenciesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API client; its tokens stop working at once' })
   @ApiNoContentResponse()
-  revokeClient(@Caller() caller: Actor, @UuidParam('id') id: string, @UuidParam('clientId') clientId: string) {
+  revokeClient(
+    @Caller() caller: Actor,
+    @UuidParam('id') id: string,
+    @UuidParam('clientId') clientId: string,
+  ) {
     return this.agencies.revokeClient(caller, id, clientId);
   }
 }

@@ -19,7 +19,8 @@ import {
   UpdateAgencyDto,
 } from './dto/agency.dto';
 
-const seesAllAgencies = (actor: Actor) => actor.role === 'operator' || actor.role === 'ministry' || actor.role === 'system';
+const seesAllAgencies = (actor: Actor) =>
+  actor.role === 'operator' || actor.role === 'ministry' || actor.role === 'system';
 
 @Injectable()
 export class AgenciesService {
@@ -33,20 +34,49 @@ export class AgenciesService {
   }
 
   /** Also used by first-start seeding, inside its own transaction. */
-  async createIn(m: EntityManager, actor: Actor, dto: CreateAgencyDto, id: string = randomUUID()): Promise<AgencyView> {
+  async createIn(
+    m: EntityManager,
+    actor: Actor,
+    dto: CreateAgencyDto,
+    id: string = randomUUID(),
+  ): Promise<AgencyView> {
     const now = new Date();
-    const agency = m.create(Agency, { id, code: dto.code, name: dto.name, type: dto.type, status: 'active', createdAt: now, updatedAt: now });
+    const agency = m.create(Agency, {
+      id,
+      code: dto.code,
+      name: dto.name,
+      type: dto.type,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    });
     await m.insert(Agency, agency);
-    await this.audit.append(m, actor, [
-      { action: 'agency.created', entityType: 'agency', entityId: id, partyAgencyId: id, data: { code: dto.code, name: dto.name, type: dto.type } },
-    ], now);
+    await this.audit.append(
+      m,
+      actor,
+      [
+        {
+          action: 'agency.created',
+          entityType: 'agency',
+          entityId: id,
+          partyAgencyId: id,
+          data: { code: dto.code, name: dto.name, type: dto.type },
+        },
+      ],
+      now,
+    );
     return toAgencyView(agency);
   }
 
   async list(actor: Actor, q: ListAgenciesQueryDto): Promise<Page<AgencyView>> {
     const limit = q.limit ?? 100;
     const cursor = decodeCursor(q.cursor, ['string', 'string']);
-    const qb = this.tx.dataSource.getRepository(Agency).createQueryBuilder('a').orderBy('a.code').addOrderBy('a.id').limit(limit + 1);
+    const qb = this.tx.dataSource
+      .getRepository(Agency)
+      .createQueryBuilder('a')
+      .orderBy('a.code')
+      .addOrderBy('a.id')
+      .limit(limit + 1);
     if (!seesAllAgencies(actor)) qb.andWhere('a.id = :own', { own: actor.agencyId });
     if (q.type) qb.andWhere('a.type = :type', { type: q.type });
     if (cursor) qb.andWhere('(a.code, a.id) > (:code, :id)', { code: cursor[0], id: cursor[1] });
@@ -63,20 +93,37 @@ export class AgenciesService {
 
   async update(actor: Actor, id: string, dto: UpdateAgencyDto): Promise<AgencyView> {
     if (dto.status === 'suspended' && id === actor.agencyId) {
-      throw AppError.conflict('AGENCY_SELF_SUSPENSION', 'An operator cannot suspend its own agency; it would lock itself out');
+      throw AppError.conflict(
+        'AGENCY_SELF_SUSPENSION',
+        'An operator cannot suspend its own agency; it would lock itself out',
+      );
     }
     return this.tx.run(async (m) => {
-      const agency = await m.getRepository(Agency).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const agency = await m
+        .getRepository(Agency)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!agency) throw AppError.notFound('Agency');
       const now = new Date();
       const events = [];
       if (dto.name !== undefined && dto.name !== agency.name) {
-        events.push({ action: 'agency.updated', entityType: 'agency', entityId: id, partyAgencyId: id, data: { name: { from: agency.name, to: dto.name } } });
+        events.push({
+          action: 'agency.updated',
+          entityType: 'agency',
+          entityId: id,
+          partyAgencyId: id,
+          data: { name: { from: agency.name, to: dto.name } },
+        });
         agency.name = dto.name;
       }
       if (dto.status !== undefined && dto.status !== agency.status) {
         const action = dto.status === 'suspended' ? 'agency.suspended' : 'agency.reactivated';
-        events.push({ action, entityType: 'agency', entityId: id, partyAgencyId: id, data: { status: { from: agency.status, to: dto.status } } });
+        events.push({
+          action,
+          entityType: 'agency',
+          entityId: id,
+          partyAgencyId: id,
+          data: { status: { from: agency.status, to: dto.status } },
+        });
         agency.status = dto.status;
       }
       if (events.length === 0) return toAgencyView(agency);
@@ -87,7 +134,13 @@ export class AgenciesService {
     });
   }
 
-  async createClient(actor: Actor, agencyId: string, dto: CreateClientDto, secret = generateClientSecret(), clientId: string = randomUUID()): Promise<CreatedClientView> {
+  async createClient(
+    actor: Actor,
+    agencyId: string,
+    dto: CreateClientDto,
+    secret = generateClientSecret(),
+    clientId: string = randomUUID(),
+  ): Promise<CreatedClientView> {
     const secretHash = await hashSecret(secret);
     return this.tx.run(async (m) => {
       const created = await this.createClientIn(m, actor, agencyId, dto.name, secretHash, clientId);
@@ -95,15 +148,40 @@ export class AgenciesService {
     });
   }
 
-  async createClientIn(m: EntityManager, actor: Actor, agencyId: string, name: string, secretHash: string, clientId: string): Promise<ClientView> {
+  async createClientIn(
+    m: EntityManager,
+    actor: Actor,
+    agencyId: string,
+    name: string,
+    secretHash: string,
+    clientId: string,
+  ): Promise<ClientView> {
     const agency = await m.getRepository(Agency).findOneBy({ id: agencyId });
     if (!agency) throw AppError.notFound('Agency');
     const now = new Date();
-    const client = m.create(ApiClient, { id: clientId, agencyId, name, secretHash, createdAt: now, revokedAt: null });
+    const client = m.create(ApiClient, {
+      id: clientId,
+      agencyId,
+      name,
+      secretHash,
+      createdAt: now,
+      revokedAt: null,
+    });
     await m.insert(ApiClient, client);
-    await this.audit.append(m, actor, [
-      { action: 'api_client.created', entityType: 'api_client', entityId: clientId, partyAgencyId: agencyId, data: { agencyId, name } },
-    ], now);
+    await this.audit.append(
+      m,
+      actor,
+      [
+        {
+          action: 'api_client.created',
+          entityType: 'api_client',
+          entityId: clientId,
+          partyAgencyId: agencyId,
+          data: { agencyId, name },
+        },
+      ],
+      now,
+    );
     return toClientView(client);
   }
 
@@ -120,7 +198,8 @@ export class AgenciesService {
       .orderBy('c.created_at')
       .addOrderBy('c.id')
       .limit(limit + 1);
-    if (cursor) qb.andWhere('(c.created_at, c.id) > (:at::timestamptz, :id)', { at: cursor[0], id: cursor[1] });
+    if (cursor)
+      qb.andWhere('(c.created_at, c.id) > (:at::timestamptz, :id)', { at: cursor[0], id: cursor[1] });
     const rows = await qb.getMany();
     return toPage(rows.map(toClientView), limit, (c) => [c.createdAt, c.clientId]);
   }
@@ -128,22 +207,49 @@ export class AgenciesService {
   /** Revoking twice is fine and writes nothing the second time. */
   async revokeClient(actor: Actor, agencyId: string, clientId: string): Promise<void> {
     await this.tx.run(async (m) => {
-      const client = await m.getRepository(ApiClient).findOne({ where: { id: clientId, agencyId }, lock: { mode: 'pessimistic_write' } });
+      const client = await m
+        .getRepository(ApiClient)
+        .findOne({ where: { id: clientId, agencyId }, lock: { mode: 'pessimistic_write' } });
       if (!client) throw AppError.notFound('API client');
       if (client.revokedAt !== null) return;
       const now = new Date();
       await m.update(ApiClient, { id: clientId }, { revokedAt: now });
-      await this.audit.append(m, actor, [
-        { action: 'api_client.revoked', entityType: 'api_client', entityId: clientId, partyAgencyId: agencyId, data: { agencyId } },
-      ], now);
+      await this.audit.append(
+        m,
+        actor,
+        [
+          {
+            action: 'api_client.revoked',
+            entityType: 'api_client',
+            entityId: clientId,
+            partyAgencyId: agencyId,
+            data: { agencyId },
+          },
+        ],
+        now,
+      );
     });
   }
 }
 
 function toAgencyView(a: Agency): AgencyView {
-  return { id: a.id, code: a.code, name: a.name, type: a.type, status: a.status, createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString() };
+  return {
+    id: a.id,
+    code: a.code,
+    name: a.name,
+    type: a.type,
+    status: a.status,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
 }
 
 function toClientView(c: ApiClient): ClientView {
-  return { clientId: c.id, agencyId: c.agencyId, name: c.name, createdAt: c.createdAt.toISOString(), revokedAt: c.revokedAt?.toISOString() ?? null };
+  return {
+    clientId: c.id,
+    agencyId: c.agencyId,
+    name: c.name,
+    createdAt: c.createdAt.toISOString(),
+    revokedAt: c.revokedAt?.toISOString() ?? null,
+  };
 }

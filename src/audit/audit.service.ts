@@ -80,23 +80,23 @@ export class AuditService {
     if (q.from) add('occurred_at >= ?', q.from);
     if (q.to) add('occurred_at < ?', q.to);
     params.push(limit + 1);
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<EventRow[]>(
       `SELECT seq::int8 AS seq, canonical, encode(prev_hash, 'hex') AS prev_hash, encode(entry_hash, 'hex') AS entry_hash,
               occurred_at, actor_client_id, actor_agency_id, actor_role, action, entity_type, entity_id, request_id
          FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`,
       params,
-    )) as EventRow[];
+    );
     return toPage(rows.map(toView), limit, (e) => [e.seq]);
   }
 
   async eventsOf(actor: Actor, entityId: string): Promise<AuditEventView[]> {
     const params: unknown[] = [entityId];
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<EventRow[]>(
       `SELECT seq::int8 AS seq, canonical, encode(prev_hash, 'hex') AS prev_hash, encode(entry_hash, 'hex') AS entry_hash,
               occurred_at, actor_client_id, actor_agency_id, actor_role, action, entity_type, entity_id, request_id
          FROM audit_events WHERE entity_id = $1 AND ${this.visibilityClause(actor, params)} ORDER BY seq`,
       params,
-    )) as EventRow[];
+    );
     return rows.map(toView);
   }
 
@@ -105,28 +105,37 @@ export class AuditService {
    * log of millions of events is checked in flat memory. Reports the first seq that does not hold.
    */
   async verify(q: VerifyQueryDto): Promise<VerifyResult> {
-    const [head] = (await this.dataSource.query(
+    const [head] = await this.dataSource.query<{ head_seq: string; head_hash: string }[]>(
       `SELECT next_seq::int8 - 1 AS head_seq, encode(last_hash, 'hex') AS head_hash FROM audit_head WHERE id = 1`,
-    )) as { head_seq: string; head_hash: string }[];
+    );
     const headSeq = Number(head.head_seq);
     const fromSeq = q.fromSeq ?? 1;
     const toSeq = Math.min(q.toSeq ?? headSeq, headSeq);
     let expectedPrev = ZERO_HASH;
     if (fromSeq > 1) {
-      const before = (await this.dataSource.query(`SELECT encode(entry_hash, 'hex') AS h FROM audit_events WHERE seq = $1`, [
-        fromSeq - 1,
-      ])) as { h: string }[];
+      const before = await this.dataSource.query<{ h: string }[]>(
+        `SELECT encode(entry_hash, 'hex') AS h FROM audit_events WHERE seq = $1`,
+        [fromSeq - 1],
+      );
       expectedPrev = before[0]?.h ?? '';
     }
     let checked = 0;
     let next = fromSeq;
-    const result = (firstBadSeq: number | null): VerifyResult => ({ ok: firstBadSeq === null, checked, headSeq, headHash: head.head_hash, firstBadSeq });
+    const result = (firstBadSeq: number | null): VerifyResult => ({
+      ok: firstBadSeq === null,
+      checked,
+      headSeq,
+      headHash: head.head_hash,
+      firstBadSeq,
+    });
     while (next <= toSeq) {
-      const rows = (await this.dataSource.query(
+      const rows = await this.dataSource.query<
+        Pick<EventRow, 'seq' | 'canonical' | 'prev_hash' | 'entry_hash'>[]
+      >(
         `SELECT seq::int8 AS seq, canonical, encode(prev_hash, 'hex') AS prev_hash, encode(entry_hash, 'hex') AS entry_hash
            FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq`,
         [next, Math.min(next + VERIFY_CHUNK - 1, toSeq)],
-      )) as Pick<EventRow, 'seq' | 'canonical' | 'prev_hash' | 'entry_hash'>[];
+      );
       for (const row of rows) {
         const seq = Number(row.seq);
         if (seq !== next || !entryHolds(row, seq, expectedPrev)) return result(next);
@@ -141,7 +150,11 @@ export class AuditService {
   }
 }
 
-function entryHolds(row: { canonical: string; prev_hash: string; entry_hash: string }, seq: number, expectedPrev: string): boolean {
+function entryHolds(
+  row: { canonical: string; prev_hash: string; entry_hash: string },
+  seq: number,
+  expectedPrev: string,
+): boolean {
   if (row.prev_hash !== expectedPrev) return false;
   if (entryHash(row.canonical).toString('hex') !== row.entry_hash) return false;
   try {

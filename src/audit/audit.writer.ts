@@ -18,7 +18,12 @@ export interface AuditRecord {
  */
 @Injectable()
 export class AuditWriter {
-  async append(manager: EntityManager, actor: Actor, records: AuditRecord[], at = new Date()): Promise<{ firstSeq: number; lastSeq: number }> {
+  async append(
+    manager: EntityManager,
+    actor: Actor,
+    records: AuditRecord[],
+    at = new Date(),
+  ): Promise<{ firstSeq: number; lastSeq: number }> {
     if (records.length === 0) return { firstSeq: 0, lastSeq: 0 };
     const occurredAt = at.toISOString();
     const actorPart = { clientId: actor.clientId, agencyId: actor.agencyId, role: actor.role };
@@ -34,9 +39,9 @@ export class AuditWriter {
       return prepareEntry(body);
     });
 
-    const [head] = (await manager.query(
+    const [head] = await manager.query<{ next_seq: string; last_hash: string }[]>(
       `SELECT next_seq::int8 AS next_seq, encode(last_hash, 'hex') AS last_hash FROM audit_head WHERE id = 1 FOR UPDATE`,
-    )) as { next_seq: string; last_hash: string }[];
+    );
     const firstSeq = Number(head.next_seq);
     let prev = head.last_hash;
     const n = records.length;
@@ -76,7 +81,10 @@ export class AuditWriter {
         hashes,
       ],
     );
-    await manager.query(`UPDATE audit_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [firstSeq + n, prev]);
+    await manager.query(`UPDATE audit_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
+      firstSeq + n,
+      prev,
+    ]);
     return { firstSeq, lastSeq: firstSeq + n - 1 };
   }
 }

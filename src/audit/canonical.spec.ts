@@ -17,7 +17,9 @@ describe('audit entry canonical form', () => {
   });
 
   it('hashes entries as RFC 6962 leaves', () => {
-    expect(entryHash('').toString('hex')).toBe('6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
+    expect(entryHash('').toString('hex')).toBe(
+      '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+    );
   });
 
   it('sorts keys and normalises numbers as JCS requires', () => {

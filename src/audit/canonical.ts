@@ -12,7 +12,10 @@ export function canonicalJson(value: unknown): string {
 
 /** RFC 6962 leaf hash of an audit entry: SHA-256(0x00 ‖ canonical JSON). */
 export function entryHash(canonical: string): Buffer {
-  return createHash('sha256').update(Buffer.from([0])).update(canonical, 'utf8').digest();
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(canonical, 'utf8')
+    .digest();
 }
 
 export interface EntryBody {
@@ -40,6 +43,10 @@ export function prepareEntry(body: EntryBody): { head: string; requestIdPart: st
   return { head: head.slice(0, -1), requestIdPart: `,"requestId":${canonicalJson(body.requestId)}` };
 }
 
-export function completeEntry(prepared: { head: string; requestIdPart: string }, seq: number, prev: string): string {
+export function completeEntry(
+  prepared: { head: string; requestIdPart: string },
+  seq: number,
+  prev: string,
+): string {
   return `${prepared.head},"prev":"${prev}"${prepared.requestIdPart},"seq":${seq},"v":1}`;
 }

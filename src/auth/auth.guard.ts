@@ -33,13 +33,18 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const claims = await this.verify(req.header('authorization'));
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ type: string }[]>(
       `SELECT a.type FROM api_clients c JOIN agencies a ON a.id = c.agency_id
         WHERE c.id = $1 AND c.agency_id = $2 AND c.revoked_at IS NULL AND a.status = 'active'`,
       [claims.sub, claims.agency],
-    )) as { type: string }[];
+    );
     if (rows[0]?.type !== claims.role) throw AppError.unauthorized();
-    req.actor = { clientId: claims.sub, agencyId: claims.agency, role: claims.role, requestId: req.id ?? null };
+    req.actor = {
+      clientId: claims.sub,
+      agencyId: claims.agency,
+      role: claims.role,
+      requestId: req.id ?? null,
+    };
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles?.includes(claims.role)) throw AppError.forbidden();
     return true;
@@ -67,7 +72,11 @@ export class AuthGuard implements CanActivate {
       if (typeof sub !== 'string' || typeof agency !== 'string' || !ROLES.includes(role as Role)) {
         throw new Error('claims missing');
       }
-      if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number' || payload.exp - payload.iat > 900) {
+      if (
+        typeof payload.exp !== 'number' ||
+        typeof payload.iat !== 'number' ||
+        payload.exp - payload.iat > 900
+      ) {
         throw new Error('lifetime too long');
       }
       return { sub, agency, role: role as Role };

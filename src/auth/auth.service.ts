@@ -28,11 +28,20 @@ export class AuthService {
     const wait = Math.max(this.limiter.hit(`ip:${ip}`), this.limiter.hit(`client:${dto.client_id}`));
     if (wait > 0) throw tooManyRequests(wait);
     const rows = UUID.test(dto.client_id)
-      ? ((await this.dataSource.query(
+      ? await this.dataSource.query<
+          {
+            id: string;
+            secret_hash: string;
+            revoked_at: Date | null;
+            agency_id: string;
+            type: string;
+            status: string;
+          }[]
+        >(
           `SELECT c.id, c.secret_hash, c.revoked_at, a.id AS agency_id, a.type, a.status
              FROM api_clients c JOIN agencies a ON a.id = c.agency_id WHERE c.id = $1`,
           [dto.client_id],
-        )) as { id: string; secret_hash: string; revoked_at: Date | null; agency_id: string; type: string; status: string }[])
+        )
       : [];
     const client = rows[0];
     const secretOk = await verifySecret(dto.client_secret, client?.secret_hash ?? null);
@@ -48,6 +57,11 @@ export class AuthService {
       .setExpirationTime(`${this.config.tokenTtlSeconds}s`)
       .setJti(randomUUID())
       .sign(this.keys.privateKey);
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.tokenTtlSeconds, scope: client.type };
+    return {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: this.config.tokenTtlSeconds,
+      scope: client.type,
+    };
   }
 }

@@ -24,5 +24,9 @@ export function jwkThumbprint(publicKey: KeyObject): string {
 
 export function publicJwk(privateKey: KeyObject, extra: Record<string, string>): Record<string, string> {
   const publicKey = createPublicKey(privateKey);
-  return { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid: jwkThumbprint(publicKey), ...extra };
+  return {
+    ...(publicKey.export({ format: 'jwk' }) as Record<string, string>),
+    kid: jwkThumbprint(publicKey),
+    ...extra,
+  };
 }

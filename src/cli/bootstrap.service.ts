@@ -36,16 +36,35 @@ export class BootstrapService {
     const created = await this.tx.run(async (m) => {
       // One bootstrap at a time, even with several instances starting together.
       await m.query('SELECT pg_advisory_xact_lock(7240001)');
-      const existing = (await m.query(
+      const existing = await m.query<unknown[]>(
         configured
           ? 'SELECT 1 FROM api_clients WHERE id = $1'
           : `SELECT 1 FROM agencies WHERE type = 'operator' LIMIT 1`,
         configured ? [clientId] : [],
-      )) as unknown[];
+      );
       if (existing.length > 0) return null;
-      let agency = ((await m.query(`SELECT id, code FROM agencies WHERE code = 'operator'`)) as { id: string; code: string }[])[0];
-      if (!agency) agency = await this.agencies.createIn(m, SYSTEM_ACTOR, { code: 'operator', name: 'Exchange operator', type: 'operator' });
-      await this.agencies.createClientIn(m, SYSTEM_ACTOR, agency.id, 'operator (first start)', secretHash, clientId);
+      let agency = (
+        await m.query<
+          {
+            id: string;
+            code: string;
+          }[]
+        >(`SELECT id, code FROM agencies WHERE code = 'operator'`)
+      )[0];
+      if (!agency)
+        agency = await this.agencies.createIn(m, SYSTEM_ACTOR, {
+          code: 'operator',
+          name: 'Exchange operator',
+          type: 'operator',
+        });
+      await this.agencies.createClientIn(
+        m,
+        SYSTEM_ACTOR,
+        agency.id,
+        'operator (first start)',
+        secretHash,
+        clientId,
+      );
       return { agencyId: agency.id, agencyCode: agency.code, clientId, clientSecret: secret };
     });
     if (created && !configured) {

@@ -51,14 +51,28 @@ export class AppError extends Error {
     return new AppError(HttpStatus.UNPROCESSABLE_ENTITY, code, 'Unprocessable content', detail, errors);
   }
   static unavailable(detail = 'The service is temporarily unavailable; retry shortly') {
-    return new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE', 'Service unavailable', detail, undefined, {
-      'Retry-After': '1',
-    });
+    return new AppError(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'SERVICE_UNAVAILABLE',
+      'Service unavailable',
+      detail,
+      undefined,
+      {
+        'Retry-After': '1',
+      },
+    );
   }
 }
 
 export function tooManyRequests(retryAfterSeconds: number): AppError {
-  return new AppError(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', 'Too many requests', `Retry after ${retryAfterSeconds} s`, undefined, {
-    'Retry-After': String(retryAfterSeconds),
-  });
+  return new AppError(
+    HttpStatus.TOO_MANY_REQUESTS,
+    'RATE_LIMITED',
+    'Too many requests',
+    `Retry after ${retryAfterSeconds} s`,
+    undefined,
+    {
+      'Retry-After': String(retryAfterSeconds),
+    },
+  );
 }

@@ -45,9 +45,24 @@ export interface BodyLimits {
  * Nest's exception filter can see the request. Which media types a route accepts is decided per route.
  */
 export function bodyParsing(limits: BodyLimits): RequestHandler {
-  const json = express.json({ limit: limits.json, strict: true, type: ['application/json', 'application/*+json'], verify: rememberHash });
-  const form = express.urlencoded({ limit: '16kb', extended: false, parameterLimit: 20, verify: rememberHash });
-  const csv = express.text({ limit: limits.csv, type: ['text/csv'], defaultCharset: 'utf-8', verify: rememberHash });
+  const json = express.json({
+    limit: limits.json,
+    strict: true,
+    type: ['application/json', 'application/*+json'],
+    verify: rememberHash,
+  });
+  const form = express.urlencoded({
+    limit: '16kb',
+    extended: false,
+    parameterLimit: 20,
+    verify: rememberHash,
+  });
+  const csv = express.text({
+    limit: limits.csv,
+    type: ['text/csv'],
+    defaultCharset: 'utf-8',
+    verify: rememberHash,
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     const done = (err?: unknown) => {
       if (!err) {
@@ -57,17 +72,39 @@ export function bodyParsing(limits: BodyLimits): RequestHandler {
       }
       const e = err as { type?: string; status?: number; message?: string };
       if (e.type === 'entity.too.large') {
-        return sendProblem(req, res, new AppError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The request body exceeds the limit for this media type'));
+        return sendProblem(
+          req,
+          res,
+          new AppError(
+            413,
+            'PAYLOAD_TOO_LARGE',
+            'Payload too large',
+            'The request body exceeds the limit for this media type',
+          ),
+        );
       }
       if (e.type === 'entity.parse.failed') {
-        return sendProblem(req, res, AppError.badRequest('MALFORMED_BODY', 'The request body is not valid JSON'));
+        return sendProblem(
+          req,
+          res,
+          AppError.badRequest('MALFORMED_BODY', 'The request body is not valid JSON'),
+        );
       }
       if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
-        return sendProblem(req, res, new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', e.message));
+        return sendProblem(
+          req,
+          res,
+          new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', e.message),
+        );
       }
-      return sendProblem(req, res, AppError.badRequest('MALFORMED_BODY', 'The request body could not be read'));
+      return sendProblem(
+        req,
+        res,
+        AppError.badRequest('MALFORMED_BODY', 'The request body could not be read'),
+      );
     };
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (!hasBody) return next();
     const type = req.headers['content-type'] ?? '';
     if (/^application\/([a-z0-9.+-]+\+)?json\b/i.test(type)) return json(req, res, done);
@@ -76,7 +113,12 @@ export function bodyParsing(limits: BodyLimits): RequestHandler {
     return sendProblem(
       req,
       res,
-      new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', `Send the body as application/json${type ? ` (got ${type.split(';')[0]})` : ''}`),
+      new AppError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Unsupported media type',
+        `Send the body as application/json${type ? ` (got ${type.split(';')[0]})` : ''}`,
+      ),
     );
   };
 }

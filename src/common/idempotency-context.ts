@@ -26,21 +26,29 @@ function lockKey(clientId: string, key: string): string {
  * the same key sees it as in flight (409), and the stored response commits or rolls back with the change itself.
  */
 export async function claimIdempotencyKey(manager: EntityManager, ctx: IdempotencyContext): Promise<void> {
-  const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [
-    lockKey(ctx.clientId, ctx.key),
-  ])) as { locked: boolean }[];
+  const [{ locked }] = await manager.query<{ locked: boolean }[]>(
+    'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
+    [lockKey(ctx.clientId, ctx.key)],
+  );
   if (!locked) {
-    throw AppError.conflict('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still in progress');
+    throw AppError.conflict(
+      'IDEMPOTENCY_IN_FLIGHT',
+      'A request with this Idempotency-Key is still in progress',
+    );
   }
-  const done = (await manager.query('SELECT 1 FROM idempotency_keys WHERE client_id = $1 AND key = $2', [
-    ctx.clientId,
-    ctx.key,
-  ])) as unknown[];
+  const done = await manager.query<unknown[]>(
+    'SELECT 1 FROM idempotency_keys WHERE client_id = $1 AND key = $2',
+    [ctx.clientId, ctx.key],
+  );
   if (done.length > 0) throw new IdempotencyReplayNeeded();
   ctx.claimed = true;
 }
 
-export async function storeIdempotentResponse(manager: EntityManager, ctx: IdempotencyContext, body: unknown): Promise<void> {
+export async function storeIdempotentResponse(
+  manager: EntityManager,
+  ctx: IdempotencyContext,
+  body: unknown,
+): Promise<void> {
   await manager.query(
     `INSERT INTO idempotency_keys (client_id, key, request_hash, response_status, response_body, created_at)
      VALUES ($1, $2, $3, $4, $5::jsonb, now())`,

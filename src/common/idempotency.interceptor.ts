@@ -28,15 +28,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return next.handle();
     }
     if (!VALID_KEY.test(key)) {
-      throw AppError.badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 printable ASCII characters');
+      throw AppError.badRequest(
+        'INVALID_IDEMPOTENCY_KEY',
+        'Idempotency-Key must be 1-255 printable ASCII characters',
+      );
     }
     const requestHash = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl}\n${req.headers['content-type'] ?? ''}\n${req.bodySha256 ?? ''}`)
+      .update(
+        `${req.method} ${req.originalUrl}\n${req.headers['content-type'] ?? ''}\n${req.bodySha256 ?? ''}`,
+      )
       .digest('hex');
     const status =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
       (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
-    const ctx: IdempotencyContext = { clientId: req.actor.clientId, key, requestHash, responseStatus: status, claimed: false };
+    const ctx: IdempotencyContext = {
+      clientId: req.actor.clientId,
+      key,
+      requestHash,
+      responseStatus: status,
+      claimed: false,
+    };
     const res = context.switchToHttp().getResponse<Response>();
 
     return from(this.replay(ctx, res)).pipe(
@@ -55,10 +66,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async replay(ctx: IdempotencyContext, res: Response): Promise<{ body: unknown } | undefined> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<
+      { request_hash: string; response_status: number; response_body: unknown }[]
+    >(
       'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE client_id = $1 AND key = $2',
       [ctx.clientId, ctx.key],
-    )) as { request_hash: string; response_status: number; response_body: unknown }[];
+    );
     const stored = rows[0];
     if (!stored) return undefined;
     if (stored.request_hash !== ctx.requestHash) {

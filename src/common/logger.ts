@@ -8,7 +8,10 @@ export function createLogger(level: LogLevel): Logger {
     level,
     base: { service: 'takedown-exchange' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['*.authorization', '*.client_secret', '*.clientSecret', '*.password'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.authorization', '*.client_secret', '*.clientSecret', '*.password'],
+      censor: '[redacted]',
+    },
   });
 }
 

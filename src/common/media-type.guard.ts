@@ -22,10 +22,19 @@ export class MediaTypeGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     const type = req.headers['content-type'];
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (!hasBody || !type) return true;
-    const accepted = this.reflector.getAllAndOverride<BodyMediaType[]>(ACCEPTS, [context.getHandler(), context.getClass()]) ?? ['json'];
+    const accepted = this.reflector.getAllAndOverride<BodyMediaType[]>(ACCEPTS, [
+      context.getHandler(),
+      context.getClass(),
+    ]) ?? ['json'];
     if (accepted.some((t) => PATTERNS[t].test(type))) return true;
-    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', `This endpoint accepts ${accepted.join(', ')} bodies, not ${type.split(';')[0]}`);
+    throw new AppError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported media type',
+      `This endpoint accepts ${accepted.join(', ')} bodies, not ${type.split(';')[0]}`,
+    );
   }
 }

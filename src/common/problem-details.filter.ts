@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isUnavailable, pgCode, PgError } from '../database/pg-errors';
+import {
+  isUnavailable,
+  pgCode,
+  pgConstraint,
+  PgError,
+  UNIQUE_CONSTRAINT_MESSAGES,
+} from '../database/pg-errors';
 import { AppError, FieldError } from './app-error';
 
 export const PROBLEM_BASE = 'https://takedown-exchange.local/problems/';
@@ -23,10 +29,15 @@ export function toAppError(exception: unknown): { error: AppError; unexpected: b
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const body = exception.getResponse();
-    const message =
-      typeof body === 'string' ? body : (body as { message?: unknown }).message ?? exception.message;
-    const detail = Array.isArray(message) ? message.join('; ') : String(message);
-    const title = HttpStatus[status] ? HttpStatus[status].toString().toLowerCase().replace(/_/g, ' ') : 'Error';
+    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    const detail = Array.isArray(message)
+      ? message.join('; ')
+      : typeof message === 'string'
+        ? message
+        : exception.message;
+    const title = HttpStatus[status]
+      ? HttpStatus[status].toString().toLowerCase().replace(/_/g, ' ')
+      : 'Error';
     const code = HttpStatus[status] ? String(HttpStatus[status]) : 'HTTP_ERROR';
     return {
       error: new AppError(status, code, title.charAt(0).toUpperCase() + title.slice(1), detail),
@@ -35,13 +46,21 @@ export function toAppError(exception: unknown): { error: AppError; unexpected: b
   }
   const code = pgCode(exception);
   if (code === PgError.uniqueViolation) {
-    return { error: AppError.conflict('ALREADY_EXISTS', 'A resource with the same unique value already exists'), unexpected: false };
+    const message =
+      UNIQUE_CONSTRAINT_MESSAGES[pgConstraint(exception) ?? ''] ??
+      'A resource with the same unique value already exists';
+    return { error: AppError.conflict('ALREADY_EXISTS', message), unexpected: false };
   }
   if (code === PgError.lockNotAvailable || code === PgError.queryCanceled || isUnavailable(exception)) {
     return { error: AppError.unavailable(), unexpected: true };
   }
   return {
-    error: new AppError(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Internal server error', 'An unexpected error occurred; it has been logged with this request id'),
+    error: new AppError(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'INTERNAL',
+      'Internal server error',
+      'An unexpected error occurred; it has been logged with this request id',
+    ),
     unexpected: true,
   };
 }
@@ -81,7 +100,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const { error, unexpected } = toAppError(exception);
     if (unexpected) {
-      this.logger.error({ requestId: req.id, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : exception }, 'request failed');
+      this.logger.error(
+        {
+          requestId: req.id,
+          err:
+            exception instanceof Error ? { message: exception.message, stack: exception.stack } : exception,
+        },
+        'request failed',
+      );
     }
     sendProblem(req, res, error);
   }

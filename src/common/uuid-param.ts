@@ -3,4 +3,9 @@ import { AppError } from './app-error';
 
 /** A path parameter that must be a UUID; anything else is a 400 problem naming the parameter. */
 export const UuidParam = (name: string) =>
-  Param(name, new ParseUUIDPipe({ exceptionFactory: () => AppError.validation([{ path: name, message: `${name} must be a UUID` }]) }));
+  Param(
+    name,
+    new ParseUUIDPipe({
+      exceptionFactory: () => AppError.validation([{ path: name, message: `${name} must be a UUID` }]),
+    }),
+  );

@@ -86,7 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if ((operatorClientId === null) !== (operatorClientSecret === null)) {
     problems.push('OPERATOR_CLIENT_ID and OPERATOR_CLIENT_SECRET must be set together');
   }
-  if (operatorClientId !== null && !UUID.test(operatorClientId)) problems.push('OPERATOR_CLIENT_ID must be a UUID');
+  if (operatorClientId !== null && !UUID.test(operatorClientId))
+    problems.push('OPERATOR_CLIENT_ID must be a UUID');
   if (operatorClientSecret !== null && operatorClientSecret.length < 24) {
     problems.push('OPERATOR_CLIENT_SECRET must be at least 24 characters');
   }

@@ -14,7 +14,7 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     migrations: [path.join(root, 'migrations', `*.${ext}`)],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
-    logging: ['error'],
+    logging: false,
     extra: { max: 20, connectionTimeoutMillis: 5000 },
     ...extra,
   } as DataSourceOptions;

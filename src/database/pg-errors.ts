@@ -34,9 +34,15 @@ export function isRetryable(error: unknown): boolean {
 /** Lost connections and a server going away: the client did nothing wrong, so these are 503. */
 export function isUnavailable(error: unknown): boolean {
   const code = pgCode(error);
-  if (code === PgError.adminShutdown || code === PgError.cannotConnectNow || code?.startsWith('08')) return true;
+  if (code === PgError.adminShutdown || code === PgError.cannotConnectNow || code?.startsWith('08'))
+    return true;
   const message = error instanceof Error ? error.message : '';
   return /Connection terminated|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     message,
   );
 }
+
+/** What a unique constraint means to a client; an unlisted one gets a generic message. */
+export const UNIQUE_CONSTRAINT_MESSAGES: Record<string, string> = {
+  uq_agencies_code: 'An agency with this code already exists',
+};

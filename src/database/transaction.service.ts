@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/app-error';
-import { claimIdempotencyKey, idempotencyStorage, storeIdempotentResponse } from '../common/idempotency-context';
+import {
+  claimIdempotencyKey,
+  idempotencyStorage,
+  storeIdempotentResponse,
+} from '../common/idempotency-context';
 import { isRetryable } from './pg-errors';
 
 /**
@@ -26,7 +30,8 @@ export class TransactionService {
       } catch (error) {
         if (owns) idempotency.claimed = false;
         if (!isRetryable(error)) throw error;
-        if (attempt >= 2) throw AppError.unavailable('The database could not serialise this change; retry it');
+        if (attempt >= 2)
+          throw AppError.unavailable('The database could not serialise this change; retry it');
       }
     }
   }

@@ -1,6 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 export class AuditEventsQueryDto {
   @ApiPropertyOptional({ example: 'agency' })
@@ -35,7 +45,9 @@ export class AuditEventsQueryDto {
   @IsISO8601({ strict: true })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Return events with seq greater than this (also the pagination cursor)' })
+  @ApiPropertyOptional({
+    description: 'Return events with seq greater than this (also the pagination cursor)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,0 +1,102 @@
+import { createTestApp, TestApp } from './support/app';
+import { expectProblem } from './support/problem';
+
+describe('bad input and plumbing', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ JSON_BODY_LIMIT: '4kb' });
+  });
+  afterAll(() => t.close());
+
+  const post = () => t.http.post('/v1/agencies').set(t.operator.auth);
+
+  it('answers malformed JSON with 400 and changes nothing', async () => {
+    const before = await t.auditCount();
+    for (const raw of ['{bad', '{"code": "a",}', '"just a string"', '[1,2', '\u0000']) {
+      expectProblem(await post().set('Content-Type', 'application/json').send(raw), 400);
+    }
+    expect(await t.auditCount()).toBe(before);
+  });
+
+  it('answers a wrong content type with 415', async () => {
+    expectProblem(await post().set('Content-Type', 'text/plain').send('code=x'), 415);
+    expectProblem(await post().set('Content-Type', 'application/xml').send('<a/>'), 415);
+    expectProblem(await post().type('form').send('code=x&name=y&type=police'), 415);
+  });
+
+  it('answers an over-size body with 413', async () => {
+    const res = await post().send({ code: 'big', name: 'x'.repeat(10_000), type: 'police' });
+    expectProblem(res, 413);
+  });
+
+  it('answers over-long strings with 400 naming the field', async () => {
+    const problem = expectProblem(
+      await post().send({ code: 'a'.repeat(41), name: 'x', type: 'police' }),
+      400,
+    );
+    expect(problem.errors).toEqual([expect.objectContaining({ path: 'code' })]);
+  });
+
+  it('answers deeply nested JSON with 400', async () => {
+    const deep = '{"a":'.repeat(100) + '1' + '}'.repeat(100);
+    expectProblem(await post().set('Content-Type', 'application/json').send(deep), 400);
+  });
+
+  it('answers wrong JSON types with 400, never 500', async () => {
+    for (const body of [
+      [],
+      [{ code: 'x' }],
+      { code: 1, name: true, type: null },
+      { code: { $ne: 1 }, name: 'x', type: 'police' },
+    ]) {
+      expectProblem(await post().send(body), 400);
+    }
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    expectProblem(await t.http.get('/v1/nothing-here').set(t.operator.auth), 404);
+  });
+
+  it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
+    const echoed = await t.http.get('/health').set('X-Request-Id', 'abc-123');
+    expect(echoed.headers['x-request-id']).toBe('abc-123');
+    const replaced = await t.http.get('/health').set('X-Request-Id', 'bad id with spaces');
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves liveness, readiness, metrics and the API docs', async () => {
+    await t.http.get('/health').expect(200, { status: 'ok' });
+    await t.http.get('/health/ready').expect(200);
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toContain('http_requests_total');
+    expect(metrics.text).toContain('http_request_duration_seconds_bucket');
+    const docs = await t.http.get('/docs/').expect(200);
+    expect(docs.text).toContain('swagger');
+  });
+
+  it('sets security headers', async () => {
+    const res = await t.http.get('/health');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('general rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_PER_MINUTE: '5' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After when a client exceeds its budget', async () => {
+    const statuses: number[] = [];
+    let last = await t.http.get('/health');
+    for (let i = 0; i < 7; i++) {
+      last = await t.http.get('/v1/agencies').set(t.operator.auth);
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expectProblem(last, 429);
+    expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
