@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
     app = await createApp(config, databaseUrl, logger);
     await app.get(BootstrapService).ensureOperator();
+    await app.get(BootstrapService).seedDemo();
     await app.listen(config.port, config.host);
   } catch (error) {
     await embedded?.stop();

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DataSource } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { generateClientSecret, hashSecret } from '../auth/secrets';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { DEMO_AGENCIES } from './demo-seed';
 import { TransactionService } from '../database/transaction.service';
 
 export interface Credentials {
@@ -23,7 +23,6 @@ export class BootstrapService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
     private readonly tx: TransactionService,
     private readonly agencies: AgenciesService,
   ) {}
@@ -74,14 +73,56 @@ export class BootstrapService {
     return created;
   }
 
+  /** Demo agencies, each with one client; credentials go to DATA_DIR/demo-credentials.json. Runs once. */
+  async seedDemo(): Promise<Record<string, Credentials> | null> {
+    if (!this.config.seedDemo) return null;
+    const prepared = await Promise.all(
+      DEMO_AGENCIES.map(async (a) => {
+        const secret = generateClientSecret();
+        return { ...a, secret, secretHash: await hashSecret(secret), clientId: randomUUID() };
+      }),
+    );
+    const seeded = await this.tx.run(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(7240002)');
+      const existing = await m.query<unknown[]>('SELECT 1 FROM agencies WHERE code = $1', [
+        DEMO_AGENCIES[0].code,
+      ]);
+      if (existing.length > 0) return null;
+      const out: Record<string, Credentials> = {};
+      for (const a of prepared) {
+        const agency = await this.agencies.createIn(m, SYSTEM_ACTOR, {
+          code: a.code,
+          name: a.name,
+          type: a.type,
+        });
+        await this.agencies.createClientIn(
+          m,
+          SYSTEM_ACTOR,
+          agency.id,
+          `${a.code} demo client`,
+          a.secretHash,
+          a.clientId,
+        );
+        out[a.code] = {
+          agencyId: agency.id,
+          agencyCode: a.code,
+          clientId: a.clientId,
+          clientSecret: a.secret,
+        };
+      }
+      return out;
+    });
+    if (seeded) {
+      const file = this.writeCredentials('demo-credentials.json', seeded);
+      this.logger.log(`Seeded the demo agencies; their credentials are in ${file}`);
+    }
+    return seeded;
+  }
+
   writeCredentials(name: string, content: unknown): string {
     mkdirSync(this.config.dataDir, { recursive: true });
     const file = path.join(this.config.dataDir, name);
     writeFileSync(file, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
     return file;
-  }
-
-  get db(): DataSource {
-    return this.dataSource;
   }
 }
