@@ -15,6 +15,11 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { KeywordsModule } from './keywords/keywords.module';
+import { LinkBatchesModule } from './link-batches/link-batches.module';
+import { LinksModule } from './links/links.module';
+import { MarketplacesModule } from './marketplaces/marketplaces.module';
+import { StatsModule } from './stats/stats.module';
 
 @Module({})
 export class AppModule {
@@ -28,6 +33,11 @@ export class AppModule {
         AuditModule,
         AuthModule,
         AgenciesModule,
+        MarketplacesModule,
+        LinkBatchesModule,
+        LinksModule,
+        KeywordsModule,
+        StatsModule,
         HealthModule,
       ],
       providers: [

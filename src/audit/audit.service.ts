@@ -59,6 +59,7 @@ export class AuditService {
       params.push(ASSOCIATION_READABLE);
       return `(${own} OR entity_type = ANY($${params.length}::text[]))`;
     }
+    if (actor.role === 'marketplace') return `(${own} OR entity_type = 'keyword')`;
     return own;
   }
 

@@ -6,7 +6,8 @@ import { AgenciesService } from '../agencies/agencies.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { generateClientSecret, hashSecret } from '../auth/secrets';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { DEMO_AGENCIES } from './demo-seed';
+import { MarketplacesService } from '../marketplaces/marketplaces.service';
+import { DEMO_AGENCIES, DEMO_MARKETPLACES } from './demo-seed';
 import { TransactionService } from '../database/transaction.service';
 
 export interface Credentials {
@@ -25,6 +26,7 @@ export class BootstrapService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: TransactionService,
     private readonly agencies: AgenciesService,
+    private readonly marketplaces: MarketplacesService,
   ) {}
 
   async ensureOperator(): Promise<Credentials | null> {

@@ -45,4 +45,7 @@ export function isUnavailable(error: unknown): boolean {
 /** What a unique constraint means to a client; an unlisted one gets a generic message. */
 export const UNIQUE_CONSTRAINT_MESSAGES: Record<string, string> = {
   uq_agencies_code: 'An agency with this code already exists',
+  uq_marketplaces_code: 'A marketplace with this code already exists',
+  pk_marketplace_domains: 'One of these domains already belongs to a marketplace',
+  uq_keywords_active_term: 'This term is already on the watchlist',
 };

@@ -1,0 +1,65 @@
+import type { ListingEvidence } from './link.entity';
+import { ACK_STATUSES, AckStatus } from './dto/link.dto';
+
+export interface AcknowledgementItem {
+  linkId: string;
+  status: AckStatus;
+  at: Date | null;
+  reason: string | null;
+  listing: ListingEvidence | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ITEM_KEYS = new Set(['linkId', 'status', 'at', 'reason', 'listing']);
+const LISTING_RULES: Record<keyof ListingEvidence, (v: unknown) => boolean> = {
+  title: (v) => typeof v === 'string' && v.length <= 500,
+  sellerRef: (v) => typeof v === 'string' && v.length >= 1 && v.length <= 200,
+  sellerName: (v) => typeof v === 'string' && v.length <= 200,
+  price: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e15,
+  currency: (v) => typeof v === 'string' && /^[A-Z]{3}$/.test(v),
+  screenshotSha256: (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v),
+};
+
+/** Reads one acknowledgement item; a string is the per-item validation message. Hand-written: it runs 5,000 times a request. */
+export function readAcknowledgement(raw: unknown): AcknowledgementItem | string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'item must be an object';
+  const o = raw as Record<string, unknown>;
+  for (const key in o) if (!ITEM_KEYS.has(key)) return `property ${key.slice(0, 50)} is not allowed`;
+  if (typeof o.linkId !== 'string' || !UUID.test(o.linkId)) return 'linkId must be a UUID';
+  if (typeof o.status !== 'string' || !(ACK_STATUSES as readonly string[]).includes(o.status)) {
+    return `status must be one of ${ACK_STATUSES.join(', ')}`;
+  }
+  let at: Date | null = null;
+  if (o.at !== undefined) {
+    if (typeof o.at !== 'string' || !ISO_INSTANT.test(o.at) || Number.isNaN(Date.parse(o.at)))
+      return 'at must be an RFC 3339 timestamp';
+    at = new Date(o.at);
+  }
+  if (
+    o.reason !== undefined &&
+    (typeof o.reason !== 'string' || o.reason.length === 0 || o.reason.length > 1000)
+  ) {
+    return 'reason must be a string of 1-1000 characters';
+  }
+  if (o.status === 'rejected' && o.reason === undefined) return 'reason is required when status is rejected';
+  let listing: ListingEvidence | null = null;
+  if (o.listing !== undefined) {
+    if (typeof o.listing !== 'object' || o.listing === null || Array.isArray(o.listing))
+      return 'listing must be an object';
+    const l = o.listing as Record<string, unknown>;
+    for (const key in l) {
+      const rule = LISTING_RULES[key as keyof ListingEvidence];
+      if (!rule) return `listing.${key.slice(0, 50)} is not allowed`;
+      if (!rule(l[key])) return `listing.${key} is not valid`;
+    }
+    listing = l as ListingEvidence;
+  }
+  return {
+    linkId: o.linkId.toLowerCase(),
+    status: o.status as AckStatus,
+    at,
+    reason: (o.reason as string | undefined) ?? null,
+    listing,
+  };
+}

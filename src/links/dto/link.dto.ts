@@ -1,0 +1,98 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination';
+import { LINK_STATUSES, LinkStatus } from '../link.entity';
+
+export const ACK_STATUSES = ['acknowledged', 'taken_down', 'not_found', 'rejected'] as const;
+export type AckStatus = (typeof ACK_STATUSES)[number];
+export const MAX_ACKS_PER_REQUEST = 5000;
+
+export class ListingEvidenceDto {
+  @ApiPropertyOptional({ maxLength: 500 }) title?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) sellerRef?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) sellerName?: string;
+  @ApiPropertyOptional({ minimum: 0 }) price?: number;
+  @ApiPropertyOptional({ example: 'IDR', pattern: '^[A-Z]{3}$' }) currency?: string;
+  @ApiPropertyOptional({ pattern: '^[0-9a-f]{64}$' }) screenshotSha256?: string;
+}
+
+export class AcknowledgementItemDto {
+  @ApiProperty({ format: 'uuid' }) linkId!: string;
+  @ApiProperty({ enum: ACK_STATUSES }) status!: AckStatus;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the marketplace acted; default now; not in the future nor before the link was created',
+  })
+  at?: string;
+  @ApiPropertyOptional({ maxLength: 1000, description: 'Required for rejected' }) reason?: string;
+  @ApiPropertyOptional({ type: ListingEvidenceDto }) listing?: ListingEvidenceDto;
+}
+
+/** Items are judged one by one in the service (a bad item is a per-item error, not a 400 for all). */
+export class AcknowledgeLinksDto {
+  @ApiProperty({ type: [AcknowledgementItemDto], minItems: 1, maxItems: MAX_ACKS_PER_REQUEST })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ACKS_PER_REQUEST)
+  items!: unknown[];
+}
+
+export class AcknowledgementResult {
+  @ApiProperty() linkId!: string;
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ enum: LINK_STATUSES, nullable: true, type: String }) status!: LinkStatus | null;
+  @ApiPropertyOptional({ description: 'not_found, invalid_transition, or a validation message' })
+  error?: string;
+}
+
+export class WithdrawLinkDto {
+  @ApiProperty({ maxLength: 1000 })
+  @IsString()
+  @Length(1, 1000)
+  reason!: string;
+}
+
+export class ListLinksQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  batchId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  marketplaceId?: string;
+
+  @ApiPropertyOptional({ enum: LINK_STATUSES })
+  @IsOptional()
+  @IsIn(LINK_STATUSES)
+  status?: LinkStatus;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  relisted?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Links changed at or after this time, oldest change first (for polling)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  updatedSince?: string;
+}

@@ -1,0 +1,104 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { LinkBatch } from '../link-batches/link-batch.entity';
+import { Marketplace } from '../marketplaces/marketplace.entity';
+
+export const LINK_STATUSES = [
+  'pending',
+  'acknowledged',
+  'taken_down',
+  'not_found',
+  'rejected',
+  'withdrawn',
+] as const;
+export type LinkStatus = (typeof LINK_STATUSES)[number];
+export const OPEN_STATUSES: LinkStatus[] = ['pending', 'acknowledged'];
+export const FINAL_STATUSES: LinkStatus[] = ['taken_down', 'not_found', 'rejected', 'withdrawn'];
+
+export interface ListingEvidence {
+  title?: string;
+  sellerRef?: string;
+  sellerName?: string;
+  price?: number;
+  currency?: string;
+  screenshotSha256?: string;
+}
+
+@Entity('links')
+// The same listing cannot be open twice: enforced here, also between concurrent batches.
+@Index('uq_links_open_listing', ['marketplaceId', 'listingKey'], {
+  unique: true,
+  where: `status IN ('pending', 'acknowledged')`,
+})
+@Index('idx_links_listing', ['marketplaceId', 'listingKey'])
+@Index('idx_links_batch', ['batchId', 'status'])
+@Index('idx_links_marketplace_status', ['marketplaceId', 'status', 'id'])
+@Index('idx_links_marketplace_updated', ['marketplaceId', 'updatedAt', 'id'])
+@Index('idx_links_seller', ['marketplaceId', 'sellerRef'], { where: `seller_ref IS NOT NULL` })
+@Check(
+  'ck_links_status',
+  `"status" IN ('pending', 'acknowledged', 'taken_down', 'not_found', 'rejected', 'withdrawn')`,
+)
+export class Link {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'batch_id', type: 'uuid' })
+  batchId!: string;
+
+  @ManyToOne(() => LinkBatch, { onDelete: 'RESTRICT', deferrable: 'INITIALLY DEFERRED' })
+  @JoinColumn({ name: 'batch_id', foreignKeyConstraintName: 'fk_links_batch' })
+  batch?: LinkBatch;
+
+  @Column({ name: 'marketplace_id', type: 'uuid' })
+  marketplaceId!: string;
+
+  @ManyToOne(() => Marketplace, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'marketplace_id', foreignKeyConstraintName: 'fk_links_marketplace' })
+  marketplace?: Marketplace;
+
+  @Column({ type: 'text' })
+  url!: string;
+
+  @Column({ name: 'canonical_url', type: 'text' })
+  canonicalUrl!: string;
+
+  @Column({ name: 'listing_key', type: 'text' })
+  listingKey!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  status!: LinkStatus;
+
+  @Column({ name: 'status_reason', type: 'varchar', length: 1000, nullable: true })
+  statusReason!: string | null;
+
+  @Column({ name: 'due_at', type: 'timestamptz' })
+  dueAt!: Date;
+
+  @Column({ type: 'boolean', default: false })
+  relisted!: boolean;
+
+  @Column({ name: 'prior_link_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  priorLinkIds!: string[];
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  note!: string | null;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  keywords!: string[];
+
+  @Column({ type: 'jsonb', nullable: true })
+  listing!: ListingEvidence | null;
+
+  @Column({ name: 'seller_ref', type: 'varchar', length: 200, nullable: true })
+  sellerRef!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  /** When the marketplace reports it acted (the `at` of the acknowledgement that made the link final). */
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
+  resolvedAt!: Date | null;
+}

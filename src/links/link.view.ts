@@ -1,0 +1,76 @@
+import type { ListingEvidence, LinkStatus } from './link.entity';
+
+export const LINK_COLUMNS = `l.id, l.batch_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
+  l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
+  (l.status IN ('pending', 'acknowledged') AND l.due_at < now()) AS overdue`;
+
+export interface LinkRow {
+  id: string;
+  batch_id: string;
+  marketplace_id: string;
+  url: string;
+  canonical_url: string;
+  listing_key: string;
+  status: LinkStatus;
+  status_reason: string | null;
+  due_at: Date;
+  relisted: boolean;
+  prior_link_ids: string[];
+  note: string | null;
+  keywords: string[];
+  listing: ListingEvidence | null;
+  seller_ref: string | null;
+  created_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  overdue: boolean;
+  prior_takedowns: number | null;
+}
+
+export interface LinkView {
+  id: string;
+  batchId: string;
+  marketplaceId: string;
+  url: string;
+  canonicalUrl: string;
+  listingKey: string;
+  status: LinkStatus;
+  statusReason: string | null;
+  dueAt: string;
+  overdue: boolean;
+  relisted: boolean;
+  priorLinkIds: string[];
+  note: string | null;
+  keywords: string[];
+  listing: ListingEvidence | null;
+  repeatSeller?: { sellerRef: string; priorTakedowns: number };
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+}
+
+export function toLinkView(r: LinkRow): LinkView {
+  return {
+    id: r.id,
+    batchId: r.batch_id,
+    marketplaceId: r.marketplace_id,
+    url: r.url,
+    canonicalUrl: r.canonical_url,
+    listingKey: r.listing_key,
+    status: r.status,
+    statusReason: r.status_reason,
+    dueAt: r.due_at.toISOString(),
+    overdue: r.overdue,
+    relisted: r.relisted,
+    priorLinkIds: r.prior_link_ids,
+    note: r.note,
+    keywords: r.keywords,
+    listing: r.listing,
+    ...(r.prior_takedowns && r.seller_ref
+      ? { repeatSeller: { sellerRef: r.seller_ref, priorTakedowns: r.prior_takedowns } }
+      : {}),
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    resolvedAt: r.resolved_at?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor';
+
+export interface RoutedMarketplace {
+  marketplaceId: string;
+  code: string;
+  agencyId: string;
+  takedownSlaHours: number;
+}
+
+/** Which marketplace a host belongs to, and which marketplaces an agency runs. Read per request: it is small. */
+@Injectable()
+export class MarketplaceDirectory {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async routingTable(
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, RoutedMarketplace>> {
+    const rows = await manager.query<
+      { domain: string; id: string; code: string; agency_id: string; takedown_sla_hours: number }[]
+    >(
+      `SELECT d.domain, m.id, m.code, m.agency_id, m.takedown_sla_hours
+         FROM marketplace_domains d JOIN marketplaces m ON m.id = d.marketplace_id`,
+    );
+    return new Map(
+      rows.map((r) => [
+        r.domain,
+        { marketplaceId: r.id, code: r.code, agencyId: r.agency_id, takedownSlaHours: r.takedown_sla_hours },
+      ]),
+    );
+  }
+
+  /** The marketplaces a marketplace-role caller acts for; empty for every other role. */
+  async ownedBy(actor: Actor): Promise<string[]> {
+    if (actor.role !== 'marketplace') return [];
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM marketplaces WHERE agency_id = $1',
+      [actor.agencyId],
+    );
+    return rows.map((r) => r.id);
+  }
+}

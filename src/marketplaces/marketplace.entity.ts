@@ -1,0 +1,33 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { Agency } from '../agencies/agency.entity';
+
+@Entity('marketplaces')
+@Unique('uq_marketplaces_code', ['code'])
+@Index('idx_marketplaces_agency', ['agencyId'])
+@Check('ck_marketplaces_sla', `"takedown_sla_hours" BETWEEN 1 AND 8760`)
+export class Marketplace {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'agency_id', type: 'uuid' })
+  agencyId!: string;
+
+  @ManyToOne(() => Agency, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'agency_id', foreignKeyConstraintName: 'fk_marketplaces_agency' })
+  agency?: Agency;
+
+  @Column({ type: 'varchar', length: 40 })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ name: 'takedown_sla_hours', type: 'int', default: 48 })
+  takedownSlaHours!: number;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

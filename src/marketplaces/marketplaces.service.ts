@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Agency } from '../agencies/agency.entity';
+import type { Actor } from '../auth/actor';
+import { AuditWriter } from '../audit/audit.writer';
+import { AppError } from '../common/app-error';
+import { decodeCursor, Page, toPage } from '../common/pagination';
+import { TransactionService } from '../database/transaction.service';
+import {
+  CreateMarketplaceDto,
+  ListMarketplacesQueryDto,
+  MarketplaceView,
+  UpdateMarketplaceDto,
+} from './dto/marketplace.dto';
+import { MarketplaceDomain } from './marketplace-domain.entity';
+import { Marketplace } from './marketplace.entity';
+
+@Injectable()
+export class MarketplacesService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  create(actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceView> {
+    return this.tx.run((m) => this.createIn(m, actor, dto));
+  }
+
+  async createIn(m: EntityManager, actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceView> {
+    const agency = await m.getRepository(Agency).findOneBy({ id: dto.agencyId });
+    if (!agency) throw AppError.unprocessable('AGENCY_NOT_FOUND', 'agencyId does not name an agency');
+    if (agency.type !== 'marketplace') {
+      throw AppError.unprocessable(
+        'AGENCY_NOT_MARKETPLACE',
+        `agencyId names an agency of type ${agency.type}, not marketplace`,
+      );
+    }
+    const now = new Date();
+    const marketplace = m.create(Marketplace, {
+      id: randomUUID(),
+      agencyId: dto.agencyId,
+      code: dto.code,
+      name: dto.name,
+      takedownSlaHours: dto.takedownSlaHours ?? 48,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await m.insert(Marketplace, marketplace);
+    await m.insert(
+      MarketplaceDomain,
+      dto.domains.map((domain) => ({ domain, marketplaceId: marketplace.id })),
+    );
+    await this.audit.append(
+      m,
+      actor,
+      [
+        {
+          action: 'marketplace.created',
+          entityType: 'marketplace',
+          entityId: marketplace.id,
+          partyAgencyId: marketplace.agencyId,
+          data: {
+            agencyId: dto.agencyId,
+            code: dto.code,
+            name: dto.name,
+            domains: dto.domains,
+            takedownSlaHours: marketplace.takedownSlaHours,
+          },
+        },
+      ],
+      now,
+    );
+    return toView(marketplace, dto.domains);
+  }
+
+  async list(_actor: Actor, q: ListMarketplacesQueryDto): Promise<Page<MarketplaceView>> {
+    const limit = q.limit ?? 100;
+    const cursor = decodeCursor(q.cursor, ['string', 'string']);
+    const qb = this.tx.dataSource
+      .getRepository(Marketplace)
+      .createQueryBuilder('m')
+      .orderBy('m.code')
+      .addOrderBy('m.id')
+      .limit(limit + 1);
+    if (cursor) qb.where('(m.code, m.id) > (:code, :id)', { code: cursor[0], id: cursor[1] });
+    const rows = await qb.getMany();
+    const domains = await this.domainsOf(rows.map((r) => r.id));
+    return toPage(
+      rows.map((r) => toView(r, domains.get(r.id) ?? [])),
+      limit,
+      (v) => [v.code, v.id],
+    );
+  }
+
+  async get(_actor: Actor, id: string): Promise<MarketplaceView> {
+    const marketplace = await this.tx.dataSource.getRepository(Marketplace).findOneBy({ id });
+    if (!marketplace) throw AppError.notFound('Marketplace');
+    return toView(marketplace, (await this.domainsOf([id])).get(id) ?? []);
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateMarketplaceDto): Promise<MarketplaceView> {
+    return this.tx.run(async (m) => {
+      const marketplace = await m
+        .getRepository(Marketplace)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!marketplace) throw AppError.notFound('Marketplace');
+      const currentDomains = (await this.domainsOf([id], m)).get(id) ?? [];
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      if (dto.name !== undefined && dto.name !== marketplace.name)
+        changes.name = { from: marketplace.name, to: dto.name };
+      if (dto.takedownSlaHours !== undefined && dto.takedownSlaHours !== marketplace.takedownSlaHours) {
+        changes.takedownSlaHours = { from: marketplace.takedownSlaHours, to: dto.takedownSlaHours };
+      }
+      const newDomains = dto.domains ? [...dto.domains].sort() : currentDomains;
+      if (dto.domains && newDomains.join(' ') !== currentDomains.join(' '))
+        changes.domains = { from: currentDomains, to: newDomains };
+      if (Object.keys(changes).length === 0) return toView(marketplace, currentDomains);
+      const now = new Date();
+      Object.assign(marketplace, {
+        name: dto.name ?? marketplace.name,
+        takedownSlaHours: dto.takedownSlaHours ?? marketplace.takedownSlaHours,
+        updatedAt: now,
+      });
+      await m.update(
+        Marketplace,
+        { id },
+        { name: marketplace.name, takedownSlaHours: marketplace.takedownSlaHours, updatedAt: now },
+      );
+      if (changes.domains) {
+        await m.delete(MarketplaceDomain, { marketplaceId: id });
+        await m.insert(
+          MarketplaceDomain,
+          newDomains.map((domain) => ({ domain, marketplaceId: id })),
+        );
+      }
+      await this.audit.append(
+        m,
+        actor,
+        [
+          {
+            action: 'marketplace.updated',
+            entityType: 'marketplace',
+            entityId: id,
+            partyAgencyId: marketplace.agencyId,
+            data: changes,
+          },
+        ],
+        now,
+      );
+      return toView(marketplace, newDomains);
+    });
+  }
+
+  private async domainsOf(
+    ids: string[],
+    m: EntityManager = this.tx.dataSource.manager,
+  ): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (ids.length === 0) return out;
+    const rows = await m.query<{ marketplace_id: string; domain: string }[]>(
+      'SELECT marketplace_id, domain FROM marketplace_domains WHERE marketplace_id = ANY($1::uuid[]) ORDER BY domain',
+      [ids],
+    );
+    for (const r of rows) out.set(r.marketplace_id, [...(out.get(r.marketplace_id) ?? []), r.domain]);
+    return out;
+  }
+}
+
+function toView(m: Marketplace, domains: string[]): MarketplaceView {
+  return {
+    id: m.id,
+    agencyId: m.agencyId,
+    code: m.code,
+    name: m.name,
+    domains: [...domains].sort(),
+    takedownSlaHours: m.takedownSlaHours,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}
