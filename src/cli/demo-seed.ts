@@ -12,9 +12,19 @@ export const DEMO_AGENCIES: { code: string; name: string; type: Role }[] = [
 ];
 
 /** The demo marketplaces, run by the marketplace agencies above (same codes). */
-export const DEMO_MARKETPLACES: { code: string; name: string; domains: string[]; takedownSlaHours: number }[] = [
+export const DEMO_MARKETPLACES: {
+  code: string;
+  name: string;
+  domains: string[];
+  takedownSlaHours: number;
+}[] = [
   { code: 'shopee', name: 'Shopee', domains: ['shopee.co.id', 'shp.ee'], takedownSlaHours: 48 },
-  { code: 'tokopedia', name: 'Tokopedia', domains: ['tokopedia.com', 'tokopedia.link'], takedownSlaHours: 48 },
+  {
+    code: 'tokopedia',
+    name: 'Tokopedia',
+    domains: ['tokopedia.com', 'tokopedia.link'],
+    takedownSlaHours: 48,
+  },
   { code: 'lazada', name: 'Lazada', domains: ['lazada.co.id'], takedownSlaHours: 72 },
   { code: 'tiktok', name: 'TikTok Shop', domains: ['tiktok.com'], takedownSlaHours: 24 },
 ];

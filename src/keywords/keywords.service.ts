@@ -81,8 +81,10 @@ export class KeywordsService {
     return this.tx.run(async (m) => {
       const now = new Date();
       const [row] = await m.query<KeywordRow[]>(
-        `UPDATE keywords SET status = 'retired', retired_at = $2, version = nextval('keyword_version_seq')
-          WHERE id = $1 AND status = 'active' RETURNING id, term, note, status, version, added_at, retired_at`,
+        `WITH retired AS (
+           UPDATE keywords SET status = 'retired', retired_at = $2, version = nextval('keyword_version_seq')
+            WHERE id = $1 AND status = 'active' RETURNING id, term, note, status, version, added_at, retired_at
+         ) SELECT * FROM retired`,
         [id, now],
       );
       if (row) {

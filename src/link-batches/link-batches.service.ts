@@ -151,14 +151,17 @@ export class LinkBatchesService {
       if (batch.cancelled_at)
         throw AppError.conflict('BATCH_ALREADY_CANCELLED', 'The batch is already cancelled');
       const now = new Date();
+      // Wrapped in a SELECT: TypeORM hands back [rows, count] for a bare UPDATE … RETURNING.
       const withdrawn = await m.query<{ id: string; status: LinkStatus; agency_id: string }[]>(
         `WITH target AS (
            SELECT l.id, l.status FROM links l WHERE l.batch_id = $1 AND l.status IN ('pending', 'acknowledged') ORDER BY l.id FOR UPDATE
+         ), changed AS (
+           UPDATE links l SET status = 'withdrawn', status_reason = $2, updated_at = $3, resolved_at = $3
+             FROM target t, marketplaces m
+            WHERE l.id = t.id AND m.id = l.marketplace_id
+           RETURNING l.id, t.status, m.agency_id
          )
-         UPDATE links l SET status = 'withdrawn', status_reason = $2, updated_at = $3, resolved_at = $3
-           FROM target t, marketplaces m
-          WHERE l.id = t.id AND m.id = l.marketplace_id
-         RETURNING l.id, t.status, m.agency_id`,
+         SELECT * FROM changed ORDER BY id`,
         [id, dto.reason, now],
       );
       await m.query('UPDATE link_batches SET cancelled_at = $2, cancel_reason = $3 WHERE id = $1', [

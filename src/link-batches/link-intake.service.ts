@@ -157,10 +157,9 @@ export class LinkIntakeService {
         `INSERT INTO links (id, batch_id, marketplace_id, url, canonical_url, listing_key, status, due_at, relisted,
                             prior_link_ids, note, keywords, created_at, updated_at)
          SELECT k.id, $1, k.marketplace_id, k.url, k.canonical_url, k.listing_key, 'pending', k.due_at,
-                cardinality(k.prior) > 0, k.prior, k.note, k.keywords, $2, $2
+                k.prior_text <> '{}', k.prior_text::uuid[], k.note, k.keywords_text::text[], $2, $2
            FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[])
              AS k(id, marketplace_id, url, canonical_url, listing_key, due_at, note, keywords_text, prior_text)
-           CROSS JOIN LATERAL (SELECT k.keywords_text::text[] AS keywords, k.prior_text::uuid[] AS prior) AS arrays
          ON CONFLICT (marketplace_id, listing_key) WHERE status IN ('pending', 'acknowledged') DO NOTHING
          RETURNING id`,
         [

@@ -47,7 +47,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     SEED_DEMO: 'false',
     ...env,
   });
-  const app = await createApp(config, database.url, createLogger('silent'));
+  const app = await createApp(
+    config,
+    database.url,
+    createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'),
+  );
   const server = app.getHttpServer() as Parameters<typeof request>[0];
   const http = request(server);
   const db = app.get(DataSource);
