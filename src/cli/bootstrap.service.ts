@@ -112,6 +112,9 @@ export class BootstrapService {
           clientSecret: a.secret,
         };
       }
+      for (const mk of DEMO_MARKETPLACES) {
+        await this.marketplaces.createIn(m, SYSTEM_ACTOR, { agencyId: out[mk.code].agencyId, ...mk });
+      }
       return out;
     });
     if (seeded) {

@@ -49,17 +49,17 @@ export function readAcknowledgement(raw: unknown): AcknowledgementItem | string 
       return 'listing must be an object';
     const l = o.listing as Record<string, unknown>;
     for (const key in l) {
-      const rule = LISTING_RULES[key as keyof ListingEvidence];
+      const rule = (LISTING_RULES as Record<string, ((v: unknown) => boolean) | undefined>)[key];
       if (!rule) return `listing.${key.slice(0, 50)} is not allowed`;
       if (!rule(l[key])) return `listing.${key} is not valid`;
     }
-    listing = l as ListingEvidence;
+    listing = l;
   }
   return {
     linkId: o.linkId.toLowerCase(),
     status: o.status as AckStatus,
     at,
-    reason: (o.reason as string | undefined) ?? null,
+    reason: typeof o.reason === 'string' ? o.reason : null,
     listing,
   };
 }

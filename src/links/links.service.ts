@@ -117,10 +117,7 @@ export class LinksService {
       const links = new Map(locked.map((l) => [l.id, l]));
       const events: AuditRecord[] = [];
       const results = items.map((item, index): AcknowledgementResult => {
-        const linkId =
-          typeof item === 'string'
-            ? String((dto.items[index] as { linkId?: unknown })?.linkId ?? '')
-            : item.linkId;
+        const linkId = typeof item === 'string' ? rawLinkId(dto.items[index]) : item.linkId;
         if (typeof item === 'string') return { linkId, ok: false, status: null, error: item };
         const link = links.get(item.linkId);
         if (!link) return { linkId, ok: false, status: null, error: 'not_found' };
@@ -222,7 +219,8 @@ export class LinksService {
         now,
       );
     });
-    const { history: _history, ...view } = await this.get(actor, id);
+    const { history, ...view } = await this.get(actor, id);
+    void history;
     return view;
   }
 
@@ -234,4 +232,9 @@ export class LinksService {
                 WHERE p.marketplace_id = l.marketplace_id AND p.seller_ref = l.seller_ref AND p.status = 'taken_down' AND p.id <> l.id
              ) END AS prior_takedowns`;
   }
+}
+
+function rawLinkId(item: unknown): string {
+  const id = (item as { linkId?: unknown } | null)?.linkId;
+  return typeof id === 'string' ? id.slice(0, 100) : '';
 }
