@@ -1,0 +1,278 @@
+/**
+ * npm run demo — drives a running exchange (npm start) through a takedown campaign and prints each step.
+ * Uses the demo agencies seeded on first start (.data/demo-credentials.json). DEMO_URL overrides the address.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const BASE = process.env.DEMO_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+const DATA_DIR = path.resolve(process.env.DATA_DIR ?? '.data');
+
+interface Creds {
+  clientId: string;
+  clientSecret: string;
+  agencyId: string;
+}
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const say = (text = '') => console.log(text);
+const step = (n: number, title: string) =>
+  say(`\n── ${n}. ${title} ${'─'.repeat(Math.max(0, 70 - title.length))}`);
+
+let seed = 20231107;
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)];
+
+async function call(token: string | null, method: string, url: string, body?: unknown): Promise<Json> {
+  const res = await fetch(BASE + url, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as Json) : {};
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${json.detail ?? text}`);
+  return json;
+}
+
+async function token(c: Creds): Promise<string> {
+  const res = await call(null, 'POST', '/v1/auth/token', {
+    grant_type: 'client_credentials',
+    client_id: c.clientId,
+    client_secret: c.clientSecret,
+  });
+  return res.access_token as string;
+}
+
+const ITEMS = [
+  'Kemeja-Flanel',
+  'Jaket-Denim',
+  'Hoodie',
+  'Celana-Cargo',
+  'Sweater-Rajut',
+  'Kaos-Band',
+  'Blazer-Wanita',
+  'Rok-Plisket',
+];
+const SPIN = [
+  'Bekas-Impor',
+  'Preloved-Korea',
+  'Second-Branded',
+  'Thrift-Jepang',
+  'Bal-Import',
+  'Pre-Optimized',
+];
+const SHOPS = ['tokothrift', 'gudangbekas', 'preloved_id', 'balimport88', 'thriftkorea', 'jaketjadul'];
+
+function listingUrl(market: string, n: number, slugSeed = ''): string {
+  const slug = `${pick(ITEMS)}-${pick(SPIN)}${slugSeed}`;
+  switch (market) {
+    case 'shopee':
+      return `https://shopee.co.id/${slug}-i.${100000 + (n % 97)}.${2300000000 + n}?sp_atk=${n.toString(36)}&xptdk=${(n * 7).toString(36)}`;
+    case 'tokopedia':
+      return `https://www.tokopedia.com/${SHOPS[n % SHOPS.length]}/${slug.toLowerCase()}-${((n * 2654435761) % 0xffffff).toString(16)}?extParam=ivf%3Dfalse&src=topads`;
+    case 'lazada':
+      return `https://www.lazada.co.id/products/${slug.toLowerCase()}-i${160000000 + n}-s${181000000 + n}.html?spm=a2o4j.searchlist.list.${n % 40}`;
+    default:
+      return `https://shop.tiktok.com/view/product/${1729384756102000000n + BigInt(n)}?region=ID&locale=id-ID`;
+  }
+}
+
+async function main(): Promise<void> {
+  const creds = JSON.parse(readFileSync(path.join(DATA_DIR, 'demo-credentials.json'), 'utf8')) as Record<
+    string,
+    Creds
+  >;
+  const operator = JSON.parse(
+    readFileSync(path.join(DATA_DIR, 'operator-credentials.json'), 'utf8'),
+  ) as Creds;
+  const markets = ['shopee', 'tokopedia', 'lazada', 'tiktok'];
+  const t: Record<string, string> = {};
+  for (const [code, c] of Object.entries(creds)) t[code] = await token(c);
+  t.operator = await token(operator);
+
+  step(1, 'The parties');
+  const marketplaces = (await call(t.kemendag, 'GET', '/v1/marketplaces')).items as Json[];
+  for (const m of marketplaces)
+    say(
+      `  ${m.code.padEnd(10)} ${m.name.padEnd(14)} domains ${m.domains.join(', ').padEnd(30)} SLA ${m.takedownSlaHours} h`,
+    );
+  say('  + Kementerian Perdagangan (ministry), idEA (association), Bareskrim Polri (police)');
+
+  step(2, 'The ministry submits a batch of links found by its patrol');
+  const links: { url: string }[] = [];
+  let n = Math.floor(rand() * 1e6);
+  for (let i = 0; i < 3000; i++) links.push({ url: listingUrl(markets[i % 4], ++n) });
+  for (let i = 0; i < 25; i++)
+    links.push({
+      url: links[i * 7].url.replace('https://www.', 'https://m.').replace('https://shopee', 'https://SHOPEE'),
+    }); // same listing, other form
+  links.push(
+    { url: 'https://shopee.co.id' + '/x'.repeat(1100) },
+    { url: 'htp//broken link' },
+    { url: 'https://olx.co.id/item/kemeja-123' },
+    { url: 'javascript:alert(1)' },
+  );
+  const first = await call(t.kemendag, 'POST', '/v1/link-batches', {
+    reference: 'PKTN/2026/11/0042',
+    legalBasis: 'Permendag No. 18/2021 jo. No. 40/2022 (barang dilarang impor: pakaian bekas)',
+    category: 'used-clothing',
+    links,
+  });
+  say(`  batch ${first.id}: ${links.length} links submitted`);
+  say(
+    `  accepted ${first.counts.accepted}, duplicates ${first.counts.duplicate}, rejected ${first.counts.rejected}`,
+  );
+  for (const m of first.byMarketplace) say(`    → ${m.code.padEnd(10)} ${m.accepted} links`);
+  const reasons = new Map<string, number>();
+  for (const r of first.rejected) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+  say(`  rejected by reason: ${[...reasons].map(([r, c]) => `${r} ${c}`).join(', ')}`);
+
+  step(3, 'Each marketplace polls its pending links and reports back');
+  const sellers: Record<string, string[]> = {};
+  const takenDown: Record<string, { id: string; url: string }[]> = {};
+  const stillOpen: { id: string; url: string }[] = [];
+  for (const code of markets) {
+    sellers[code] = Array.from({ length: 40 }, (_, i) => `${code}-seller-${1000 + i}`);
+    const mine: { id: string; url: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call(
+        t[code],
+        'GET',
+        `/v1/links?status=pending&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      mine.push(...(page.items as { id: string; url: string }[]));
+      cursor = page.nextCursor as string | null;
+    } while (cursor);
+    await call(t[code], 'POST', '/v1/links/acknowledgements', {
+      items: mine.map((l) => ({ linkId: l.id, status: 'acknowledged' })),
+    });
+    const outcome = { taken_down: 0, not_found: 0, rejected: 0, pending: 0 };
+    const items: Json[] = [];
+    takenDown[code] = [];
+    for (const l of mine) {
+      const r = rand();
+      const sellerRef = pick(sellers[code]);
+      if (r < 0.9) {
+        items.push({
+          linkId: l.id,
+          status: 'taken_down',
+          listing: {
+            title: 'Kemeja flanel bekas impor',
+            sellerRef,
+            price: 35000 + Math.floor(rand() * 90000),
+            currency: 'IDR',
+          },
+        });
+        outcome.taken_down++;
+        takenDown[code].push(l);
+      } else if (r < 0.94) {
+        items.push({ linkId: l.id, status: 'not_found' });
+        outcome.not_found++;
+      } else if (r < 0.97) {
+        items.push({
+          linkId: l.id,
+          status: 'rejected',
+          reason: pick([
+            'listing sells new stock with import papers',
+            'not clothing',
+            'already removed by seller before notice',
+          ]),
+        });
+        outcome.rejected++;
+      } else {
+        outcome.pending++;
+        stillOpen.push(l);
+      }
+    }
+    for (let i = 0; i < items.length; i += 1000)
+      await call(t[code], 'POST', '/v1/links/acknowledgements', { items: items.slice(i, i + 1000) });
+    say(
+      `  ${code.padEnd(10)} ${mine.length} received → taken down ${outcome.taken_down}, not found ${outcome.not_found}, rejected ${outcome.rejected}, still acknowledged ${outcome.pending}`,
+    );
+  }
+
+  step(4, 'Sellers relist: a month later the patrol finds listings again under new names');
+  const again: { url: string }[] = [];
+  for (const code of markets)
+    for (const l of takenDown[code].slice(0, 30))
+      again.push({
+        url: l.url.replace(
+          /(Bekas-Impor|Preloved-Korea|Second-Branded|Thrift-Jepang|Bal-Import|Pre-Optimized)/i,
+          'Premium-Original-Baru',
+        ),
+      });
+  for (let i = 0; i < 200; i++) again.push({ url: listingUrl(markets[i % 4], ++n) });
+  for (const l of stillOpen.slice(0, 12)) again.push({ url: l.url }); // still being handled: duplicates
+  const second = await call(t.kemendag, 'POST', '/v1/link-batches', {
+    reference: 'PKTN/2026/12/0007',
+    legalBasis: 'Permendag No. 18/2021 jo. No. 40/2022',
+    links: again,
+  });
+  say(
+    `  batch ${second.id}: accepted ${second.counts.accepted}, of which relisted ${second.counts.relisted}; ${second.counts.duplicate} duplicates of links still open`,
+  );
+  say(
+    '  (Shopee, Lazada and TikTok key a listing by its ids, so a new title is still the same listing; Tokopedia keys it by shop and slug.)',
+  );
+  const example = second.relisted[0] as Json;
+  if (example)
+    say(
+      `  e.g. ${example.url.slice(0, 90)}…\n       is listing ${example.linkId}, taken down before as ${example.priorLinkIds.join(', ')}`,
+    );
+
+  step(5, 'Repeat sellers');
+  const shopeeRelisted = second.relisted.find((r: Json) => r.url.includes('shopee')) as Json | undefined;
+  if (shopeeRelisted) {
+    await call(t.shopee, 'POST', '/v1/links/acknowledgements', {
+      items: [
+        { linkId: shopeeRelisted.linkId, status: 'acknowledged', listing: { sellerRef: sellers.shopee[0] } },
+      ],
+    });
+    const seen = await call(t.kemendag, 'GET', `/v1/links/${shopeeRelisted.linkId}`);
+    say(`  the ministry sees link ${seen.id} with repeatSeller ${JSON.stringify(seen.repeatSeller)}`);
+  }
+
+  step(6, 'The keyword watchlist');
+  for (const [term, note] of [
+    ['bal', 'bale of used clothes'],
+    ['pre-optimized', 'replaces "used" in titles'],
+    ['preloved impor', 'imported second-hand'],
+    ['thrift bal', 'bale sold by weight'],
+  ]) {
+    await call(t.kemendag, 'POST', '/v1/keywords', { term, note }).catch((e: Error) =>
+      say(`  (${term}: ${e.message.split(': ').pop()})`),
+    );
+  }
+  const watch = await call(t.shopee, 'GET', '/v1/keywords');
+  say(`  watchlist version ${watch.version}: ${watch.items.map((k: Json) => k.term).join(', ')}`);
+
+  step(7, 'Takedown statistics');
+  const stats = await call(t.idea, 'GET', '/v1/stats/takedowns');
+  say('  marketplace  received  taken_down  not_found  rejected  pending/ack  relisted  median h  p90 h');
+  for (const s of stats.marketplaces as Json[]) {
+    const b = s.byStatus as Json;
+    say(
+      `  ${s.code.padEnd(11)} ${String(s.received).padStart(9)} ${String(b.taken_down).padStart(11)} ${String(b.not_found).padStart(10)} ${String(b.rejected).padStart(9)} ${String(b.pending + b.acknowledged).padStart(12)} ${String(s.relisted).padStart(9)} ${String(s.medianHoursToTakedown ?? '-').padStart(9)} ${String(s.p90HoursToTakedown ?? '-').padStart(6)}`,
+    );
+  }
+
+  say('  (the demo compresses a campaign into seconds, so hours to takedown are close to 0)');
+
+  step(8, 'The operator verifies the audit trail');
+  const verify = await call(t.operator, 'GET', '/v1/audit/verify');
+  say(
+    `  ${verify.ok ? 'chain verified' : `CHAIN BROKEN at seq ${verify.firstBadSeq}`}: ${verify.checked} events, head ${verify.headHash.slice(0, 16)}…`,
+  );
+  if (!verify.ok) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`Is the exchange running at ${BASE}? Start it with npm start.`);
+  process.exit(1);
+});
