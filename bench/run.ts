@@ -1,0 +1,632 @@
+/**
+ * npm run bench — the API against raw PostgreSQL, measured in the same run on a fresh database.
+ * Scenarios: intake of 40,000 links, 40 × 1,000 acknowledgements, single acknowledgements under load, polling.
+ * Each prints the median of BENCH_RUNS runs (default 3), min–max, and the ratio to its raw baseline.
+ * DATABASE_URL: use that server (a fresh database is created on it); unset: an embedded PostgreSQL in a temp folder.
+ */
+import { ChildProcess, fork, spawn } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
+const LINKS = 40_000;
+const ROOT = path.resolve(__dirname, '..');
+
+type Stats = { median: number; min: number; max: number };
+const stats = (xs: number[]): Stats => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const fmt = (x: number, d = 2) => x.toFixed(d);
+const now = () => performance.now();
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, ms = 60_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+function resetPeakRss(pid: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // older kernels: the peak then covers the process's life so far, which only overstates it
+  }
+}
+
+let counter = Math.floor(Math.random() * 1e9);
+function generateLinks(n: number, codes: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = ++counter;
+    switch (codes[i % codes.length]) {
+      case 'shopee':
+        out.push(
+          `https://shopee.co.id/Kemeja-Flanel-Bekas-Impor-i.${100000 + (k % 5000)}.${k}?sp_atk=x${k}&xptdk=y`,
+        );
+        break;
+      case 'tokopedia':
+        out.push(
+          `https://www.tokopedia.com/toko${k % 700}/jaket-denim-preloved-${k}?extParam=ivf%3Dfalse&src=topads`,
+        );
+        break;
+      case 'lazada':
+        out.push(
+          `https://www.lazada.co.id/products/hoodie-bekas-i${k}-s${k + 7}.html?spm=a2o4j.searchlist.list.1`,
+        );
+        break;
+      default:
+        out.push(
+          `https://shop.tiktok.com/view/product/${1729384756102000000n + BigInt(k)}?region=ID&locale=id-ID`,
+        );
+    }
+  }
+  return out;
+}
+
+class Api {
+  constructor(
+    readonly base: string,
+    readonly proc: ChildProcess,
+  ) {}
+  async token(c: { clientId: string; clientSecret: string }): Promise<string> {
+    const res = await fetch(`${this.base}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+      }),
+    });
+    return ((await res.json()) as { access_token: string }).access_token;
+  }
+  async call(token: string, method: string, url: string, body?: string): Promise<any> {
+    const res = await fetch(this.base + url, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body,
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+    return json;
+  }
+}
+
+function csvField(v: string | null): string {
+  if (v === null) return '';
+  return `"${v.replace(/"/g, '""')}"`;
+}
+
+/** Baseline: the same link and audit rows, COPYed into look-alike tables in one transaction, no API. */
+async function baselineIntake(
+  pg: Client,
+  urls: string[],
+  marketplaceIds: string[],
+): Promise<{ ms: number; ids: string[] }> {
+  const t0 = now();
+  const batchId = randomUUID();
+  const at = new Date().toISOString();
+  const ids = urls.map(() => randomUUID());
+  await pg.query('BEGIN');
+  const head = (
+    await pg.query(`SELECT next_seq, encode(last_hash, 'hex') AS h FROM bench_head WHERE id = 1 FOR UPDATE`)
+  ).rows[0];
+  let seq = Number(head.next_seq);
+  let prev: string = head.h;
+  const linkLines: string[] = [];
+  const auditLines: string[] = [];
+  for (let i = 0; i < urls.length; i++) {
+    const mk = marketplaceIds[i % marketplaceIds.length];
+    const key = `${i}-${ids[i]}`;
+    linkLines.push(
+      [ids[i], batchId, mk, csvField(urls[i]), csvField(urls[i]), csvField(key), 'pending', at, at, at].join(
+        ',',
+      ) + '\n',
+    );
+    const canonical = JSON.stringify({
+      action: 'link.created',
+      at,
+      data: { batchId, url: urls[i], listingKey: key },
+      entity: { id: ids[i], type: 'link' },
+      prev,
+      seq,
+      v: 1,
+    });
+    const hash = createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(canonical)
+      .digest('hex');
+    auditLines.push(
+      [
+        seq,
+        at,
+        'ministry',
+        'link.created',
+        'link',
+        ids[i],
+        csvField(canonical),
+        `\\x${prev}`,
+        `\\x${hash}`,
+      ].join(',') + '\n',
+    );
+    prev = hash;
+    seq++;
+  }
+  await pipeline(
+    Readable.from(linkLines),
+    pg.query(
+      copyFrom(
+        'COPY bench_links (id, batch_id, marketplace_id, url, canonical_url, listing_key, status, due_at, created_at, updated_at) FROM STDIN WITH (FORMAT csv)',
+      ),
+    ),
+  );
+  await pipeline(
+    Readable.from(auditLines),
+    pg.query(
+      copyFrom(
+        'COPY bench_audit (seq, occurred_at, actor_role, action, entity_type, entity_id, canonical, prev_hash, entry_hash) FROM STDIN WITH (FORMAT csv)',
+      ),
+    ),
+  );
+  await pg.query(`UPDATE bench_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
+    seq,
+    prev,
+  ]);
+  await pg.query('COMMIT');
+  return { ms: now() - t0, ids };
+}
+
+/** Baseline: per 1,000 links one UPDATE … FROM unnest and one COPY of their audit rows, each in its own transaction. */
+async function baselineAcks(pg: Client, ids: string[]): Promise<number> {
+  const t0 = now();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const at = new Date().toISOString();
+    await pg.query('BEGIN');
+    await pg.query(
+      `UPDATE bench_links l SET status = 'taken_down', resolved_at = $2, updated_at = $2 FROM unnest($1::uuid[]) AS u(id) WHERE l.id = u.id`,
+      [chunk, at],
+    );
+    const head = (
+      await pg.query(`SELECT next_seq, encode(last_hash, 'hex') AS h FROM bench_head WHERE id = 1 FOR UPDATE`)
+    ).rows[0];
+    let seq = Number(head.next_seq);
+    let prev: string = head.h;
+    const lines: string[] = [];
+    for (const id of chunk) {
+      const canonical = JSON.stringify({
+        action: 'link.taken_down',
+        at,
+        data: { from: 'pending', status: 'taken_down' },
+        entity: { id, type: 'link' },
+        prev,
+        seq,
+        v: 1,
+      });
+      const hash = createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(canonical)
+        .digest('hex');
+      lines.push(
+        [
+          seq,
+          at,
+          'marketplace',
+          'link.taken_down',
+          'link',
+          id,
+          csvField(canonical),
+          `\\x${prev}`,
+          `\\x${hash}`,
+        ].join(',') + '\n',
+      );
+      prev = hash;
+      seq++;
+    }
+    await pipeline(
+      Readable.from(lines),
+      pg.query(
+        copyFrom(
+          'COPY bench_audit (seq, occurred_at, actor_role, action, entity_type, entity_id, canonical, prev_hash, entry_hash) FROM STDIN WITH (FORMAT csv)',
+        ),
+      ),
+    );
+    await pg.query(`UPDATE bench_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
+      seq,
+      prev,
+    ]);
+    await pg.query('COMMIT');
+  }
+  return now() - t0;
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  nextId: () => string,
+): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number; total: number }> {
+  const result = await autocannon({
+    url,
+    connections: 10,
+    duration: LOAD_SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        setupRequest: (req: any) => ({
+          ...req,
+          body: JSON.stringify({ items: [{ linkId: nextId(), status: 'taken_down' }] }),
+        }),
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    total: result.requests.total,
+  };
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'takedown-bench-'));
+  let serverUrl = process.env.DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  if (!serverUrl) {
+    const embedded = await startEmbeddedPostgres(path.join(tmp, 'pg'));
+    serverUrl = embedded.url;
+    stopEmbedded = () => embedded.stop();
+  }
+  const dbName = `bench_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const dbUrl = withDatabase(serverUrl, dbName);
+
+  const port = await freePort();
+  const dataDir = path.join(tmp, 'data');
+  const apiProc = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'true',
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const api = new Api(`http://127.0.0.1:${port}`, apiProc);
+  const results: Record<string, unknown> = {
+    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model}`,
+    node: process.version,
+    runs: RUNS,
+  };
+  const pg = new Client({ connectionString: dbUrl });
+  try {
+    await waitFor(`${api.base}/health/ready`);
+    await pg.connect();
+    results.postgres = (await pg.query('SHOW server_version')).rows[0].server_version;
+    await pg.query(
+      `CREATE TABLE bench_links (LIKE links INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+    );
+    await pg.query(
+      `CREATE TABLE bench_audit (LIKE audit_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+    );
+    await pg.query(
+      `CREATE TABLE bench_head (id int PRIMARY KEY, next_seq bigint NOT NULL, last_hash bytea NOT NULL)`,
+    );
+    await pg.query(`INSERT INTO bench_head VALUES (1, 1, decode(repeat('00', 32), 'hex'))`);
+
+    const creds = JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8')) as Record<
+      string,
+      { clientId: string; clientSecret: string }
+    >;
+    const tokens = async () =>
+      Object.fromEntries(
+        await Promise.all(Object.entries(creds).map(async ([k, c]) => [k, await api.token(c)] as const)),
+      );
+    let t = await tokens();
+    const marketplaces = (await api.call(t.kemendag, 'GET', '/v1/marketplaces')).items as {
+      id: string;
+      code: string;
+    }[];
+    const codes = marketplaces.map((m) => m.code);
+    const mkIds = marketplaces.map((m) => m.id);
+    const byId = new Map(marketplaces.map((m) => [m.id, m.code]));
+    console.log(
+      `bench: ${results.machine}; PostgreSQL ${String(results.postgres)}; ${RUNS} runs per scenario`,
+    );
+
+    // 1. Intake
+    const intakeApi: number[] = [];
+    const intakeBase: number[] = [];
+    const intakeMem: number[] = [];
+    const batches: string[] = [];
+    const baselineIds: string[][] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const urls = generateLinks(LINKS, codes);
+      const body = JSON.stringify({
+        reference: `BENCH/${run}`,
+        legalBasis: 'bench',
+        links: urls.map((url) => ({ url })),
+      });
+      resetPeakRss(apiProc.pid!);
+      const t0 = now();
+      const res = await api.call(t.kemendag, 'POST', '/v1/link-batches', body);
+      intakeApi.push(now() - t0);
+      intakeMem.push(peakRss(apiProc.pid!));
+      if (res.counts.accepted !== LINKS) throw new Error(`intake accepted ${res.counts.accepted}`);
+      batches.push(res.id);
+      const base = await baselineIntake(pg, urls, mkIds);
+      intakeBase.push(base.ms);
+      baselineIds.push(base.ids);
+      console.log(
+        `  intake run ${run + 1}: API ${fmt(intakeApi[run], 0)} ms (peak RSS ${fmt(intakeMem[run], 0)} MB), COPY baseline ${fmt(base.ms, 0)} ms`,
+      );
+    }
+
+    // 2. Acknowledgements, 40 × 1,000
+    const ackApi: number[] = [];
+    const ackBase: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const rows = (
+        await pg.query<{ id: string; marketplace_id: string }>(
+          'SELECT id, marketplace_id FROM links WHERE batch_id = $1 ORDER BY id',
+          [batches[run]],
+        )
+      ).rows;
+      const perMarket = new Map<string, string[]>();
+      for (const r of rows)
+        perMarket.set(r.marketplace_id, [...(perMarket.get(r.marketplace_id) ?? []), r.id]);
+      const t0 = now();
+      for (const [mk, ids] of perMarket) {
+        for (let i = 0; i < ids.length; i += 1000) {
+          const items = ids.slice(i, i + 1000).map((linkId) => ({ linkId, status: 'taken_down' }));
+          const res = await api.call(
+            t[byId.get(mk)!],
+            'POST',
+            '/v1/links/acknowledgements',
+            JSON.stringify({ items }),
+          );
+          if (res.results.some((r: { ok: boolean }) => !r.ok))
+            throw new Error('an acknowledgement was refused');
+        }
+      }
+      ackApi.push(now() - t0);
+      ackBase.push(await baselineAcks(pg, baselineIds[run]));
+      console.log(
+        `  acknowledgements run ${run + 1}: API ${fmt(ackApi[run], 0)} ms, UPDATE+COPY baseline ${fmt(ackBase[run], 0)} ms`,
+      );
+    }
+
+    // 3. Polling: pages of 1,000 pending links over a 40,000-link marketplace backlog
+    t = await tokens();
+    const shopee = marketplaces.find((m) => m.code === 'shopee')!;
+    const pollBatch = await api.call(
+      t.kemendag,
+      'POST',
+      '/v1/link-batches',
+      JSON.stringify({
+        reference: 'BENCH/poll',
+        legalBasis: 'bench',
+        links: generateLinks(LINKS, ['shopee']).map((url) => ({ url })),
+      }),
+    );
+    if (pollBatch.counts.accepted !== LINKS) throw new Error('poll batch not accepted whole');
+    const pollApiP50: number[] = [];
+    const pollApiP99: number[] = [];
+    const pollBaseP50: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const pages: number[] = [];
+      let cursor: string | null = null;
+      let seen = 0;
+      do {
+        const t0 = now();
+        const page: { items: unknown[]; nextCursor: string | null } = await api.call(
+          t.shopee,
+          'GET',
+          `/v1/links?status=pending&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        pages.push(now() - t0);
+        seen += page.items.length;
+        cursor = page.nextCursor;
+      } while (cursor);
+      if (seen < LINKS) throw new Error(`polling saw ${seen} links`);
+      const basePages: number[] = [];
+      let last = '00000000-0000-0000-0000-000000000000';
+      for (;;) {
+        const t0 = now();
+        const rows = (
+          await pg.query(
+            `SELECT * FROM links WHERE marketplace_id = $1 AND status = 'pending' AND id > $2 ORDER BY id LIMIT 1001`,
+            [shopee.id, last],
+          )
+        ).rows;
+        const body = JSON.stringify(rows.slice(0, 1000));
+        basePages.push(now() - t0);
+        if (rows.length <= 1000 || body.length === 0) break;
+        last = rows[999].id;
+      }
+      pollApiP50.push(pct(pages, 50));
+      pollApiP99.push(pct(pages, 99));
+      pollBaseP50.push(pct(basePages, 50));
+      console.log(
+        `  polling run ${run + 1}: ${pages.length} pages, API p50 ${fmt(pct(pages, 50), 1)} ms p99 ${fmt(pct(pages, 99), 1)} ms; SQL baseline p50 ${fmt(pct(basePages, 50), 1)} ms`,
+      );
+    }
+
+    // 4. Single acknowledgements under load
+    const loadBatch = await api.call(
+      t.kemendag,
+      'POST',
+      '/v1/link-batches',
+      JSON.stringify({
+        reference: 'BENCH/load',
+        legalBasis: 'bench',
+        links: generateLinks(50_000, ['shopee']).map((url) => ({ url })),
+      }),
+    );
+    const loadIds = (
+      await pg.query<{ id: string }>('SELECT id FROM links WHERE batch_id = $1 ORDER BY random()', [
+        loadBatch.id,
+      ])
+    ).rows.map((r) => r.id);
+    await pg.query(
+      `INSERT INTO bench_links (id, batch_id, marketplace_id, url, canonical_url, listing_key, status, due_at, created_at, updated_at)
+                    SELECT gen_random_uuid(), gen_random_uuid(), $1, 'u' || g, 'u' || g, 'load-' || g, 'pending', now(), now(), now() FROM generate_series(1, 300000) g`,
+      [shopee.id],
+    );
+    const bareIds = (
+      await pg.query<{ id: string }>(
+        `SELECT id FROM bench_links WHERE status = 'pending' AND listing_key LIKE 'load-%'`,
+      )
+    ).rows.map((r) => r.id);
+    const barePort = await freePort();
+    const bare = fork(path.join(__dirname, 'bare-server.ts'), [], {
+      env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(barePort) },
+      execArgv: ['-r', 'ts-node/register/transpile-only'],
+    });
+    await new Promise((r) => bare.once('message', r));
+    const loadApi: Awaited<ReturnType<typeof load>>[] = [];
+    const loadBare: Awaited<ReturnType<typeof load>>[] = [];
+    let apiNext = 0;
+    let bareNext = 0;
+    for (let run = 0; run < RUNS; run++) {
+      t = await tokens();
+      loadApi.push(
+        await load(
+          `${api.base}/v1/links/acknowledgements`,
+          { Authorization: `Bearer ${t.shopee}` },
+          () => loadIds[apiNext++ % loadIds.length],
+        ),
+      );
+      loadBare.push(
+        await load(`http://127.0.0.1:${barePort}/ack`, {}, () => bareIds[bareNext++ % bareIds.length]),
+      );
+      console.log(
+        `  load run ${run + 1}: API ${fmt(loadApi[run].rps, 0)} req/s (p50 ${loadApi[run].p50} ms, p99 ${loadApi[run].p99} ms, ${loadApi[run].non2xx} non-2xx); bare node:http ${fmt(loadBare[run].rps, 0)} req/s (p50 ${loadBare[run].p50} ms, p99 ${loadBare[run].p99} ms)`,
+      );
+    }
+    bare.kill('SIGTERM');
+    if (apiNext > loadIds.length)
+      console.log('  note: the API load run reused link ids (repeats write nothing)');
+    const verify = await api.call(
+      await api.token(JSON.parse(readFileSync(path.join(dataDir, 'operator-credentials.json'), 'utf8'))),
+      'GET',
+      '/v1/audit/verify',
+    );
+
+    const s = {
+      intake: { api: stats(intakeApi), baseline: stats(intakeBase), peakRssMb: stats(intakeMem) },
+      acknowledgements: { api: stats(ackApi), baseline: stats(ackBase) },
+      polling: { apiP50: stats(pollApiP50), apiP99: stats(pollApiP99), baselineP50: stats(pollBaseP50) },
+      load: {
+        apiRps: stats(loadApi.map((r) => r.rps)),
+        apiP50: stats(loadApi.map((r) => r.p50)),
+        apiP99: stats(loadApi.map((r) => r.p99)),
+        bareRps: stats(loadBare.map((r) => r.rps)),
+        bareP50: stats(loadBare.map((r) => r.p50)),
+        bareP99: stats(loadBare.map((r) => r.p99)),
+        apiNon2xx: loadApi.reduce((n, r) => n + r.non2xx + r.errors, 0),
+      },
+      auditVerified: verify.ok as boolean,
+      auditEvents: verify.checked as number,
+    };
+    results.scenarios = s;
+    const line = (name: string, a: Stats, b: Stats, unit: string, goal: string) =>
+      console.log(
+        `${name.padEnd(34)} ${fmt(a.median, 1).padStart(9)} ${unit} (${fmt(a.min, 1)}–${fmt(a.max, 1)})  baseline ${fmt(b.median, 1).padStart(8)} ${unit} (${fmt(b.min, 1)}–${fmt(b.max, 1)})  ratio ${fmt(a.median / b.median)}×  ${goal}`,
+      );
+    console.log(
+      '\nscenario                            median (min–max)                baseline (min–max)              ratio',
+    );
+    line('intake 40,000 links', s.intake.api, s.intake.baseline, 'ms', 'goal ≤ 2.0×');
+    console.log(
+      `${'  API peak RSS during intake'.padEnd(34)} ${fmt(s.intake.peakRssMb.median, 0).padStart(9)} MB (${fmt(s.intake.peakRssMb.min, 0)}–${fmt(s.intake.peakRssMb.max, 0)})  goal ≤ 512 MB`,
+    );
+    line(
+      'acknowledgements 40 × 1,000',
+      s.acknowledgements.api,
+      s.acknowledgements.baseline,
+      'ms',
+      'goal ≤ 2.0×',
+    );
+    console.log(
+      `${'single acks, 10 clients'.padEnd(34)} ${fmt(s.load.apiRps.median, 0).padStart(9)} req/s (${fmt(s.load.apiRps.min, 0)}–${fmt(s.load.apiRps.max, 0)})  bare node:http ${fmt(s.load.bareRps.median, 0)} req/s  share ${fmt((100 * s.load.apiRps.median) / s.load.bareRps.median, 0)}%  goal ≥ 50%`,
+    );
+    console.log(
+      `${'  latency p50 / p99'.padEnd(34)} API ${s.load.apiP50.median} / ${s.load.apiP99.median} ms; bare ${s.load.bareP50.median} / ${s.load.bareP99.median} ms; API errors ${s.load.apiNon2xx}`,
+    );
+    line('polling page of 1,000 (p50)', s.polling.apiP50, s.polling.baselineP50, 'ms', '');
+    console.log(`${'  polling page p99'.padEnd(34)} ${fmt(s.polling.apiP99.median, 1).padStart(9)} ms`);
+    console.log(
+      `audit chain after the bench: ${s.auditVerified ? 'verified' : 'BROKEN'} (${s.auditEvents} events)`,
+    );
+    const outDir = path.join(ROOT, 'bench', 'results');
+    if (!existsSync(outDir)) mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
+  } finally {
+    await pg.end().catch(() => undefined);
+    apiProc.kill('SIGINT');
+    await new Promise((r) => apiProc.once('exit', r));
+    const cleanup = new Client({ connectionString: serverUrl });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await cleanup.end();
+    await stopEmbedded?.();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
