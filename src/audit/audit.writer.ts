@@ -1,7 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { copyRows, CopyValue } from '../database/copy';
 import { completeEntry, entryHash, EntryBody, prepareEntry } from './canonical';
+
+const AUDIT_COLUMNS = [
+  'seq',
+  'occurred_at',
+  'actor_client_id',
+  'actor_agency_id',
+  'actor_role',
+  'action',
+  'entity_type',
+  'entity_id',
+  'party_agency_id',
+  'request_id',
+  'canonical',
+  'prev_hash',
+  'entry_hash',
+];
 
 export interface AuditRecord {
   action: string;
@@ -45,42 +62,30 @@ export class AuditWriter {
     const firstSeq = Number(head.next_seq);
     let prev = head.last_hash;
     const n = records.length;
-    const seqs = new Array<number>(n);
-    const canonicals = new Array<string>(n);
-    const prevs = new Array<string>(n);
-    const hashes = new Array<string>(n);
+    const rows = new Array<CopyValue[]>(n);
     for (let i = 0; i < n; i++) {
       const seq = firstSeq + i;
       const canonical = completeEntry(prepared[i], seq, prev);
       const hash = entryHash(canonical).toString('hex');
-      seqs[i] = seq;
-      canonicals[i] = canonical;
-      prevs[i] = prev;
-      hashes[i] = hash;
-      prev = hash;
-    }
-    await manager.query(
-      `INSERT INTO audit_events (seq, occurred_at, actor_client_id, actor_agency_id, actor_role, action, entity_type,
-                                 entity_id, party_agency_id, request_id, canonical, prev_hash, entry_hash)
-       SELECT s, $2::timestamptz, $3::uuid, $4::uuid, $5, a, t, e, p, $6, c, decode(ph, 'hex'), decode(eh, 'hex')
-         FROM unnest($1::int8[], $7::text[], $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
-           AS u(s, a, t, e, p, c, ph, eh)`,
-      [
-        seqs,
+      const r = records[i];
+      rows[i] = [
+        seq,
         occurredAt,
         actor.clientId,
         actor.agencyId,
         actor.role,
+        r.action,
+        r.entityType,
+        r.entityId,
+        r.partyAgencyId ?? null,
         actor.requestId,
-        records.map((r) => r.action),
-        records.map((r) => r.entityType),
-        records.map((r) => r.entityId),
-        records.map((r) => r.partyAgencyId ?? null),
-        canonicals,
-        prevs,
-        hashes,
-      ],
-    );
+        canonical,
+        `\\x${prev}`,
+        `\\x${hash}`,
+      ];
+      prev = hash;
+    }
+    await copyRows(manager, 'audit_events', AUDIT_COLUMNS, rows);
     await manager.query(`UPDATE audit_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
       firstSeq + n,
       prev,

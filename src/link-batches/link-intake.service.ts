@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import { AuditRecord, AuditWriter } from '../audit/audit.writer';
 import { AppError } from '../common/app-error';
+import { copyRows, pgArrayLiteral } from '../database/copy';
 import { TransactionService } from '../database/transaction.service';
 import { MarketplaceDirectory, RoutedMarketplace } from '../marketplaces/marketplace-directory';
 import { canonicalise, domainCandidates } from '../marketplaces/url';
-import { BatchIntakeResult, CreateLinkBatchDto, CsvBatchQueryDto } from './dto/link-batch.dto';
+import { BatchIntakeResult, BatchMetaDto, CsvBatchQueryDto, MAX_LINKS_PER_BATCH } from './dto/link-batch.dto';
 import { readCsvLinks, readJsonLinks, SubmittedLink } from './submitted-links';
 import { createValidationPipe } from '../common/validation';
 
@@ -59,18 +60,24 @@ export class LinkIntakeService {
         'A JSON batch carries its fields in the body, not in the query string',
       );
     }
-    const dto = (await validation.transform(body, {
+    // The envelope goes through the DTO; the (up to 50,000) items do not, so they are not deep-copied and re-checked.
+    const { links, ...envelope } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+      string,
+      unknown
+    >;
+    const meta = (await validation.transform(envelope, {
       type: 'body',
-      metatype: CreateLinkBatchDto,
-    })) as CreateLinkBatchDto;
-    return this.submit(actor, dto, readJsonLinks(dto.links));
+      metatype: BatchMetaDto,
+    })) as BatchMetaDto;
+    if (!Array.isArray(links) || links.length < 1 || links.length > MAX_LINKS_PER_BATCH) {
+      throw AppError.validation([
+        { path: 'links', message: `links must be an array of 1 to ${MAX_LINKS_PER_BATCH} items` },
+      ]);
+    }
+    return this.submit(actor, meta, readJsonLinks(links));
   }
 
-  async submit(
-    actor: Actor,
-    meta: CreateLinkBatchDto | CsvBatchQueryDto,
-    links: SubmittedLink[],
-  ): Promise<BatchIntakeResult> {
+  async submit(actor: Actor, meta: BatchMetaDto, links: SubmittedLink[]): Promise<BatchIntakeResult> {
     const now = new Date();
     if (meta.dueAt !== undefined && Date.parse(meta.dueAt) <= now.getTime()) {
       throw AppError.validation([{ path: 'dueAt', message: 'dueAt must be in the future' }]);
@@ -153,28 +160,54 @@ export class LinkIntakeService {
       const prior = new Map(priorRows.map((r) => [`${r.marketplace_id}\n${r.listing_key}`, r.ids]));
       const priorOf = (c: Candidate) => prior.get(`${c.marketplace.marketplaceId}\n${c.listingKey}`) ?? [];
 
+      // COPY into a scratch table, then one INSERT … ON CONFLICT: the unique partial index decides what is a duplicate.
+      await m.query(`CREATE TEMP TABLE intake_links (LIKE links INCLUDING DEFAULTS) ON COMMIT DROP`);
+      await copyRows(
+        m,
+        'intake_links',
+        [
+          'id',
+          'batch_id',
+          'marketplace_id',
+          'url',
+          'canonical_url',
+          'listing_key',
+          'status',
+          'due_at',
+          'relisted',
+          'prior_link_ids',
+          'note',
+          'keywords',
+          'created_at',
+          'updated_at',
+        ],
+        (function* () {
+          const at = now.toISOString();
+          for (const c of candidates) {
+            const priorLinkIds = priorOf(c);
+            yield [
+              c.id,
+              batchId,
+              c.marketplace.marketplaceId,
+              c.url,
+              c.canonicalUrl,
+              c.listingKey,
+              'pending',
+              c.dueAt,
+              priorLinkIds.length > 0,
+              pgArrayLiteral(priorLinkIds),
+              c.note,
+              pgArrayLiteral(c.keywords),
+              at,
+              at,
+            ];
+          }
+        })(),
+      );
       const inserted = await m.query<{ id: string }[]>(
-        `INSERT INTO links (id, batch_id, marketplace_id, url, canonical_url, listing_key, status, due_at, relisted,
-                            prior_link_ids, note, keywords, created_at, updated_at)
-         SELECT k.id, $1, k.marketplace_id, k.url, k.canonical_url, k.listing_key, 'pending', k.due_at,
-                k.prior_text <> '{}', k.prior_text::uuid[], k.note, k.keywords_text::text[], $2, $2
-           FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[])
-             AS k(id, marketplace_id, url, canonical_url, listing_key, due_at, note, keywords_text, prior_text)
+        `INSERT INTO links SELECT * FROM intake_links ORDER BY marketplace_id, listing_key
          ON CONFLICT (marketplace_id, listing_key) WHERE status IN ('pending', 'acknowledged') DO NOTHING
          RETURNING id`,
-        [
-          batchId,
-          now,
-          candidates.map((c) => c.id),
-          marketplaceIds,
-          candidates.map((c) => c.url),
-          candidates.map((c) => c.canonicalUrl),
-          listingKeys,
-          candidates.map((c) => c.dueAt),
-          candidates.map((c) => c.note),
-          candidates.map((c) => pgArray(c.keywords)),
-          candidates.map((c) => pgArray(priorOf(c))),
-        ],
       );
       const insertedIds = new Set(inserted.map((r) => r.id));
       const accepted = candidates.filter((c) => insertedIds.has(c.id));
@@ -284,10 +317,4 @@ function nothingAccepted(result: BatchIntakeResult): AppError {
     'No link of the batch was accepted; see errors for each one',
     errors.slice(0, 1000),
   );
-}
-
-/** A PostgreSQL array literal, so arrays of arrays can travel through one unnest. */
-function pgArray(values: string[]): string {
-  if (values.length === 0) return '{}';
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }

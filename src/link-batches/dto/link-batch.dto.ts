@@ -22,7 +22,7 @@ export class SubmittedLinkDto {
   keywords?: string[];
 }
 
-class BatchMetaDto {
+export class BatchMetaDto {
   @ApiProperty({ example: 'PKTN/2026/11/0042', maxLength: 200 })
   @IsString()
   @Length(1, 200)
