@@ -4,6 +4,9 @@ import type { Actor } from '../auth/actor';
 import { copyRows, CopyValue } from '../database/copy';
 import { completeEntry, entryHash, EntryBody, prepareEntry } from './canonical';
 
+/** Up to this many events go in one INSERT with the head update; more are streamed by COPY. */
+const SMALL_APPEND = 50;
+
 const AUDIT_COLUMNS = [
   'seq',
   'occurred_at',
@@ -85,11 +88,25 @@ export class AuditWriter {
       ];
       prev = hash;
     }
-    await copyRows(manager, 'audit_events', AUDIT_COLUMNS, rows);
-    await manager.query(`UPDATE audit_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
-      firstSeq + n,
-      prev,
-    ]);
+    if (n > SMALL_APPEND) {
+      await copyRows(manager, 'audit_events', AUDIT_COLUMNS, rows);
+      await manager.query(`UPDATE audit_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
+        firstSeq + n,
+        prev,
+      ]);
+    } else {
+      // A few events: insert them and move the head in one round trip, the shortest hold of the head lock.
+      const column = (i: number) => rows.map((r) => r[i]);
+      await manager.query(
+        `WITH appended AS (
+           INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
+           SELECT * FROM unnest($1::int8[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                                $8::uuid[], $9::uuid[], $10::text[], $11::text[], $12::bytea[], $13::bytea[])
+         )
+         UPDATE audit_head SET next_seq = $14, last_hash = decode($15, 'hex') WHERE id = 1`,
+        [...AUDIT_COLUMNS.map((_, i) => column(i)), firstSeq + n, prev],
+      );
+    }
     return { firstSeq, lastSeq: firstSeq + n - 1 };
   }
 }

@@ -7,6 +7,8 @@ export interface Actor {
   agencyId: string | null;
   role: Role | 'system';
   requestId: string | null;
+  /** For marketplace callers: the marketplaces their agency runs, read with the credentials check. */
+  marketplaceIds?: string[];
 }
 
 export const SYSTEM_ACTOR: Actor = { clientId: null, agencyId: null, role: 'system', requestId: null };

@@ -33,17 +33,20 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const claims = await this.verify(req.header('authorization'));
-    const rows = await this.dataSource.query<{ type: string }[]>(
-      `SELECT a.type FROM api_clients c JOIN agencies a ON a.id = c.agency_id
+    const [row] = await this.dataSource.query<{ type: string; marketplace_ids: string[] | null }[]>(
+      `SELECT a.type, CASE WHEN a.type = 'marketplace'
+                          THEN ARRAY(SELECT m.id FROM marketplaces m WHERE m.agency_id = a.id ORDER BY m.id) END AS marketplace_ids
+         FROM api_clients c JOIN agencies a ON a.id = c.agency_id
         WHERE c.id = $1 AND c.agency_id = $2 AND c.revoked_at IS NULL AND a.status = 'active'`,
       [claims.sub, claims.agency],
     );
-    if (rows[0]?.type !== claims.role) throw AppError.unauthorized();
+    if (row?.type !== claims.role) throw AppError.unauthorized();
     req.actor = {
       clientId: claims.sub,
       agencyId: claims.agency,
       role: claims.role,
       requestId: req.id ?? null,
+      ...(row.marketplace_ids ? { marketplaceIds: row.marketplace_ids } : {}),
     };
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles?.includes(claims.role)) throw AppError.forbidden();

@@ -34,6 +34,7 @@ export class MarketplaceDirectory {
   /** The marketplaces a marketplace-role caller acts for; empty for every other role. */
   async ownedBy(actor: Actor): Promise<string[]> {
     if (actor.role !== 'marketplace') return [];
+    if (actor.marketplaceIds) return actor.marketplaceIds;
     const rows = await this.dataSource.query<{ id: string }[]>(
       'SELECT id FROM marketplaces WHERE agency_id = $1',
       [actor.agencyId],
