@@ -63,40 +63,39 @@ export class AuditWriter {
       `SELECT next_seq::int8 AS next_seq, encode(last_hash, 'hex') AS last_hash FROM audit_head WHERE id = 1 FOR UPDATE`,
     );
     const firstSeq = Number(head.next_seq);
-    let prev = head.last_hash;
     const n = records.length;
-    const rows = new Array<CopyValue[]>(n);
-    for (let i = 0; i < n; i++) {
-      const seq = firstSeq + i;
-      const canonical = completeEntry(prepared[i], seq, prev);
-      const hash = entryHash(canonical).toString('hex');
-      const r = records[i];
-      rows[i] = [
-        seq,
-        occurredAt,
-        actor.clientId,
-        actor.agencyId,
-        actor.role,
-        r.action,
-        r.entityType,
-        r.entityId,
-        r.partyAgencyId ?? null,
-        actor.requestId,
-        canonical,
-        `\\x${prev}`,
-        `\\x${hash}`,
-      ];
-      prev = hash;
+    // Rows are produced one at a time so a 40,000-event append never holds all its canonical texts at once.
+    let last = head.last_hash;
+    function* rows(): Generator<CopyValue[]> {
+      for (let i = 0; i < n; i++) {
+        const seq = firstSeq + i;
+        const canonical = completeEntry(prepared[i], seq, last);
+        const hash = entryHash(canonical).toString('hex');
+        const r = records[i];
+        yield [
+          seq,
+          occurredAt,
+          actor.clientId,
+          actor.agencyId,
+          actor.role,
+          r.action,
+          r.entityType,
+          r.entityId,
+          r.partyAgencyId ?? null,
+          actor.requestId,
+          canonical,
+          `\\x${last}`,
+          `\\x${hash}`,
+        ];
+        last = hash;
+      }
     }
     if (n > SMALL_APPEND) {
-      await copyRows(manager, 'audit_events', AUDIT_COLUMNS, rows);
-      await manager.query(`UPDATE audit_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
-        firstSeq + n,
-        prev,
-      ]);
+      await copyRows(manager, 'audit_events', AUDIT_COLUMNS, rows());
     } else {
       // A few events: insert them and move the head in one round trip, the shortest hold of the head lock.
-      const column = (i: number) => rows.map((r) => r[i]);
+      const all = [...rows()];
+      const column = (i: number) => all.map((r) => r[i]);
       await manager.query(
         `WITH appended AS (
            INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
@@ -104,9 +103,14 @@ export class AuditWriter {
                                 $8::uuid[], $9::uuid[], $10::text[], $11::text[], $12::bytea[], $13::bytea[])
          )
          UPDATE audit_head SET next_seq = $14, last_hash = decode($15, 'hex') WHERE id = 1`,
-        [...AUDIT_COLUMNS.map((_, i) => column(i)), firstSeq + n, prev],
+        [...AUDIT_COLUMNS.map((_, i) => column(i)), firstSeq + n, last],
       );
+      return { firstSeq, lastSeq: firstSeq + n - 1 };
     }
+    await manager.query(`UPDATE audit_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
+      firstSeq + n,
+      last,
+    ]);
     return { firstSeq, lastSeq: firstSeq + n - 1 };
   }
 }
