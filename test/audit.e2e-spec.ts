@@ -1,3 +1,4 @@
+import { canonicalJson } from '../src/audit/canonical';
 import { createTestApp, TestApp } from './support/app';
 import { expectProblem } from './support/problem';
 
@@ -40,6 +41,17 @@ describe('audit trail', () => {
       headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       firstBadSeq: null,
     });
+  });
+
+  it('stores every entry as its exact RFC 8785 text, however many events a change wrote', async () => {
+    await t.party('marketplace');
+    const rows: { canonical: string; seq: string }[] = await t.db.query('SELECT canonical, seq FROM audit_events ORDER BY seq');
+    expect(rows.length).toBeGreaterThan(3);
+    for (const row of rows) {
+      const parsed = JSON.parse(row.canonical);
+      expect(canonicalJson(parsed)).toBe(row.canonical);
+      expect(parsed.seq).toBe(Number(row.seq));
+    }
   });
 
   it('pages events with afterSeq and the cursor, and filters by entity, action and actor agency', async () => {

@@ -59,6 +59,7 @@ export class AuditWriter {
       return prepareEntry(body);
     });
 
+    if (records.length === 1) return this.appendOne(manager, actor, records[0], occurredAt, prepared[0]);
     const [head] = await manager.query<{ next_seq: string; last_hash: string }[]>(
       `SELECT next_seq::int8 AS next_seq, encode(last_hash, 'hex') AS last_hash FROM audit_head WHERE id = 1 FOR UPDATE`,
     );
@@ -112,5 +113,51 @@ export class AuditWriter {
       last,
     ]);
     return { firstSeq, lastSeq: firstSeq + n - 1 };
+  }
+
+  /**
+   * One event, one statement: lock the head, build the entry text around the head's seq and hash, insert it and move
+   * the head, all inside PostgreSQL, so no round trip to a busy event loop happens while the lock is held.
+   * The text is assembled exactly as completeEntry() does; /v1/audit/verify recomputes it either way.
+   */
+  private async appendOne(
+    manager: EntityManager,
+    actor: Actor,
+    r: AuditRecord,
+    occurredAt: string,
+    prepared: { head: string; requestIdPart: string },
+  ): Promise<{ firstSeq: number; lastSeq: number }> {
+    const [row] = await manager.query<{ seq: string }[]>(
+      `WITH h AS (
+         SELECT next_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE
+       ), e AS (
+         SELECT next_seq AS seq, last_hash AS prev,
+                $1 || ',"prev":"' || encode(last_hash, 'hex') || '"' || $2 || ',"seq":' || next_seq || ',"v":1}' AS canonical
+           FROM h
+       ), x AS (
+         SELECT seq, prev, canonical, sha256('\\x00'::bytea || convert_to(canonical, 'UTF8')) AS hash FROM e
+       ), appended AS (
+         INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
+         SELECT seq, $3::timestamptz, $4::uuid, $5::uuid, $6, $7, $8, $9::uuid, $10::uuid, $11, canonical, prev, hash FROM x
+       ), moved AS (
+         UPDATE audit_head SET next_seq = x.seq + 1, last_hash = x.hash FROM x WHERE audit_head.id = 1
+       )
+       SELECT seq::int8 AS seq FROM x`,
+      [
+        prepared.head,
+        prepared.requestIdPart,
+        occurredAt,
+        actor.clientId,
+        actor.agencyId,
+        actor.role,
+        r.action,
+        r.entityType,
+        r.entityId,
+        r.partyAgencyId ?? null,
+        actor.requestId,
+      ],
+    );
+    const seq = Number(row.seq);
+    return { firstSeq: seq, lastSeq: seq };
   }
 }
