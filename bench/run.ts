@@ -382,7 +382,7 @@ async function main(): Promise<void> {
     const mkIds = marketplaces.map((m) => m.id);
     const byId = new Map(marketplaces.map((m) => [m.id, m.code]));
     console.log(
-      `bench: ${results.machine}; PostgreSQL ${String(results.postgres)}; ${RUNS} runs per scenario`,
+      `bench: ${String(results.machine)}; PostgreSQL ${String(results.postgres)}; ${RUNS} runs per scenario`,
     );
 
     // 1. Intake

@@ -13,7 +13,7 @@ interface Creds {
   clientSecret: string;
   agencyId: string;
 }
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const say = (text = '') => console.log(text);
 const step = (n: number, title: string) =>
