@@ -45,7 +45,9 @@ describe('audit trail', () => {
 
   it('stores every entry as its exact RFC 8785 text, however many events a change wrote', async () => {
     await t.party('marketplace');
-    const rows: { canonical: string; seq: string }[] = await t.db.query('SELECT canonical, seq FROM audit_events ORDER BY seq');
+    const rows: { canonical: string; seq: string }[] = await t.db.query(
+      'SELECT canonical, seq FROM audit_events ORDER BY seq',
+    );
     expect(rows.length).toBeGreaterThan(3);
     for (const row of rows) {
       const parsed = JSON.parse(row.canonical);
