@@ -24,7 +24,6 @@ interface LockedLink {
   id: string;
   status: LinkStatus;
   created_at: Date;
-  agency_id: string;
   listing: ListingEvidence | null;
   seller_ref: string | null;
   status_reason: string | null;
@@ -107,11 +106,12 @@ export class LinksService {
     const owned = await this.directory.ownedBy(actor);
     return this.tx.run(async (m) => {
       const now = new Date();
+      // The caller's agency runs these marketplaces: it is the party of every event written here.
       const locked = await m.query<LockedLink[]>(
-        `SELECT l.id, l.status, l.created_at, mk.agency_id, l.listing, l.seller_ref, l.status_reason, l.resolved_at, false AS changed
-           FROM links l JOIN marketplaces mk ON mk.id = l.marketplace_id
+        `SELECT l.id, l.status, l.created_at, l.listing, l.seller_ref, l.status_reason, l.resolved_at, false AS changed
+           FROM links l
           WHERE l.id = ANY($1::uuid[]) AND l.marketplace_id = ANY($2::uuid[])
-          ORDER BY l.id FOR UPDATE OF l`,
+          ORDER BY l.id FOR UPDATE`,
         [ids, owned],
       );
       const links = new Map(locked.map((l) => [l.id, l]));
@@ -149,7 +149,7 @@ export class LinksService {
           action: `link.${item.status}`,
           entityType: 'link',
           entityId: link.id,
-          partyAgencyId: link.agency_id,
+          partyAgencyId: actor.agencyId,
           data: {
             from,
             status: item.status,
@@ -212,7 +212,7 @@ export class LinksService {
             action: 'link.withdrawn',
             entityType: 'link',
             entityId: id,
-            partyAgencyId: link.agency_id,
+            partyAgencyId: actor.agencyId,
             data: { from: link.status, status: 'withdrawn', reason: dto.reason },
           },
         ],

@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * RFC 6962 / RFC 9162 Merkle tree hashing over the audit log. Leaf i is audit event seq i + 1, and its leaf hash is
+ * the event's entry_hash. A perfect subtree is named (level, index): it covers leaves [index·2^level, (index+1)·2^level).
+ */
+
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+export function leafHash(entry: Buffer | string): Buffer {
+  return createHash('sha256').update(LEAF).update(entry).digest();
+}
+
+export function nodeHash(left: Buffer, right: Buffer): Buffer {
+  return createHash('sha256').update(NODE).update(left).update(right).digest();
+}
+
+export function emptyRoot(): Buffer {
+  return createHash('sha256').digest();
+}
+
+export interface SubtreeRef {
+  level: number;
+  index: number;
+}
+export interface Subtree extends SubtreeRef {
+  hash: Buffer;
+}
+
+/** Largest power of two strictly below n (n ≥ 2). */
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** The perfect subtrees of [start, end), largest first; MTH of the range is their right-to-left fold. */
+export function perfectSubtrees(start: number, end: number): SubtreeRef[] {
+  const out: SubtreeRef[] = [];
+  let at = start;
+  while (at < end) {
+    let size = 1;
+    while (size * 2 <= end - at) size *= 2;
+    if (at % size !== 0) throw new Error(`range [${start}, ${end}) is not made of aligned perfect subtrees`);
+    out.push({ level: Math.log2(size), index: at / size });
+    at += size;
+  }
+  return out;
+}
+
+export function foldRight(hashes: Buffer[]): Buffer {
+  if (hashes.length === 0) return emptyRoot();
+  let h = hashes[hashes.length - 1];
+  for (let i = hashes.length - 2; i >= 0; i--) h = nodeHash(hashes[i], h);
+  return h;
+}
+
+export type Range = [start: number, end: number];
+
+/** RFC 6962 PATH(m, D[0:n]) as the ranges whose subtree hashes form the audit path, deepest first. */
+export function inclusionProofPlan(leafIndex: number, treeSize: number): Range[] {
+  if (!(leafIndex >= 0 && leafIndex < treeSize)) throw new RangeError('leaf index outside the tree');
+  const out: Range[] = [];
+  const walk = (m: number, lo: number, hi: number) => {
+    const n = hi - lo;
+    if (n === 1) return;
+    const k = splitPoint(n);
+    if (m < k) {
+      walk(m, lo, lo + k);
+      out.push([lo + k, hi]);
+    } else {
+      walk(m - k, lo + k, hi);
+      out.push([lo, lo + k]);
+    }
+  };
+  walk(leafIndex, 0, treeSize);
+  return out;
+}
+
+/** RFC 6962 PROOF(m, D[n]) = SUBPROOF(m, D[0:n], true) as ranges. */
+export function consistencyProofPlan(m: number, n: number): Range[] {
+  if (!(m >= 0 && m <= n)) throw new RangeError('sizes out of order');
+  if (m === 0 || m === n) return [];
+  const out: Range[] = [];
+  const sub = (mm: number, lo: number, hi: number, complete: boolean) => {
+    const size = hi - lo;
+    if (mm === size) {
+      if (!complete) out.push([lo, hi]);
+      return;
+    }
+    const k = splitPoint(size);
+    if (mm <= k) {
+      sub(mm, lo, lo + k, complete);
+      out.push([lo + k, hi]);
+    } else {
+      sub(mm - k, lo + k, hi, false);
+      out.push([lo, lo + k]);
+    }
+  };
+  sub(m, 0, n, true);
+  return out;
+}
+
+/** Every perfect subtree a plan needs, so a caller can fetch them in one query. */
+export function subtreesOf(plan: Range[]): SubtreeRef[] {
+  return plan.flatMap(([a, b]) => perfectSubtrees(a, b));
+}
+
+export function assembleProof(plan: Range[], lookup: (level: number, index: number) => Buffer): Buffer[] {
+  return plan.map(([a, b]) => foldRight(perfectSubtrees(a, b).map((s) => lookup(s.level, s.index))));
+}
+
+/** Appends leaves to a frontier (the perfect subtrees of [0, size), largest first), reporting the subtrees completed. */
+export function appendLeaves(
+  frontier: Subtree[],
+  leafHashes: Buffer[],
+  size: number,
+): { frontier: Subtree[]; completed: Subtree[] } {
+  const stack = frontier.slice();
+  const completed: Subtree[] = [];
+  let n = size;
+  for (const hash of leafHashes) {
+    let node: Subtree = { level: 0, index: n, hash };
+    while (stack.length > 0 && stack[stack.length - 1].level === node.level) {
+      const left = stack.pop() as Subtree;
+      node = { level: node.level + 1, index: left.index / 2, hash: nodeHash(left.hash, node.hash) };
+      completed.push(node);
+    }
+    stack.push(node);
+    n++;
+  }
+  return { frontier: stack, completed };
+}
+
+export function rootFromFrontier(frontier: Subtree[]): Buffer {
+  return foldRight(frontier.map((s) => s.hash));
+}
+
+/** RFC 9162 §2.1.3.2. Returns false, never throws, on any malformed input. */
+export function verifyInclusion(
+  leafIndex: number,
+  treeSize: number,
+  leaf: Buffer,
+  proof: Buffer[],
+  root: Buffer,
+): boolean {
+  if (
+    !Number.isSafeInteger(leafIndex) ||
+    !Number.isSafeInteger(treeSize) ||
+    leafIndex < 0 ||
+    leafIndex >= treeSize
+  )
+    return false;
+  if (leaf.length !== 32 || root.length !== 32 || proof.some((p) => p.length !== 32)) return false;
+  let fn = leafIndex;
+  let sn = treeSize - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (fn % 2 === 0) {
+        do {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        } while (fn % 2 === 0 && fn !== 0);
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && r.equals(root);
+}
+
+/** RFC 9162 §2.1.4.2, with the edge cases of transparency-dev/merkle. Never throws. */
+export function verifyConsistency(
+  size1: number,
+  size2: number,
+  root1: Buffer,
+  root2: Buffer,
+  proof: Buffer[],
+): boolean {
+  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0 || size2 < size1)
+    return false;
+  if (proof.some((p) => p.length !== 32)) return false;
+  // As transparency-dev/merkle: consistency with the empty tree proves nothing and is refused.
+  if (size1 === 0) return false;
+  if (size1 === size2) return proof.length === 0 && root1.equals(root2);
+  if (proof.length === 0 || root1.length !== 32 || root2.length !== 32) return false;
+  const path = (size1 & (size1 - 1)) === 0 ? [root1, ...proof] : proof;
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (fn % 2 === 0) {
+        do {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        } while (fn % 2 === 0 && fn !== 0);
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return fr.equals(root1) && sr.equals(root2) && sn === 0;
+}
+
+/** A tree kept in memory and computed from the RFC's recursive definitions: the reference the tests compare with. */
+export class InMemoryMerkleTree {
+  private readonly leaves: Buffer[] = [];
+
+  append(leaf: Buffer): void {
+    this.leaves.push(leaf);
+  }
+
+  get size(): number {
+    return this.leaves.length;
+  }
+
+  root(size = this.leaves.length): Buffer {
+    return this.mth(0, size);
+  }
+
+  inclusionProof(index: number, size: number): Buffer[] {
+    const path = (m: number, lo: number, hi: number): Buffer[] => {
+      if (hi - lo === 1) return [];
+      const k = splitPoint(hi - lo);
+      return m < k
+        ? [...path(m, lo, lo + k), this.mth(lo + k, hi)]
+        : [...path(m - k, lo + k, hi), this.mth(lo, lo + k)];
+    };
+    return path(index, 0, size);
+  }
+
+  consistencyProof(m: number, n: number): Buffer[] {
+    if (m === 0 || m === n) return [];
+    const sub = (mm: number, lo: number, hi: number, b: boolean): Buffer[] => {
+      if (mm === hi - lo) return b ? [] : [this.mth(lo, hi)];
+      const k = splitPoint(hi - lo);
+      return mm <= k
+        ? [...sub(mm, lo, lo + k, b), this.mth(lo + k, hi)]
+        : [...sub(mm - k, lo + k, hi, false), this.mth(lo, lo + k)];
+    };
+    return sub(m, 0, n, true);
+  }
+
+  private mth(lo: number, hi: number): Buffer {
+    if (hi - lo === 0) return emptyRoot();
+    if (hi - lo === 1) return this.leaves[lo];
+    const k = splitPoint(hi - lo);
+    return nodeHash(this.mth(lo, lo + k), this.mth(lo + k, hi));
+  }
+}
