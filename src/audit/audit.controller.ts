@@ -1,14 +1,31 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { AuditService } from './audit.service';
-import { AuditEventsQueryDto, VerifyQueryDto } from './dto/audit-query.dto';
+import { AppError } from '../common/app-error';
+import { CheckpointsService } from './checkpoints.service';
+import {
+  AuditEventsQueryDto,
+  ConsistencyProofQueryDto,
+  InclusionProofQueryDto,
+  VerifyQueryDto,
+} from './dto/audit-query.dto';
+import { MerkleTreeService } from './merkle-tree.service';
+
+const EVERY_ROLE = ['operator', 'ministry', 'marketplace', 'association', 'police'] as const;
+const treeSizeParam = new ParseIntPipe({
+  exceptionFactory: () => AppError.validation([{ path: 'treeSize', message: 'treeSize must be an integer' }]),
+});
 
 @ApiTags('Audit trail')
 @Controller('v1')
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly tree: MerkleTreeService,
+    private readonly checkpoints: CheckpointsService,
+  ) {}
 
   @Get('audit-events')
   @Roles('operator', 'ministry', 'marketplace', 'association', 'police')
@@ -22,5 +39,40 @@ export class AuditController {
   @ApiOperation({ summary: 'Recompute the hash chain and report the first bad seq' })
   verify(@Query() query: VerifyQueryDto) {
     return this.audit.verify(query);
+  }
+
+  @Get('audit/checkpoints/latest')
+  @Roles(...EVERY_ROLE)
+  @ApiOperation({ summary: 'The latest signed checkpoint: tree size, Merkle root, time' })
+  latestCheckpoint() {
+    return this.checkpoints.latest();
+  }
+
+  @Get('audit/checkpoints/:treeSize')
+  @Roles(...EVERY_ROLE)
+  @ApiOperation({ summary: 'The checkpoint of a given tree size' })
+  checkpoint(@Param('treeSize', treeSizeParam) treeSize: number) {
+    return this.checkpoints.at(treeSize);
+  }
+
+  @Get('audit/keys')
+  @Roles(...EVERY_ROLE)
+  @ApiOperation({ summary: 'Ed25519 public keys that sign checkpoints and evidence packages' })
+  keys() {
+    return this.checkpoints.keys();
+  }
+
+  @Get('audit/proofs/inclusion')
+  @Roles(...EVERY_ROLE)
+  @ApiOperation({ summary: 'RFC 9162 inclusion proof of an event in the tree of a given size' })
+  inclusion(@Query() query: InclusionProofQueryDto) {
+    return this.tree.inclusionProof(query.seq, query.treeSize);
+  }
+
+  @Get('audit/proofs/consistency')
+  @Roles(...EVERY_ROLE)
+  @ApiOperation({ summary: 'RFC 9162 consistency proof between two tree sizes' })
+  consistency(@Query() query: ConsistencyProofQueryDto) {
+    return this.tree.consistencyProof(query.from, query.to);
   }
 }

@@ -2,11 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditWriter } from './audit.writer';
+import { CheckpointsService } from './checkpoints.service';
+import { MerkleTreeService } from './merkle-tree.service';
 
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditWriter, AuditService],
-  exports: [AuditWriter, AuditService],
+  providers: [AuditWriter, AuditService, MerkleTreeService, CheckpointsService],
+  exports: [AuditWriter, AuditService, MerkleTreeService, CheckpointsService],
 })
 export class AuditModule {}

@@ -87,7 +87,7 @@ describe('Merkle tree (RFC 6962 / 9162)', () => {
   });
 
   describe.each(vectors('inclusion'))('inclusion vector %s', (_name, v) => {
-    it(v.wantErr ? 'is refused' : 'verifies', () => {
+    it(`${v.wantErr ? 'is refused' : 'verifies'}`, () => {
       const ok = verifyInclusion(
         v.leafIdx as number,
         v.treeSize as number,
@@ -100,7 +100,7 @@ describe('Merkle tree (RFC 6962 / 9162)', () => {
   });
 
   describe.each(vectors('consistency'))('consistency vector %s', (_name, v) => {
-    it(v.wantErr ? 'is refused' : 'verifies', () => {
+    it(`${v.wantErr ? 'is refused' : 'verifies'}`, () => {
       const ok = verifyConsistency(
         v.size1 as number,
         v.size2 as number,

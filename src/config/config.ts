@@ -16,6 +16,8 @@ export interface AppConfig {
   /** PEM file of the Ed25519 private key that signs audit checkpoints and evidence packages. */
   auditKeyFile: string;
   auditOrigin: string;
+  /** Sign a checkpoint this often while the log grows; 0 turns the timer off (checkpoints are then on demand). */
+  checkpointIntervalSeconds: number;
   jsonBodyLimit: string;
   csvBodyLimit: string;
   logLevel: LogLevel;
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tokenKeyFile: path.resolve(cwd, str('TOKEN_KEY_FILE', path.join(dataDir, 'keys', 'token-es256.pem'))),
     auditKeyFile: path.resolve(cwd, str('AUDIT_KEY_FILE', path.join(dataDir, 'keys', 'audit-ed25519.pem'))),
     auditOrigin: str('AUDIT_ORIGIN', 'takedown-exchange.local/audit'),
+    checkpointIntervalSeconds: int('CHECKPOINT_INTERVAL_SECONDS', 60, 0, 3600),
     jsonBodyLimit: limit('JSON_BODY_LIMIT', '32mb'),
     csvBodyLimit: limit('CSV_BODY_LIMIT', '16mb'),
     logLevel,

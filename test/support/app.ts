@@ -45,6 +45,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     RATE_LIMIT_PER_MINUTE: '100000',
     TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
     SEED_DEMO: 'false',
+    CHECKPOINT_INTERVAL_SECONDS: '0',
     ...env,
   });
   const app = await createApp(

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsInt,
@@ -83,4 +83,32 @@ export class VerifyQueryDto {
   @IsInt()
   @Min(1)
   toSeq?: number;
+}
+
+export class InclusionProofQueryDto {
+  @ApiProperty({ minimum: 1, description: 'The event; its leaf index is seq - 1' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  seq!: number;
+
+  @ApiProperty({ minimum: 1, description: 'The tree the proof leads to (a checkpoint size, say)' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  treeSize!: number;
+}
+
+export class ConsistencyProofQueryDto {
+  @ApiProperty({ minimum: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  from!: number;
+
+  @ApiProperty({ minimum: 1 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  to!: number;
 }

@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { createPublicKey, KeyObject } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { jwkThumbprint, loadOrCreatePrivateKey, publicJwk } from '../auth/keys';
+import { AppError } from '../common/app-error';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { Checkpoint, signCheckpoint } from './checkpoint-note';
+import { MerkleTreeService } from './merkle-tree.service';
+
+interface CheckpointRow {
+  tree_size: string;
+  root_hash: string;
+  issued_at: Date;
+  key_id: string;
+  note: string;
+  signature: string;
+}
+
+/**
+ * Signs checkpoints with the Ed25519 audit key: at least every CHECKPOINT_INTERVAL_SECONDS while the log grows, and on
+ * demand (an export proves its events against a fresh one).
+ */
+@Injectable()
+export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Checkpoints');
+  private readonly key: KeyObject;
+  readonly keyId: string;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly tree: MerkleTreeService,
+  ) {
+    this.key = loadOrCreatePrivateKey(config.auditKeyFile, 'ed25519');
+    this.keyId = jwkThumbprint(createPublicKey(this.key));
+  }
+
+  onModuleInit(): void {
+    if (this.config.checkpointIntervalSeconds === 0) return;
+    this.timer = setInterval(() => {
+      this.issueIfGrown().catch((error: unknown) =>
+        this.logger.warn({ err: String(error) }, 'checkpoint failed'),
+      );
+    }, this.config.checkpointIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  keys(): { keys: Record<string, string>[] } {
+    return { keys: [publicJwk(this.key, { use: 'sig', alg: 'EdDSA' })] };
+  }
+
+  publicKey(): KeyObject {
+    return createPublicKey(this.key);
+  }
+
+  /** Integrates the log and signs a checkpoint of it, unless the latest one already covers every event. */
+  async issueIfGrown(): Promise<Checkpoint> {
+    return this.dataSource.transaction(async (m) => {
+      // One issuer at a time, so checkpoint times and sizes only move forward.
+      await m.query('SELECT pg_advisory_xact_lock(7240003)');
+      const { size, root } = await this.tree.integrate();
+      const [latest] = await m.query<CheckpointRow[]>(`${SELECT} ORDER BY tree_size DESC LIMIT 1`);
+      if (latest && Number(latest.tree_size) === size) return toCheckpoint(latest, this.config.auditOrigin);
+      const issuedAt = new Date(Math.max(Date.now(), (latest?.issued_at.getTime() ?? 0) + 1)).toISOString();
+      const cp = signCheckpoint(
+        this.key,
+        this.keyId,
+        this.config.auditOrigin,
+        size,
+        root.toString('hex'),
+        issuedAt,
+      );
+      await m.query(
+        `INSERT INTO audit_checkpoints (tree_size, root_hash, issued_at, key_id, note, signature) VALUES ($1, decode($2, 'hex'), $3, $4, $5, $6)`,
+        [size, cp.rootHash, issuedAt, cp.keyId, cp.note, cp.signature],
+      );
+      return cp;
+    });
+  }
+
+  /** The latest checkpoint covers every committed event: it is signed now if the log grew since the last one. */
+  latest(): Promise<Checkpoint> {
+    return this.issueIfGrown();
+  }
+
+  async at(treeSize: number): Promise<Checkpoint> {
+    const [row] = await this.dataSource.query<CheckpointRow[]>(`${SELECT} WHERE tree_size = $1`, [treeSize]);
+    if (!row) throw AppError.notFound(`A checkpoint of tree size ${treeSize}`);
+    return toCheckpoint(row, this.config.auditOrigin);
+  }
+}
+
+const SELECT = `SELECT tree_size, encode(root_hash, 'hex') AS root_hash, issued_at, key_id, note, signature FROM audit_checkpoints`;
+
+function toCheckpoint(r: CheckpointRow, origin: string): Checkpoint {
+  return {
+    origin: r.note.split('\n')[0] ?? origin,
+    treeSize: Number(r.tree_size),
+    rootHash: r.root_hash,
+    issuedAt: r.issued_at.toISOString(),
+    keyId: r.key_id,
+    note: r.note,
+    signature: r.signature,
+  };
+}

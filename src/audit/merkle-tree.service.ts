@@ -1,0 +1,191 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../common/app-error';
+import { copyRows } from '../database/copy';
+import {
+  appendLeaves,
+  assembleProof,
+  consistencyProofPlan,
+  foldRight,
+  inclusionProofPlan,
+  nodeHash,
+  rootFromFrontier,
+  Subtree,
+  SubtreeRef,
+  subtreesOf,
+} from './merkle';
+
+/** Subtrees of this level and above are stored; below it they are recomputed from at most 2^level - 1 leaves. */
+export const STORED_LEVEL = 4;
+const CHUNK = 50_000;
+
+export function frontierOf(size: number, hashes: Buffer[]): Subtree[] {
+  const out: Subtree[] = [];
+  let at = 0;
+  for (let level = 52; level >= 0; level--) {
+    const span = 2 ** level;
+    if (Math.floor(size / span) % 2 === 1) {
+      out.push({ level, index: at / span, hash: hashes[out.length] });
+      at += span;
+    }
+  }
+  return out;
+}
+
+/**
+ * Folds sequenced audit events into the Merkle tree and serves proofs from stored hashes: an inclusion proof at a
+ * tree of a million events reads about twenty stored nodes and at most a few dozen leaf hashes, never the log.
+ */
+@Injectable()
+export class MerkleTreeService {
+  private readonly logger = new Logger('MerkleTree');
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Integrates every committed event (or up to `upTo`) and returns the tree's size and root. */
+  async integrate(upTo?: number): Promise<{ size: number; root: Buffer }> {
+    return this.dataSource.transaction(async (m) => {
+      const [tree] = await m.query<{ size: string; frontier: Buffer[] }[]>(
+        'SELECT size, frontier FROM audit_tree WHERE id = 1 FOR UPDATE',
+      );
+      let size = Number(tree.size);
+      let frontier = frontierOf(size, tree.frontier);
+      const [{ head }] = await m.query<{ head: string }[]>(
+        'SELECT next_seq - 1 AS head FROM audit_head WHERE id = 1',
+      );
+      const target = Math.min(upTo ?? Number(head), Number(head));
+      if (target > size) {
+        while (size < target) {
+          const rows = await m.query<{ entry_hash: Buffer }[]>(
+            'SELECT entry_hash FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq',
+            [size, Math.min(size + CHUNK, target)],
+          );
+          if (rows.length === 0) throw new Error(`audit events after seq ${size} are missing`);
+          const step = appendLeaves(
+            frontier,
+            rows.map((r) => r.entry_hash),
+            size,
+          );
+          frontier = step.frontier;
+          size += rows.length;
+          const stored = step.completed.filter((c) => c.level >= STORED_LEVEL);
+          if (stored.length > 0) {
+            await copyRows(
+              m,
+              'audit_merkle_nodes',
+              ['level', 'idx', 'hash'],
+              stored.map((c) => [c.level, c.index, `\\x${c.hash.toString('hex')}`]),
+            );
+          }
+        }
+        await m.query('UPDATE audit_tree SET size = $1, frontier = $2 WHERE id = 1', [
+          size,
+          frontier.map((f) => f.hash),
+        ]);
+        this.logger.debug({ size }, 'integrated');
+      }
+      return { size, root: rootFromFrontier(frontier) };
+    });
+  }
+
+  async size(): Promise<number> {
+    const [tree] = await this.dataSource.query<{ size: string }[]>(
+      'SELECT size FROM audit_tree WHERE id = 1',
+    );
+    return Number(tree.size);
+  }
+
+  /** The root of the tree at any integrated size, from stored subtrees. */
+  async rootAt(treeSize: number, m: EntityManager = this.dataSource.manager): Promise<Buffer> {
+    const refs = treeSize === 0 ? [] : subtreesOf([[0, treeSize]]);
+    const lookup = await this.subtreeLookup(refs, m);
+    return foldRight(refs.map((r) => lookup(r.level, r.index)));
+  }
+
+  async inclusionProof(
+    seq: number,
+    treeSize: number,
+  ): Promise<{ seq: number; leafIndex: number; treeSize: number; entryHash: string; hashes: string[] }> {
+    await this.ensureIntegrated(treeSize);
+    if (seq < 1 || seq > treeSize)
+      throw AppError.badRequest('PROOF_OUT_OF_RANGE', `seq must be from 1 to treeSize (${treeSize})`);
+    const plan = inclusionProofPlan(seq - 1, treeSize);
+    const refs = [{ level: 0, index: seq - 1 }, ...subtreesOf(plan)];
+    const lookup = await this.subtreeLookup(refs);
+    return {
+      seq,
+      leafIndex: seq - 1,
+      treeSize,
+      entryHash: lookup(0, seq - 1).toString('hex'),
+      hashes: assembleProof(plan, lookup).map((h) => h.toString('hex')),
+    };
+  }
+
+  async consistencyProof(from: number, to: number): Promise<{ from: number; to: number; hashes: string[] }> {
+    if (from < 1 || from > to)
+      throw AppError.badRequest('PROOF_OUT_OF_RANGE', 'from must be at least 1 and at most to');
+    await this.ensureIntegrated(to);
+    const plan = consistencyProofPlan(from, to);
+    const lookup = await this.subtreeLookup(subtreesOf(plan));
+    return { from, to, hashes: assembleProof(plan, lookup).map((h) => h.toString('hex')) };
+  }
+
+  /** Inclusion proofs for many leaves of one tree, sharing one look-up: used to package evidence. */
+  async inclusionProofs(seqs: number[], treeSize: number): Promise<Map<number, string[]>> {
+    const plans = seqs.map((s) => [s, inclusionProofPlan(s - 1, treeSize)] as const);
+    const lookup = await this.subtreeLookup(plans.flatMap(([, plan]) => subtreesOf(plan)));
+    return new Map(plans.map(([s, plan]) => [s, assembleProof(plan, lookup).map((h) => h.toString('hex'))]));
+  }
+
+  private async ensureIntegrated(treeSize: number): Promise<void> {
+    if (treeSize < 1) throw AppError.badRequest('PROOF_OUT_OF_RANGE', 'treeSize must be at least 1');
+    if ((await this.size()) >= treeSize) return;
+    const { size } = await this.integrate(treeSize);
+    if (size < treeSize) throw AppError.notFound(`A tree of size ${treeSize}`);
+  }
+
+  /** Fetches stored subtrees (level ≥ STORED_LEVEL) and the leaves under the lower ones, in two queries. */
+  private async subtreeLookup(
+    refs: SubtreeRef[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<(level: number, index: number) => Buffer> {
+    const stored = refs.filter((r) => r.level >= STORED_LEVEL);
+    const low = refs.filter((r) => r.level < STORED_LEVEL);
+    const nodes = new Map<string, Buffer>();
+    if (stored.length > 0) {
+      const rows = await m.query<{ level: number; idx: string; hash: Buffer }[]>(
+        `SELECT n.level, n.idx, n.hash FROM audit_merkle_nodes n
+           JOIN unnest($1::smallint[], $2::int8[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx`,
+        [stored.map((r) => r.level), stored.map((r) => r.index)],
+      );
+      for (const r of rows) nodes.set(`${r.level}/${r.idx}`, r.hash);
+    }
+    if (low.length > 0) {
+      const seqs = [
+        ...new Set(
+          low.flatMap((r) => Array.from({ length: 2 ** r.level }, (_, i) => r.index * 2 ** r.level + i + 1)),
+        ),
+      ];
+      const rows = await m.query<{ seq: string; entry_hash: Buffer }[]>(
+        'SELECT seq, entry_hash FROM audit_events WHERE seq = ANY($1::int8[])',
+        [seqs],
+      );
+      const leaves = new Map(rows.map((r) => [Number(r.seq) - 1, r.entry_hash]));
+      for (const r of low) {
+        let level: Buffer[] = Array.from({ length: 2 ** r.level }, (_, i) => {
+          const leaf = leaves.get(r.index * 2 ** r.level + i);
+          if (!leaf) throw new Error(`leaf ${r.index * 2 ** r.level + i} is missing`);
+          return leaf;
+        });
+        while (level.length > 1)
+          level = level.flatMap((h, i) => (i % 2 === 0 ? [nodeHash(h, level[i + 1])] : []));
+        nodes.set(`${r.level}/${r.index}`, level[0]);
+      }
+    }
+    return (level, index) => {
+      const hash = nodes.get(`${level}/${index}`);
+      if (!hash) throw new Error(`Merkle node ${level}/${index} is not stored; is the tree integrated?`);
+      return hash;
+    };
+  }
+}
