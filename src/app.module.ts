@@ -14,6 +14,7 @@ import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
+import { EvidenceRequestsModule } from './evidence-requests/evidence-requests.module';
 import { HealthModule } from './health/health.module';
 import { KeywordsModule } from './keywords/keywords.module';
 import { LinkBatchesModule } from './link-batches/link-batches.module';
@@ -38,6 +39,7 @@ export class AppModule {
         LinksModule,
         KeywordsModule,
         StatsModule,
+        EvidenceRequestsModule,
         HealthModule,
       ],
       providers: [

@@ -54,6 +54,11 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
     return { keys: [publicJwk(this.key, { use: 'sig', alg: 'EdDSA' })] };
   }
 
+  /** For signing evidence manifests with the same key as checkpoints. */
+  signingKey(): KeyObject {
+    return this.key;
+  }
+
   publicKey(): KeyObject {
     return createPublicKey(this.key);
   }

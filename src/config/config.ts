@@ -18,6 +18,8 @@ export interface AppConfig {
   auditOrigin: string;
   /** Sign a checkpoint this often while the log grows; 0 turns the timer off (checkpoints are then on demand). */
   checkpointIntervalSeconds: number;
+  /** Days an evidence request can be answered and exported; after that it is expired (410). */
+  evidenceRetentionDays: number;
   jsonBodyLimit: string;
   csvBodyLimit: string;
   logLevel: LogLevel;
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     auditKeyFile: path.resolve(cwd, str('AUDIT_KEY_FILE', path.join(dataDir, 'keys', 'audit-ed25519.pem'))),
     auditOrigin: str('AUDIT_ORIGIN', 'takedown-exchange.local/audit'),
     checkpointIntervalSeconds: int('CHECKPOINT_INTERVAL_SECONDS', 60, 0, 3600),
+    evidenceRetentionDays: int('EVIDENCE_RETENTION_DAYS', 90, 1, 3650),
     jsonBodyLimit: limit('JSON_BODY_LIMIT', '32mb'),
     csvBodyLimit: limit('CSV_BODY_LIMIT', '16mb'),
     logLevel,

@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../auth/actor';
+import { Caller, Roles } from '../auth/decorators';
+import { UuidParam } from '../common/uuid-param';
+import {
+  EvidenceResponseDto,
+  FileEvidenceRequestDto,
+  ListEvidenceRequestsQueryDto,
+} from './dto/evidence-request.dto';
+import { EvidenceExportService } from './evidence-export.service';
+import { EvidenceRequestsService } from './evidence-requests.service';
+
+@ApiTags('Evidence requests')
+@Controller('v1/evidence-requests')
+export class EvidenceRequestsController {
+  constructor(
+    private readonly requests: EvidenceRequestsService,
+    private readonly exports: EvidenceExportService,
+  ) {}
+
+  @Post()
+  @Roles('police')
+  @ApiOperation({
+    summary: 'File an evidence request; its scope is resolved now to a fixed set of links (422 if none)',
+  })
+  file(@Caller() caller: Actor, @Body() dto: FileEvidenceRequestDto) {
+    return this.requests.file(caller, dto);
+  }
+
+  @Get()
+  @Roles('operator', 'ministry', 'marketplace', 'police')
+  @ApiOperation({
+    summary:
+      "Police: their agency's requests; marketplace: those addressed to it (its part); ministry, operator: metadata",
+  })
+  list(@Caller() caller: Actor, @Query() query: ListEvidenceRequestsQueryDto) {
+    return this.requests.list(caller, query);
+  }
+
+  @Get(':id')
+  @Roles('operator', 'ministry', 'marketplace', 'police')
+  get(@Caller() caller: Actor, @UuidParam('id') id: string) {
+    return this.requests.get(caller, id);
+  }
+
+  @Post(':id/responses')
+  @Roles('marketplace')
+  @ApiOperation({
+    summary:
+      'Answer a request addressed to your marketplace, once: fulfil with seller records, or decline with a reason',
+  })
+  respond(@Caller() caller: Actor, @UuidParam('id') id: string, @Body() dto: EvidenceResponseDto) {
+    return this.requests.respond(caller, id, dto);
+  }
+
+  @Post(':id/close')
+  @Roles('police')
+  @HttpCode(200)
+  close(@Caller() caller: Actor, @UuidParam('id') id: string) {
+    return this.requests.close(caller, id);
+  }
+
+  @Get(':id/export')
+  @Roles('police')
+  @ApiProduces('application/zip')
+  @ApiOperation({
+    summary: 'The signed evidence package (ZIP), once the request is ready; 410 after it expired',
+  })
+  @ApiOkResponse({
+    description:
+      'manifest.json, manifest.sig, keys.json, links.csv, links.jsonl, seller-records.jsonl, audit-events.jsonl, README.txt',
+  })
+  async export(@Caller() caller: Actor, @UuidParam('id') id: string, @Res() res: Response) {
+    const pkg = await this.exports.export(caller, id);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Length', String(pkg.bytes));
+    res.setHeader('Content-Disposition', `attachment; filename="evidence-${id}.zip"`);
+    res.setHeader('X-Package-Sha256', pkg.sha256);
+    this.exports.stream(pkg).pipe(res);
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { EvidenceExportService } from './evidence-export.service';
+import { EvidenceRequestsController } from './evidence-requests.controller';
+import { EvidenceRequestsService } from './evidence-requests.service';
+
+@Module({
+  controllers: [EvidenceRequestsController],
+  providers: [EvidenceRequestsService, EvidenceExportService],
+})
+export class EvidenceRequestsModule {}
