@@ -2,7 +2,8 @@
  * npm run demo — drives a running exchange (npm start) through a takedown campaign and prints each step.
  * Uses the demo agencies seeded on first start (.data/demo-credentials.json). DEMO_URL overrides the address.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const BASE = process.env.DEMO_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
@@ -263,12 +264,100 @@ async function main(): Promise<void> {
 
   say('  (the demo compresses a campaign into seconds, so hours to takedown are close to 0)');
 
-  step(8, 'The operator verifies the audit trail');
+  step(8, 'The police ask for the evidence on the relisted sellers');
+  const evidenceOk = await evidenceAct(t, second.relisted as Json[], sellers);
+
+  step(9, 'The operator verifies the audit trail');
   const verify = await call(t.operator, 'GET', '/v1/audit/verify');
   say(
     `  ${verify.ok ? 'chain verified' : `CHAIN BROKEN at seq ${verify.firstBadSeq}`}: ${verify.checked} events, head ${verify.headHash.slice(0, 16)}…`,
   );
-  if (!verify.ok) process.exitCode = 1;
+  if (!verify.ok || !evidenceOk) process.exitCode = 1;
+}
+
+/**
+ * The police file a request for the relisted listings and the repeat seller, every addressed marketplace answers,
+ * and the package is downloaded into the data folder and checked by the offline verifier against the published key.
+ */
+async function evidenceAct(
+  t: Record<string, string>,
+  relisted: Json[],
+  sellers: Record<string, string[]>,
+): Promise<boolean> {
+  const filed = await call(t['polri-siber'], 'POST', '/v1/evidence-requests', {
+    caseNumber: 'LP/B/0417/XII/2026/SPKT/BARESKRIM',
+    legalBasis: 'UU No. 7/2014 tentang Perdagangan, Pasal 47 jo. Pasal 111; KUHAP Pasal 7',
+    purpose: 'Penyidikan perdagangan pakaian bekas impor oleh penjual berulang',
+    scope: { urls: relisted.map((r) => r.url as string), sellerRefs: [sellers.shopee[0]] },
+  });
+  say(
+    `  case ${filed.caseNumber}: ${filed.linkCount} links, addressed to ${filed.marketplaces.length} marketplaces (status ${filed.status})`,
+  );
+  const byId = new Map(
+    ((await call(t.kemendag, 'GET', '/v1/marketplaces')).items as Json[]).map((m) => [m.id, m.code]),
+  );
+  for (const [i, part] of (filed.marketplaces as Json[]).entries()) {
+    const code = byId.get(part.marketplaceId) as string;
+    const mine = await call(t[code], 'GET', `/v1/evidence-requests/${filed.id}`);
+    const answer =
+      i === 2
+        ? { decision: 'decline', reason: 'listings were removed before the notice; no seller data retained' }
+        : {
+            decision: 'fulfil',
+            sellerRecords: [
+              {
+                sellerRef: code === 'shopee' ? sellers.shopee[0] : `${code}-seller-1000`,
+                registeredName: `CV ${code === 'shopee' ? 'Bal Jaya' : 'Thrift Nusantara'}`,
+                contact: '+62 812 5550 0417',
+                address: 'Jl. Pasar Senen Blok III No. 12, Jakarta Pusat',
+                notes: 'registered seller since 2021; bank account on file',
+              },
+            ],
+          };
+    const answered = await call(t[code], 'POST', `/v1/evidence-requests/${filed.id}/responses`, answer);
+    say(
+      `  ${code.padEnd(10)} sees its ${mine.linkCount} links and answers ${answer.decision} → request ${answered.status}`,
+    );
+  }
+
+  const res = await fetch(`${BASE}/v1/evidence-requests/${filed.id}/export`, {
+    headers: { Authorization: `Bearer ${t['polri-siber']}` },
+  });
+  if (!res.ok) throw new Error(`export → ${res.status}: ${await res.text()}`);
+  const zip = path.join(DATA_DIR, 'evidence', `${filed.caseNumber.replace(/[^A-Za-z0-9]+/g, '-')}.zip`);
+  mkdirSync(path.dirname(zip), { recursive: true });
+  writeFileSync(zip, Buffer.from(await res.arrayBuffer()));
+  const keyFile = path.join(DATA_DIR, 'evidence', 'audit-keys.json');
+  writeFileSync(keyFile, JSON.stringify(await call(t['polri-siber'], 'GET', '/v1/audit/keys'), null, 2));
+  say(
+    `  package saved to ${path.relative(process.cwd(), zip)} (SHA-256 ${res.headers.get('x-package-sha256')})`,
+  );
+  say(
+    `  $ npm run verify-evidence -- ${path.relative(process.cwd(), zip)} --key ${path.relative(process.cwd(), keyFile)}`,
+  );
+  const verifier = spawnSync(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.join(__dirname, '../src/cli/verify-evidence.ts'),
+      zip,
+      '--key',
+      keyFile,
+    ],
+    { encoding: 'utf8' },
+  );
+  say(
+    verifier.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  );
+  if (verifier.stderr) say(verifier.stderr);
+  await call(t['polri-siber'], 'POST', `/v1/evidence-requests/${filed.id}/close`);
+  say('  the police close the request; its audit events stay in the trail');
+  return verifier.status === 0;
 }
 
 main().catch((error: unknown) => {
