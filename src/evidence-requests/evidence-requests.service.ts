@@ -8,7 +8,7 @@ import { decodeCursor, Page, toPage } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TransactionService } from '../database/transaction.service';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
-import { canonicalise, domainCandidates } from '../marketplaces/url';
+import { canonicalise } from '../marketplaces/url';
 import {
   EvidenceResponseDto,
   FileEvidenceRequestDto,
@@ -369,14 +369,7 @@ export class EvidenceRequestsService {
   /** URLs in a scope name listings: canonicalised and routed like submitted links, unroutable ones match nothing. */
   private async listingsOf(urls: string[]): Promise<{ marketplaceId: string; listingKey: string }[]> {
     if (urls.length === 0) return [];
-    const table = await this.directory.routingTable();
-    const route = (host: string) => {
-      for (const d of domainCandidates(host)) {
-        const hit = table.get(d);
-        if (hit) return hit;
-      }
-      return null;
-    };
+    const { route } = await this.directory.router();
     return urls.flatMap((url) => {
       const r = canonicalise(url, route);
       return r.ok ? [{ marketplaceId: r.marketplaceId, listingKey: r.listingKey }] : [];

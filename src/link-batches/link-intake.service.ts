@@ -6,7 +6,7 @@ import { AppError } from '../common/app-error';
 import { copyRows, pgArrayLiteral } from '../database/copy';
 import { TransactionService } from '../database/transaction.service';
 import { MarketplaceDirectory, RoutedMarketplace } from '../marketplaces/marketplace-directory';
-import { canonicalise, domainCandidates } from '../marketplaces/url';
+import { canonicalise } from '../marketplaces/url';
 import { BatchIntakeResult, BatchMetaDto, CsvBatchQueryDto, MAX_LINKS_PER_BATCH } from './dto/link-batch.dto';
 import { readCsvLinks, readJsonLinks, SubmittedLink } from './submitted-links';
 import { createValidationPipe } from '../common/validation';
@@ -83,15 +83,7 @@ export class LinkIntakeService {
       throw AppError.validation([{ path: 'dueAt', message: 'dueAt must be in the future' }]);
     }
     const batchId = randomUUID();
-    const table = await this.directory.routingTable();
-    const route = (host: string) => {
-      for (const domain of domainCandidates(host)) {
-        const hit = table.get(domain);
-        if (hit) return hit;
-      }
-      return null;
-    };
-    const byId = new Map([...table.values()].map((r) => [r.marketplaceId, r]));
+    const { route, byId } = await this.directory.router();
 
     const result: BatchIntakeResult = {
       id: batchId,

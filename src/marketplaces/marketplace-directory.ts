@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { domainCandidates } from './url';
 
 export interface RoutedMarketplace {
   marketplaceId: string;
   code: string;
   agencyId: string;
   takedownSlaHours: number;
+}
+
+/** Routes a URL's host to its marketplace (the most specific registered domain wins); also indexes them by id. */
+export interface Router {
+  route: (host: string) => RoutedMarketplace | null;
+  byId: Map<string, RoutedMarketplace>;
 }
 
 /** Which marketplace a host belongs to, and which marketplaces an agency runs. Read per request: it is small. */
@@ -29,6 +36,20 @@ export class MarketplaceDirectory {
         { marketplaceId: r.id, code: r.code, agencyId: r.agency_id, takedownSlaHours: r.takedown_sla_hours },
       ]),
     );
+  }
+
+  async router(manager: EntityManager = this.dataSource.manager): Promise<Router> {
+    const table = await this.routingTable(manager);
+    return {
+      route: (host) => {
+        for (const domain of domainCandidates(host)) {
+          const hit = table.get(domain);
+          if (hit) return hit;
+        }
+        return null;
+      },
+      byId: new Map([...table.values()].map((r) => [r.marketplaceId, r])),
+    };
   }
 
   /** The marketplaces a marketplace-role caller acts for; empty for every other role. */
