@@ -1,6 +1,7 @@
 /**
  * npm run bench — the API against raw PostgreSQL, measured in the same run on a fresh database.
- * Scenarios: intake of 40,000 links, 40 × 1,000 acknowledgements, single acknowledgements under load, polling.
+ * Scenarios: intake of 40,000 links, 40 × 1,000 acknowledgements, single acknowledgements under load, polling,
+ * the evidence export of a 40,000-link case, inclusion proofs and full verification at 1,000,000 audit events.
  * Each prints the median of BENCH_RUNS runs (default 3), min–max, and the ratio to its raw baseline.
  * DATABASE_URL: use that server (a fresh database is created on it); unset: an embedded PostgreSQL in a temp folder.
  */
@@ -14,11 +15,16 @@ import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
+import { readZip } from '../src/cli/verify-evidence';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { baselineExport, baselineProofReads, baselineVerify, drain } from './evidence';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
 const LINKS = 40_000;
+const AUDIT_TARGET = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+const PROOFS = 1000;
 const ROOT = path.resolve(__dirname, '..');
 
 type Stats = { median: number; min: number; max: number };
@@ -558,11 +564,178 @@ async function main(): Promise<void> {
     bare.kill('SIGTERM');
     if (apiNext > loadIds.length)
       console.log('  note: the API load run reused link ids (repeats write nothing)');
-    const verify = await api.call(
-      await api.token(JSON.parse(readFileSync(path.join(dataDir, 'operator-credentials.json'), 'utf8'))),
-      'GET',
-      '/v1/audit/verify',
+    // 5. Evidence export of a case of 40,000 links with three events each (created, acknowledged, taken down)
+    t = await tokens();
+    const caseBatch = await api.call(
+      t.kemendag,
+      'POST',
+      '/v1/link-batches',
+      JSON.stringify({
+        reference: 'BENCH/case',
+        legalBasis: 'bench',
+        links: generateLinks(LINKS, codes).map((url) => ({ url })),
+      }),
     );
+    const caseLinks = (
+      await pg.query<{ id: string; marketplace_id: string }>(
+        'SELECT id, marketplace_id FROM links WHERE batch_id = $1 ORDER BY id',
+        [caseBatch.id],
+      )
+    ).rows;
+    for (const status of ['acknowledged', 'taken_down']) {
+      for (const mk of mkIds) {
+        const ids = caseLinks.filter((r) => r.marketplace_id === mk).map((r) => r.id);
+        for (let i = 0; i < ids.length; i += 1000) {
+          const items = ids.slice(i, i + 1000).map((linkId) => ({
+            linkId,
+            status,
+            ...(status === 'taken_down' ? { listing: { sellerRef: `seller-${linkId.slice(0, 3)}` } } : {}),
+          }));
+          await api.call(t[byId.get(mk)!], 'POST', '/v1/links/acknowledgements', JSON.stringify({ items }));
+        }
+      }
+    }
+    const police = Object.keys(creds).find((k) => k.startsWith('polri'))!;
+    const filed = await api.call(
+      t[police],
+      'POST',
+      '/v1/evidence-requests',
+      JSON.stringify({
+        caseNumber: 'BENCH/CASE/1',
+        legalBasis: 'bench',
+        purpose: 'bench',
+        scope: { batchIds: [caseBatch.id] },
+      }),
+    );
+    for (const part of filed.marketplaces as { marketplaceId: string }[]) {
+      const code = byId.get(part.marketplaceId)!;
+      await api.call(
+        t[code],
+        'POST',
+        `/v1/evidence-requests/${filed.id}/responses`,
+        JSON.stringify({
+          decision: 'fulfil',
+          sellerRecords: Array.from({ length: 200 }, (_, i) => ({
+            sellerRef: `${code}-seller-${i}`,
+            registeredName: `CV Seller ${i}`,
+            contact: '+62 812 0000 0000',
+            address: 'Jl. Bench 1, Jakarta',
+          })),
+        }),
+      );
+    }
+    const caseEvents = Number(
+      (
+        await pg.query(
+          `SELECT count(*) AS n FROM audit_events
+            WHERE entity_id = $1 OR entity_id IN (SELECT link_id FROM evidence_request_links WHERE request_id = $1)`,
+          [filed.id],
+        )
+      ).rows[0].n,
+    );
+    const exportApi: number[] = [];
+    const exportMem: number[] = [];
+    const exportBase: number[] = [];
+    let exportBytes = 0;
+    let lastPackage: Buffer[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      resetPeakRss(apiProc.pid!);
+      const t0 = now();
+      const res = await fetch(`${api.base}/v1/evidence-requests/${filed.id}/export`, {
+        headers: { Authorization: `Bearer ${t[police]}` },
+      });
+      if (!res.ok) throw new Error(`export: ${res.status} ${await res.text()}`);
+      const got = await drain(res);
+      exportApi.push(now() - t0);
+      exportMem.push(peakRss(apiProc.pid!));
+      if (got.sha256 !== res.headers.get('x-package-sha256')) throw new Error('export: SHA-256 differs');
+      exportBytes = got.bytes;
+      lastPackage = got.body;
+      const base = await baselineExport(pg, filed.id);
+      exportBase.push(base.ms);
+      console.log(
+        `  export run ${run + 1}: ${filed.linkCount} links, ${caseEvents} events, ${fmt(got.bytes / 2 ** 20, 1)} MB: API ${fmt(exportApi[run], 0)} ms (peak RSS ${fmt(exportMem[run], 0)} MB); ZIP-without-proofs baseline ${fmt(base.ms, 0)} ms (${fmt(base.bytes / 2 ** 20, 1)} MB)`,
+      );
+    }
+    const pkgFile = path.join(tmp, 'case.zip');
+    writeFileSync(pkgFile, Buffer.concat(lastPackage));
+    lastPackage = [];
+    const v0 = now();
+    const report = verifyEvidencePackage(
+      await readZip(pkgFile),
+      JSON.stringify(await api.call(t[police], 'GET', '/v1/audit/keys')),
+    );
+    const verifyPackageMs = now() - v0;
+    if (!report.ok) throw new Error(`the bench package did not verify:\n${report.lines.join('\n')}`);
+    console.log(
+      `  offline verifier: package verified (${report.links} links, ${report.events} events) in ${fmt(verifyPackageMs, 0)} ms`,
+    );
+
+    // 6. Grow the log to AUDIT_TARGET events through the API, then inclusion proofs at exactly that tree size
+    const headSeq = async () =>
+      Number((await pg.query('SELECT next_seq - 1 AS n FROM audit_head WHERE id = 1')).rows[0].n);
+    let grown = 0;
+    while ((await headSeq()) < AUDIT_TARGET) {
+      if (grown++ % 5 === 0) t = await tokens();
+      const fill = Math.min(LINKS, AUDIT_TARGET - (await headSeq()));
+      await api.call(
+        t.kemendag,
+        'POST',
+        '/v1/link-batches',
+        JSON.stringify({
+          reference: `BENCH/fill/${grown}`,
+          legalBasis: 'bench',
+          links: generateLinks(Math.max(fill - 1, 1), codes).map((url) => ({ url })),
+        }),
+      );
+    }
+    const treeSize = AUDIT_TARGET;
+    console.log(`  audit log grown to ${await headSeq()} events; proofs at tree size ${treeSize}`);
+    t = await tokens();
+    const proofUrl = (seq: number) => `/v1/audit/proofs/inclusion?seq=${seq}&treeSize=${treeSize}`;
+    const i0 = now();
+    await api.call(t[police], 'GET', proofUrl(1)); // integrates the tree up to treeSize if the integrator lags
+    const integrateMs = now() - i0;
+    const proofP50: number[] = [];
+    const proofP99: number[] = [];
+    const proofBaseP99: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const times: number[] = [];
+      for (let i = 0; i < PROOFS; i++) {
+        const seq = 1 + Math.floor(Math.random() * treeSize);
+        const q0 = now();
+        const proof = await api.call(t[police], 'GET', proofUrl(seq));
+        times.push(now() - q0);
+        if (proof.leafIndex !== seq - 1) throw new Error('proof for another leaf');
+      }
+      const base = await baselineProofReads(pg, treeSize, PROOFS);
+      proofP50.push(pct(times, 50));
+      proofP99.push(pct(times, 99));
+      proofBaseP99.push(pct(base, 99));
+      console.log(
+        `  inclusion proofs run ${run + 1}: ${PROOFS} proofs, p50 ${fmt(pct(times, 50))} ms, p99 ${fmt(pct(times, 99))} ms; one indexed SELECT p99 ${fmt(pct(base, 99))} ms`,
+      );
+    }
+
+    // 7. Full verification of the whole log
+    const operatorToken = await api.token(
+      JSON.parse(readFileSync(path.join(dataDir, 'operator-credentials.json'), 'utf8')),
+    );
+    const verifyRate: number[] = [];
+    const verifyBaseRate: number[] = [];
+    let verify: { ok: boolean; checked: number } = { ok: false, checked: 0 };
+    for (let run = 0; run < RUNS; run++) {
+      const v1 = now();
+      verify = await api.call(operatorToken, 'GET', '/v1/audit/verify');
+      const ms = now() - v1;
+      if (!verify.ok) throw new Error('the audit chain did not verify');
+      const base = await baselineVerify(pg);
+      verifyRate.push(verify.checked / (ms / 1000));
+      verifyBaseRate.push(base.checked / (base.ms / 1000));
+      console.log(
+        `  verify run ${run + 1}: ${verify.checked} events in ${fmt(ms / 1000, 1)} s = ${fmt(verifyRate[run], 0)} events/s; SELECT + SHA-256 baseline ${fmt(verifyBaseRate[run], 0)} events/s`,
+      );
+    }
 
     const s = {
       intake: { api: stats(intakeApi), baseline: stats(intakeBase), peakRssMb: stats(intakeMem) },
@@ -577,8 +750,25 @@ async function main(): Promise<void> {
         bareP99: stats(loadBare.map((r) => r.p99)),
         apiNon2xx: loadApi.reduce((n, r) => n + r.non2xx + r.errors, 0),
       },
-      auditVerified: verify.ok as boolean,
-      auditEvents: verify.checked as number,
+      export: {
+        links: filed.linkCount as number,
+        events: caseEvents,
+        bytes: exportBytes,
+        api: stats(exportApi),
+        baseline: stats(exportBase),
+        peakRssMb: stats(exportMem),
+        offlineVerifyMs: verifyPackageMs,
+      },
+      proofs: {
+        treeSize,
+        integrateMs,
+        p50: stats(proofP50),
+        p99: stats(proofP99),
+        baselineP99: stats(proofBaseP99),
+      },
+      verify: { eventsPerSecond: stats(verifyRate), baselineEventsPerSecond: stats(verifyBaseRate) },
+      auditVerified: verify.ok,
+      auditEvents: verify.checked,
     };
     results.scenarios = s;
     const line = (name: string, a: Stats, b: Stats, unit: string, goal: string) =>
@@ -607,6 +797,26 @@ async function main(): Promise<void> {
     );
     line('polling page of 1,000 (p50)', s.polling.apiP50, s.polling.baselineP50, 'ms', '');
     console.log(`${'  polling page p99'.padEnd(34)} ${fmt(s.polling.apiP99.median, 1).padStart(9)} ms`);
+    line(
+      `export ${s.export.links} links, ${s.export.events} events`,
+      s.export.api,
+      s.export.baseline,
+      'ms',
+      'goal ≤ 3,000 ms',
+    );
+    console.log(
+      `${'  API peak RSS during export'.padEnd(34)} ${fmt(s.export.peakRssMb.median, 0).padStart(9)} MB (${fmt(s.export.peakRssMb.min, 0)}–${fmt(s.export.peakRssMb.max, 0)})  goal ≤ 256 MB`,
+    );
+    line(
+      `inclusion proof at ${treeSize} (p99)`,
+      s.proofs.p99,
+      s.proofs.baselineP99,
+      'ms',
+      'goal p99 ≤ 10 ms',
+    );
+    console.log(
+      `${'verify the whole log'.padEnd(34)} ${fmt(s.verify.eventsPerSecond.median, 0).padStart(9)} events/s (${fmt(s.verify.eventsPerSecond.min, 0)}–${fmt(s.verify.eventsPerSecond.max, 0)})  baseline ${fmt(s.verify.baselineEventsPerSecond.median, 0)} events/s  ratio ${fmt(s.verify.baselineEventsPerSecond.median / s.verify.eventsPerSecond.median)}×`,
+    );
     console.log(
       `audit chain after the bench: ${s.auditVerified ? 'verified' : 'BROKEN'} (${s.auditEvents} events)`,
     );
