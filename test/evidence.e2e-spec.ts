@@ -249,6 +249,9 @@ describe('police evidence requests and packages', () => {
       entries.get('manifest.json')!.toString().replace('LP/B/77/XI/2026', 'LP/B/78/XI/2026'),
     );
     refused(withFile('manifest.json', edited));
+    refused(withFile('links.jsonl', Buffer.from('{not json\n')));
+    refused(withFile('manifest.json', Buffer.from('{"files": 7}')));
+    refused(new Map([...entries].filter(([name]) => name !== 'audit-events.jsonl')));
   });
 
   it('closes once, and refuses everything but reading after expiry (410) while keeping the events', async () => {

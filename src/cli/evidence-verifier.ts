@@ -34,6 +34,16 @@ export function readPublicKey(text: string, keyId: string): KeyObject | null {
  * event's leaf hash and inclusion proof to the signed root, and that every link has its events.
  */
 export function verifyEvidencePackage(entries: Map<string, Buffer>, keyText?: string): VerifyReport {
+  try {
+    return verifyPackage(entries, keyText);
+  } catch (error) {
+    // A package edited into a shape the checks do not expect is refused, never a crash.
+    const why = error instanceof Error ? error.message : String(error);
+    return { ok: false, lines: [`✘ the package is malformed: ${why}`], events: 0, links: 0 };
+  }
+}
+
+function verifyPackage(entries: Map<string, Buffer>, keyText?: string): VerifyReport {
   const lines: string[] = [];
   let ok = true;
   const check = (holds: boolean, what: string) => {
@@ -147,7 +157,15 @@ export function verifyEvidencePackage(entries: Map<string, Buffer>, keyText?: st
   );
 
   const links = (entries.get('links.jsonl') ?? Buffer.alloc(0)).toString('utf8').split('\n').filter(Boolean);
-  const missing = links.map((l) => (JSON.parse(l) as { id: string }).id).filter((id) => !entities.has(id));
+  const missing = links
+    .map((l, i) => {
+      try {
+        return (JSON.parse(l) as { id: string }).id;
+      } catch {
+        return `line ${i + 1} (not JSON)`;
+      }
+    })
+    .filter((id) => !entities.has(id));
   check(
     links.length > 0 && missing.length === 0,
     `${links.length} links each have their audit events${missing.length ? ` (missing for ${missing.slice(0, 3).join(', ')})` : ''}`,
