@@ -7,6 +7,7 @@ import {
   assembleProof,
   consistencyProofPlan,
   foldRight,
+  inclusionPaths,
   inclusionProofPlan,
   nodeHash,
   rootFromFrontier,
@@ -130,11 +131,18 @@ export class MerkleTreeService {
     return { from, to, hashes: assembleProof(plan, lookup).map((h) => h.toString('hex')) };
   }
 
-  /** Inclusion proofs for many leaves of one tree, sharing one look-up: used to package evidence. */
-  async inclusionProofs(seqs: number[], treeSize: number): Promise<Map<number, string[]>> {
-    const plans = seqs.map((s) => [s, inclusionProofPlan(s - 1, treeSize)] as const);
-    const lookup = await this.subtreeLookup(plans.flatMap(([, plan]) => subtreesOf(plan)));
-    return new Map(plans.map(([s, plan]) => [s, assembleProof(plan, lookup).map((h) => h.toString('hex'))]));
+  /**
+   * Inclusion proofs for many leaves of one tree (ascending seqs), aligned with `seqs`; used to package evidence.
+   * Neighbouring leaves share most of their paths, so each element is fetched, hashed and hex-encoded once.
+   */
+  async inclusionProofs(seqs: number[], treeSize: number): Promise<string[][]> {
+    const { ranges, paths } = inclusionPaths(
+      seqs.map((s) => s - 1),
+      treeSize,
+    );
+    const lookup = await this.subtreeLookup(subtreesOf(ranges));
+    const hex = assembleProof(ranges, lookup).map((h) => h.toString('hex'));
+    return paths.map((path) => path.map((i) => hex[i]));
   }
 
   private async ensureIntegrated(treeSize: number): Promise<void> {
@@ -149,8 +157,9 @@ export class MerkleTreeService {
     refs: SubtreeRef[],
     m: EntityManager = this.dataSource.manager,
   ): Promise<(level: number, index: number) => Buffer> {
-    const stored = refs.filter((r) => r.level >= STORED_LEVEL);
-    const low = refs.filter((r) => r.level < STORED_LEVEL);
+    const unique = [...new Map(refs.map((r) => [`${r.level}/${r.index}`, r])).values()];
+    const stored = unique.filter((r) => r.level >= STORED_LEVEL);
+    const low = unique.filter((r) => r.level < STORED_LEVEL);
     const nodes = new Map<string, Buffer>();
     if (stored.length > 0) {
       const rows = await m.query<{ level: number; idx: string; hash: Buffer }[]>(
@@ -170,17 +179,19 @@ export class MerkleTreeService {
         'SELECT seq, entry_hash FROM audit_events WHERE seq = ANY($1::int8[])',
         [seqs],
       );
-      const leaves = new Map(rows.map((r) => [Number(r.seq) - 1, r.entry_hash]));
-      for (const r of low) {
-        let level: Buffer[] = Array.from({ length: 2 ** r.level }, (_, i) => {
-          const leaf = leaves.get(r.index * 2 ** r.level + i);
-          if (!leaf) throw new Error(`leaf ${r.index * 2 ** r.level + i} is missing`);
-          return leaf;
-        });
-        while (level.length > 1)
-          level = level.flatMap((h, i) => (i % 2 === 0 ? [nodeHash(h, level[i + 1])] : []));
-        nodes.set(`${r.level}/${r.index}`, level[0]);
-      }
+      for (const r of rows) nodes.set(`0/${Number(r.seq) - 1}`, r.entry_hash);
+      // Bottom-up with every inner node kept, so neighbouring refs share their hashing.
+      const hashOf = (level: number, index: number): Buffer => {
+        const key = `${level}/${index}`;
+        let hash = nodes.get(key);
+        if (!hash) {
+          if (level === 0) throw new Error(`leaf ${index} is missing`);
+          hash = nodeHash(hashOf(level - 1, 2 * index), hashOf(level - 1, 2 * index + 1));
+          nodes.set(key, hash);
+        }
+        return hash;
+      };
+      for (const r of low) hashOf(r.level, r.index);
     }
     return (level, index) => {
       const hash = nodes.get(`${level}/${index}`);

@@ -4,6 +4,7 @@ import {
   appendLeaves,
   assembleProof,
   consistencyProofPlan,
+  inclusionPaths,
   inclusionProofPlan,
   InMemoryMerkleTree,
   leafHash,
@@ -144,6 +145,25 @@ describe('Merkle tree (RFC 6962 / 9162)', () => {
         expect(proof).toEqual(ref.consistencyProof(m, size));
         expect(verifyConsistency(m, size, ref.root(m), ref.root(size), proof)).toBe(true);
       }
+    });
+
+    it.each(sizes)('paths of many leaves at once at tree size %i equal the single-leaf proofs', (size) => {
+      const leaves = [...new Set(Array.from({ length: 1 + rnd(size) }, () => rnd(size)))].sort(
+        (a, b) => a - b,
+      );
+      const { ranges, paths } = inclusionPaths(leaves, size);
+      const hashes = assembleProof(ranges, stored.lookup);
+      expect(paths).toHaveLength(leaves.length);
+      leaves.forEach((leaf, i) =>
+        expect(paths[i].map((r) => hashes[r])).toEqual(ref.inclusionProof(leaf, size)),
+      );
+      expect(new Set(ranges.map(([a, b]) => `${a}:${b}`)).size).toBe(ranges.length);
+    });
+
+    it('refuses leaves out of order or outside the tree', () => {
+      expect(() => inclusionPaths([3, 2], 8)).toThrow(RangeError);
+      expect(() => inclusionPaths([8], 8)).toThrow(RangeError);
+      expect(inclusionPaths([], 8)).toEqual({ ranges: [], paths: [] });
     });
 
     it('names every subtree a plan needs', () => {

@@ -102,6 +102,49 @@ export function consistencyProofPlan(m: number, n: number): Range[] {
   return out;
 }
 
+/**
+ * The audit paths of many leaves of one tree at once (ascending leaf indexes): every distinct path element once, in
+ * `ranges`, and for each leaf the indexes into `ranges` of its path, deepest first — the same elements as
+ * inclusionProofPlan gives leaf by leaf, found in one descent that visits each shared node once.
+ */
+export function inclusionPaths(leaves: number[], treeSize: number): { ranges: Range[]; paths: number[][] } {
+  leaves.forEach((leaf, i) => {
+    if (!(leaf >= 0 && leaf < treeSize)) throw new RangeError('leaf index outside the tree');
+    if (i > 0 && leaf < leaves[i - 1]) throw new RangeError('leaf indexes must be ascending');
+  });
+  const ranges: Range[] = [];
+  const paths: number[][] = new Array<number[]>(leaves.length);
+  const above: number[] = [];
+  // leaves[from, to) all lie in [lo, hi); `above` holds the path elements of [lo, hi), highest first.
+  const descend = (lo: number, hi: number, from: number, to: number) => {
+    if (hi - lo === 1) {
+      const path = above.slice().reverse();
+      for (let i = from; i < to; i++) paths[i] = path;
+      return;
+    }
+    const mid = lo + splitPoint(hi - lo);
+    let split = from;
+    let end = to;
+    while (split < end) {
+      const probe = (split + end) >>> 1;
+      if (leaves[probe] < mid) split = probe + 1;
+      else end = probe;
+    }
+    if (split > from) {
+      above.push(ranges.push([mid, hi]) - 1);
+      descend(lo, mid, from, split);
+      above.pop();
+    }
+    if (to > split) {
+      above.push(ranges.push([lo, mid]) - 1);
+      descend(mid, hi, split, to);
+      above.pop();
+    }
+  };
+  if (leaves.length > 0) descend(0, treeSize, 0, leaves.length);
+  return { ranges, paths };
+}
+
 /** Every perfect subtree a plan needs, so a caller can fetch them in one query. */
 export function subtreesOf(plan: Range[]): SubtreeRef[] {
   return plan.flatMap(([a, b]) => perfectSubtrees(a, b));
