@@ -10,19 +10,20 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Client } from 'pg';
+import { ZIP_LEVEL } from '../src/evidence-requests/evidence-export.service';
 
 const CHUNK = 5000;
 const now = () => performance.now();
 
 /**
  * Baseline for the export: the same link rows and audit rows streamed out of PostgreSQL in keyset chunks into a
- * ZIP (same compression level) written to disk — no proofs, no manifest, no signature.
+ * ZIP at the export's compression level written to disk — no proofs, no manifest, no signature.
  */
 export async function baselineExport(pg: Client, requestId: string): Promise<{ ms: number; bytes: number }> {
   const t0 = now();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-zip-'));
   try {
-    const zip = archiver('zip', { zlib: { level: 6 } });
+    const zip = archiver('zip', { zlib: { level: ZIP_LEVEL } });
     const out = createWriteStream(path.join(dir, 'baseline.zip'));
     zip.pipe(out);
     const entry = async (name: string, chunks: AsyncIterable<string>) => {

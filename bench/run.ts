@@ -127,7 +127,9 @@ class Api {
         client_secret: c.clientSecret,
       }),
     });
-    return ((await res.json()) as { access_token: string }).access_token;
+    const body = (await res.json()) as { access_token?: string };
+    if (!res.ok || !body.access_token) throw new Error(`token: ${res.status} ${JSON.stringify(body)}`);
+    return body.access_token;
   }
   async call(token: string, method: string, url: string, body?: string): Promise<any> {
     const res = await fetch(this.base + url, {
@@ -337,7 +339,9 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const dataDir = path.join(tmp, 'data');
-  const apiProc = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+  // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the API process.
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const apiProc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: dbUrl,
@@ -345,6 +349,7 @@ async function main(): Promise<void> {
       DATA_DIR: dataDir,
       SEED_DEMO: 'true',
       RATE_LIMIT_PER_MINUTE: '10000000',
+      TOKEN_RATE_LIMIT_PER_MINUTE: '10000',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -829,7 +834,9 @@ async function main(): Promise<void> {
     await new Promise((r) => apiProc.once('exit', r));
     const cleanup = new Client({ connectionString: serverUrl });
     await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    // BENCH_KEEP_DATABASE=true leaves the database for a closer look (with DATABASE_URL only).
+    if (process.env.BENCH_KEEP_DATABASE === 'true' && !stopEmbedded) console.log(`kept database ${dbUrl}`);
+    else await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await cleanup.end();
     await stopEmbedded?.();
     rmSync(tmp, { recursive: true, force: true });
