@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import * as swaggerUi from 'swagger-ui-express';
 import { AppModule } from './app.module';
+import { answerClientErrors } from './common/client-errors';
 import { bodyParsing } from './common/body-parsing';
 import { PinoNestLogger, requestLogging } from './common/logger';
 import { requestId } from './common/request-id.middleware';
@@ -28,6 +29,7 @@ export async function createApp(
     logger: new PinoNestLogger(logger),
   });
   configureApp(app, config, logger);
+  answerClientErrors(app.getHttpServer());
   await app.init();
   return app;
 }

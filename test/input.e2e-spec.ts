@@ -53,6 +53,14 @@ describe('bad input and plumbing', () => {
     }
   });
 
+  it('answers a request line or headers too large for the HTTP parser with a problem, not a bare status', async () => {
+    expectProblem(await t.http.get(`/v1/agencies?cursor=${'A'.repeat(70_000)}`).set(t.operator.auth), 431);
+    expectProblem(
+      await t.http.get('/v1/agencies').set(t.operator.auth).set('X-Padding', 'p'.repeat(40_000)),
+      431,
+    );
+  });
+
   it('answers an unknown route with a 404 problem', async () => {
     expectProblem(await t.http.get('/v1/nothing-here').set(t.operator.auth), 404);
   });
