@@ -61,6 +61,14 @@ describe('bad input and plumbing', () => {
     );
   });
 
+  it('refuses the NUL character, which PostgreSQL text cannot hold, with 400 and changes nothing', async () => {
+    const before = await t.auditCount();
+    expectProblem(await t.http.get('/v1/audit-events?action=%00').set(t.operator.auth), 400);
+    expectProblem(await t.http.get('/v1/agencies?type=police%00').set(t.operator.auth), 400);
+    expectProblem(await post().send({ code: 'nul-agency', name: 'a\u0000b', type: 'police' }), 400);
+    expect(await t.auditCount()).toBe(before);
+  });
+
   it('answers an unknown route with a 404 problem', async () => {
     expectProblem(await t.http.get('/v1/nothing-here').set(t.operator.auth), 404);
   });

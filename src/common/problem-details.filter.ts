@@ -51,6 +51,13 @@ export function toAppError(exception: unknown): { error: AppError; unexpected: b
       'A resource with the same unique value already exists';
     return { error: AppError.conflict('ALREADY_EXISTS', message), unexpected: false };
   }
+  if (code === PgError.characterNotInRepertoire || code === PgError.untranslatableCharacter) {
+    // The statement failed, so its transaction rolled back: nothing was changed.
+    return {
+      error: AppError.badRequest('NUL_CHARACTER', 'Text may not contain the NUL character (U+0000)'),
+      unexpected: false,
+    };
+  }
   if (code === PgError.lockNotAvailable || code === PgError.queryCanceled || isUnavailable(exception)) {
     return { error: AppError.unavailable(), unexpected: true };
   }

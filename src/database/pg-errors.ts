@@ -5,6 +5,10 @@ export const PgError = {
   checkViolation: '23514',
   notNullViolation: '23502',
   invalidTextRepresentation: '22P02',
+  /** A NUL byte in text ("invalid byte sequence for encoding UTF8: 0x00"). */
+  characterNotInRepertoire: '22021',
+  /** \u0000 in jsonb ("unsupported Unicode escape sequence"). */
+  untranslatableCharacter: '22P05',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   lockNotAvailable: '55P03',
