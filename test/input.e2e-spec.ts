@@ -69,6 +69,18 @@ describe('bad input and plumbing', () => {
     expect(await t.auditCount()).toBe(before);
   });
 
+  it('refuses integers beyond what the database holds with 400 naming the field', async () => {
+    for (const url of [
+      '/v1/keywords?sinceVersion=7.2e208',
+      '/v1/audit-events?afterSeq=1e300',
+      '/v1/audit/verify?fromSeq=1e300',
+      '/v1/audit/proofs/inclusion?seq=1&treeSize=9007199254740993',
+      '/v1/audit/proofs/consistency?from=1&to=1e20',
+    ]) {
+      expectProblem(await t.http.get(url).set(t.operator.auth), 400);
+    }
+  });
+
   it('answers an unknown route with a 404 problem', async () => {
     expectProblem(await t.http.get('/v1/nothing-here').set(t.operator.auth), 404);
   });

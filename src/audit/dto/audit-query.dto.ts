@@ -52,6 +52,7 @@ export class AuditEventsQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   afterSeq?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
@@ -75,6 +76,7 @@ export class VerifyQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   fromSeq?: number;
 
   @ApiPropertyOptional({ minimum: 1 })
@@ -82,6 +84,7 @@ export class VerifyQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   toSeq?: number;
 }
 
@@ -90,12 +93,14 @@ export class InclusionProofQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   seq!: number;
 
   @ApiProperty({ minimum: 1, description: 'The tree the proof leads to (a checkpoint size, say)' })
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   treeSize!: number;
 }
 
@@ -104,11 +109,13 @@ export class ConsistencyProofQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   from!: number;
 
   @ApiProperty({ minimum: 1 })
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   to!: number;
 }
