@@ -19,7 +19,8 @@ import { LINK_COLUMNS, LinkRow, toLinkView } from '../links/link.view';
 import { expired } from './evidence-requests.service';
 import { README } from './package-readme';
 
-const CHUNK = 5000;
+/** Rows per cursor fetch: small chunks die young in V8's heap (5,000 was slower and peaked 100 MB higher). */
+const CHUNK = 1000;
 /** Deflate level 1: the package is mostly hex proofs that compress as well at 1 as at 6, in half the time. */
 export const ZIP_LEVEL = 1;
 
@@ -91,8 +92,8 @@ export class EvidenceExportService {
       ) => {
         const hash = createHash('sha256');
         let size = 0;
-        // Room for a whole chunk, so the next one is built while zlib compresses this one.
-        const pass = new PassThrough({ highWaterMark: 16 * 2 ** 20 });
+        // Room for a chunk (≈ 2 MB of lines), so the next one is built while zlib compresses this one.
+        const pass = new PassThrough({ highWaterMark: 4 * 2 ** 20 });
         const done = new Promise<void>((resolve, reject) => {
           zip.once('entry', () => resolve());
           zip.once('error', reject);
