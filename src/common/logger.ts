@@ -3,8 +3,9 @@ import type { NextFunction, Request, Response } from 'express';
 import pino, { Logger } from 'pino';
 import type { LogLevel } from '../config/config';
 
-export function createLogger(level: LogLevel): Logger {
-  return pino({
+/** JSON lines to stdout, or to `destination` (the tests read what would be logged). */
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'takedown-exchange' },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -12,7 +13,8 @@ export function createLogger(level: LogLevel): Logger {
       paths: ['*.authorization', '*.client_secret', '*.clientSecret', '*.password'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Lets Nest's own messages come out as the same structured JSON as ours. */

@@ -35,7 +35,10 @@ export interface TestApp {
 let counter = 0;
 
 /** The real application on its own copy of the migrated database; nothing of the system is mocked. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  logTo?: { write(line: string): void },
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'takedown-app-'));
   const config = loadConfig({
@@ -51,7 +54,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = await createApp(
     config,
     database.url,
-    createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'),
+    logTo
+      ? createLogger('trace', logTo)
+      : createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'),
   );
   const server = app.getHttpServer() as Parameters<typeof request>[0];
   const http = request(server);
