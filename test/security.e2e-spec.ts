@@ -5,7 +5,7 @@ describe('secrets stay out of the logs', () => {
   let t: TestApp;
   const lines: string[] = [];
   beforeAll(async () => {
-    t = await createTestApp({}, { write: (line) => void lines.push(line) });
+    t = await createTestApp({}, { logTo: { write: (line) => void lines.push(line) } });
   });
   afterAll(() => t.close());
 

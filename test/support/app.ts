@@ -35,16 +35,24 @@ export interface TestApp {
 let counter = 0;
 
 /** The real application on its own copy of the migrated database; nothing of the system is mocked. */
+export interface TestAppOptions {
+  /** Receives what would be logged, at trace level. */
+  logTo?: { write(line: string): void };
+  /** Given the new database's URL (as its owner), returns the URL the app connects with. */
+  connectAs?: (ownerUrl: string) => Promise<string>;
+}
+
 export async function createTestApp(
   env: Record<string, string> = {},
-  logTo?: { write(line: string): void },
+  { logTo, connectAs }: TestAppOptions = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
+  const url = connectAs ? await connectAs(database.url) : database.url;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'takedown-app-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
-    DATABASE_URL: database.url,
+    DATABASE_URL: url,
     RATE_LIMIT_PER_MINUTE: '100000',
     TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
     SEED_DEMO: 'false',
@@ -53,7 +61,7 @@ export async function createTestApp(
   });
   const app = await createApp(
     config,
-    database.url,
+    url,
     logTo
       ? createLogger('trace', logTo)
       : createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'),

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { createTestApp, TestApp } from './support/app';
+import { batch, Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
+
+const ROLE = 'takedown_app_test';
+const PASSWORD = 'app-role-test-password';
+const SCRIPT = path.join(__dirname, '..', 'scripts', 'sql', 'app-role.sql');
+
+/** Runs scripts/sql/app-role.sql as psql would with -v app_role=…: the two variables it uses, then its statements. */
+async function applyAppRoleScript(ownerUrl: string): Promise<void> {
+  const owner = new Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    const database = new URL(ownerUrl).pathname.slice(1);
+    const sql = readFileSync(SCRIPT, 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('\\'))
+      .join('\n')
+      .replaceAll(':"app_role"', `"${ROLE}"`)
+      .replaceAll(':"DBNAME"', `"${database}"`);
+    await owner.query(
+      `DO $$ BEGIN
+         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${ROLE}') THEN
+           CREATE ROLE ${ROLE} LOGIN PASSWORD '${PASSWORD}';
+         END IF;
+       END $$`,
+    );
+    await owner.query(sql);
+  } finally {
+    await owner.end();
+  }
+}
+
+describe('the least-privilege application role (scripts/sql/app-role.sql)', () => {
+  let t: TestApp;
+  let c: Campaign;
+  let ownerUrl: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(
+      {},
+      {
+        connectAs: async (url) => {
+          ownerUrl = url;
+          await applyAppRoleScript(url);
+          const u = new URL(url);
+          u.username = ROLE;
+          u.password = PASSWORD;
+          return u.toString();
+        },
+      },
+    );
+    c = await setUpCampaign(t);
+  });
+  afterAll(() => t.close());
+
+  it('is enough to run every kind of change: agencies, marketplaces, batches, acknowledgements, evidence, keywords', async () => {
+    const [{ current_user: user }] = await t.db.query<{ current_user: string }[]>('SELECT current_user');
+    expect(user).toBe(ROLE);
+    await t.http
+      .patch(`/v1/marketplaces/${c.shopee.marketplaceId}`)
+      .set(t.operator.auth)
+      .send({ domains: ['shopee.co.id', 'shp.ee', 'shopee.com'] })
+      .expect(200);
+    const made = await t.http
+      .post('/v1/link-batches')
+      .set(c.ministry.auth)
+      .send(batch([shopeeUrl(), shopeeUrl(), tokopediaUrl()]))
+      .expect(201);
+    const links = (await t.http.get(`/v1/links?batchId=${made.body.id}`).set(c.ministry.auth)).body.items as {
+      id: string;
+      marketplaceId: string;
+    }[];
+    const mine = links.filter((l) => l.marketplaceId === c.shopee.marketplaceId);
+    await t.http
+      .post('/v1/links/acknowledgements')
+      .set(c.shopee.auth)
+      .send({
+        items: mine.map((l) => ({
+          linkId: l.id,
+          status: 'taken_down',
+          listing: { sellerRef: 'role-seller' },
+        })),
+      })
+      .expect(200);
+    const keyword = await t.http
+      .post('/v1/keywords')
+      .set(c.ministry.auth)
+      .send({ term: 'role test' })
+      .expect(201);
+    await t.http.delete(`/v1/keywords/${keyword.body.id}`).set(c.ministry.auth).expect(200);
+    const filed = await t.http
+      .post('/v1/evidence-requests')
+      .set(c.police.auth)
+      .send({
+        caseNumber: 'ROLE/1',
+        legalBasis: 'test',
+        purpose: 'test',
+        scope: { sellerRefs: ['role-seller'] },
+      })
+      .expect(201);
+    await t.http
+      .post(`/v1/evidence-requests/${filed.body.id}/responses`)
+      .set(c.shopee.auth)
+      .send({ decision: 'fulfil', sellerRecords: [{ sellerRef: 'role-seller' }] })
+      .expect(201);
+    await t.http.get(`/v1/evidence-requests/${filed.body.id}/export`).set(c.police.auth).expect(200);
+    await t.http
+      .post(`/v1/link-batches/${made.body.id}/cancel`)
+      .set(c.ministry.auth)
+      .send({ reason: 'role test' })
+      .expect(200);
+    const verify = await t.http.get('/v1/audit/verify').set(t.operator.auth).expect(200);
+    expect(verify.body.ok).toBe(true);
+    await t.http.get('/v1/audit/checkpoints/latest').set(c.police.auth).expect(200);
+  });
+
+  it('cannot rewrite the audit trail, even by switching its triggers off', async () => {
+    const app = t.db;
+    const refused = async (sql: string) =>
+      expect(app.query(sql)).rejects.toMatchObject({
+        driverError: expect.objectContaining({ code: '42501' }),
+      });
+    await refused(`UPDATE audit_events SET canonical = 'x' WHERE seq = 1`);
+    await refused('DELETE FROM audit_events WHERE seq = 1');
+    await refused('TRUNCATE audit_events');
+    await refused('ALTER TABLE audit_events DISABLE TRIGGER ALL');
+    await refused(`UPDATE audit_checkpoints SET signature = 'x'`);
+    await refused('DELETE FROM audit_merkle_nodes');
+    await refused('DROP TABLE links');
+
+    const owner = new Client({ connectionString: ownerUrl });
+    await owner.connect();
+    const [{ n }] = (await owner.query<{ n: string }>('SELECT count(*) AS n FROM audit_events')).rows;
+    await owner.end();
+    expect(Number(n)).toBeGreaterThan(10);
+  });
+});
