@@ -1,0 +1,97 @@
+/**
+ * npm run bench:audit-head — the ceiling of the audit head: how many state-changing transactions a second the single
+ * locked head row lets through on this machine. Each worker runs the real AuditWriter in its own transaction (the
+ * same code every service uses, without HTTP or validation) appending one event, with 1 to 16 workers.
+ * DATABASE_URL: a fresh database is created on that server; unset: an embedded PostgreSQL in a temp folder.
+ */
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { createApp } from '../src/app.factory';
+import { SYSTEM_ACTOR } from '../src/auth/actor';
+import { AuditWriter } from '../src/audit/audit.writer';
+import { AuditService } from '../src/audit/audit.service';
+import { createLogger } from '../src/common/logger';
+import { loadConfig } from '../src/config/config';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { migrate } from '../src/database/migrate';
+import { TransactionService } from '../src/database/transaction.service';
+
+const SECONDS = Number(process.env.BENCH_HEAD_SECONDS ?? 10);
+const WORKERS = [1, 2, 4, 8, 16];
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'takedown-head-'));
+  let serverUrl = process.env.DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  if (!serverUrl) {
+    const embedded = await startEmbeddedPostgres(path.join(tmp, 'pg'));
+    serverUrl = embedded.url;
+    stopEmbedded = () => embedded.stop();
+  }
+  const name = `bench_head_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  try {
+    await migrate(url.toString());
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      DATA_DIR: path.join(tmp, 'data'),
+      CHECKPOINT_INTERVAL_SECONDS: '0',
+      LOG_LEVEL: 'silent',
+    });
+    const app = await createApp(config, url.toString(), createLogger('silent'));
+    const tx = app.get(TransactionService);
+    const audit = app.get(AuditWriter);
+    console.log(`audit head ceiling: one event per transaction, ${SECONDS} s per step`);
+    console.log('workers  transactions/s  p50 ms  p99 ms');
+    for (const workers of WORKERS) {
+      const latencies: number[] = [];
+      const until = performance.now() + SECONDS * 1000;
+      await Promise.all(
+        Array.from({ length: workers }, async () => {
+          while (performance.now() < until) {
+            const t0 = performance.now();
+            await tx.run((m) =>
+              audit.append(m, SYSTEM_ACTOR, [
+                {
+                  action: 'bench.changed',
+                  entityType: 'bench',
+                  entityId: randomUUID(),
+                  partyAgencyId: null,
+                  data: { note: 'audit head ceiling' },
+                },
+              ]),
+            );
+            latencies.push(performance.now() - t0);
+          }
+        }),
+      );
+      latencies.sort((a, b) => a - b);
+      const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+      console.log(
+        `${String(workers).padStart(7)}  ${(latencies.length / SECONDS).toFixed(0).padStart(14)}  ${at(0.5).toFixed(1).padStart(6)}  ${at(0.99).toFixed(1).padStart(6)}`,
+      );
+    }
+    const verify = await app.get(AuditService).verify({});
+    console.log(`chain after the run: ${verify.ok ? 'verified' : 'BROKEN'} (${verify.checked} events)`);
+    await app.close();
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await stopEmbedded?.();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
