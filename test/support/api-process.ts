@@ -128,6 +128,9 @@ export class ApiProcess {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    if (!/json/.test(res.headers.get('content-type') ?? '')) {
+      return { status: res.status, body: { bytes: (await res.arrayBuffer()).byteLength } };
+    }
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
   }
