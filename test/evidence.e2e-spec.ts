@@ -132,6 +132,31 @@ describe('police evidence requests and packages', () => {
     }
   });
 
+  it('keeps every route with a request id closed to a marketplace not addressed and to another police agency (404)', async () => {
+    const shopeeOnly = (await file(c.police, { linkIds: [linkIds[0]] }).expect(201)).body.id as string;
+    const before = await t.auditCount();
+    const url = `/v1/evidence-requests/${shopeeOnly}`;
+    expectProblem(await t.http.get(url).set(c.tokopedia.auth), 404);
+    expectProblem(
+      await t.http.post(`${url}/responses`).set(c.tokopedia.auth).send({ decision: 'decline', reason: 'x' }),
+      404,
+    );
+    expect(
+      (await t.http.get('/v1/evidence-requests').set(c.tokopedia.auth).expect(200)).body.items.map(
+        (r: { id: string }) => r.id,
+      ),
+    ).not.toContain(shopeeOnly);
+    expectProblem(await t.http.get(url).set(otherPolice.auth), 404);
+    expectProblem(await t.http.post(`${url}/close`).set(otherPolice.auth), 404);
+    expectProblem(await download(otherPolice, shopeeOnly), 404);
+    expectProblem(
+      await t.http.post(`${url}/responses`).set(otherPolice.auth).send({ decision: 'fulfil' }),
+      403,
+    );
+    expect(await t.auditCount()).toBe(before);
+    await t.http.post(`${url}/close`).set(c.police.auth).expect(200);
+  });
+
   it('takes one answer per marketplace and moves the request to ready', async () => {
     const before = await t.auditCount();
     const answer = (party: Party, body: object) =>
