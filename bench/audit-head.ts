@@ -5,49 +5,32 @@
  * DATABASE_URL: a fresh database is created on that server; unset: an embedded PostgreSQL in a temp folder.
  */
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { SYSTEM_ACTOR } from '../src/auth/actor';
 import { AuditWriter } from '../src/audit/audit.writer';
 import { AuditService } from '../src/audit/audit.service';
 import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { migrate } from '../src/database/migrate';
 import { TransactionService } from '../src/database/transaction.service';
+import { withScratchDatabase } from '../test/support/scratch-database';
 
 const SECONDS = Number(process.env.BENCH_HEAD_SECONDS ?? 10);
 const WORKERS = [1, 2, 4, 8, 16];
 
 async function main(): Promise<void> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'takedown-head-'));
-  let serverUrl = process.env.DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | null = null;
-  if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres(path.join(tmp, 'pg'));
-    serverUrl = embedded.url;
-    stopEmbedded = () => embedded.stop();
-  }
-  const name = `bench_head_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    await migrate(url.toString());
+  await withScratchDatabase('bench_head', async ({ url, tmp }) => {
+    await migrate(url);
     const config = loadConfig({
       ...process.env,
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: url,
       DATA_DIR: path.join(tmp, 'data'),
       CHECKPOINT_INTERVAL_SECONDS: '0',
       LOG_LEVEL: 'silent',
     });
-    const app = await createApp(config, url.toString(), createLogger('silent'));
+    const app = await createApp(config, url, createLogger('silent'));
     const tx = app.get(TransactionService);
     const audit = app.get(AuditWriter);
     console.log(`audit head ceiling: one event per transaction, ${SECONDS} s per step`);
@@ -83,12 +66,7 @@ async function main(): Promise<void> {
     const verify = await app.get(AuditService).verify({});
     console.log(`chain after the run: ${verify.ok ? 'verified' : 'BROKEN'} (${verify.checked} events)`);
     await app.close();
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-    await stopEmbedded?.();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -6,8 +6,8 @@
  * DATABASE_URL: use that server (a fresh database is created on it); unset: an embedded PostgreSQL in a temp folder.
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -17,7 +17,7 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { withScratchDatabase } from '../test/support/scratch-database';
 import { baselineExport, baselineProofReads, baselineVerify, drain } from './evidence';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -39,12 +39,6 @@ const pct = (xs: number[], p: number) => {
 };
 const fmt = (x: number, d = 2) => x.toFixed(d);
 const now = () => performance.now();
-
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
 async function freePort(): Promise<number> {
   const net = await import('node:net');
@@ -322,21 +316,13 @@ async function load(
 }
 
 async function main(): Promise<void> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'takedown-bench-'));
-  let serverUrl = process.env.DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | null = null;
-  if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres(path.join(tmp, 'pg'));
-    serverUrl = embedded.url;
-    stopEmbedded = () => embedded.stop();
-  }
-  const dbName = `bench_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const dbUrl = withDatabase(serverUrl, dbName);
+  // BENCH_KEEP_DATABASE=true leaves the database for a closer look (with DATABASE_URL only).
+  await withScratchDatabase('bench', (db) => bench(db.url, db.tmp), {
+    keep: process.env.BENCH_KEEP_DATABASE === 'true',
+  });
+}
 
+async function bench(dbUrl: string, tmp: string): Promise<void> {
   const port = await freePort();
   const dataDir = path.join(tmp, 'data');
   // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the API process.
@@ -832,14 +818,6 @@ async function main(): Promise<void> {
     await pg.end().catch(() => undefined);
     apiProc.kill('SIGINT');
     await new Promise((r) => apiProc.once('exit', r));
-    const cleanup = new Client({ connectionString: serverUrl });
-    await cleanup.connect();
-    // BENCH_KEEP_DATABASE=true leaves the database for a closer look (with DATABASE_URL only).
-    if (process.env.BENCH_KEEP_DATABASE === 'true' && !stopEmbedded) console.log(`kept database ${dbUrl}`);
-    else await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await cleanup.end();
-    await stopEmbedded?.();
-    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
