@@ -296,11 +296,11 @@ async function evidenceAct(
   const byId = new Map(
     ((await call(t.kemendag, 'GET', '/v1/marketplaces')).items as Json[]).map((m) => [m.id, m.code]),
   );
-  for (const [i, part] of (filed.marketplaces as Json[]).entries()) {
+  for (const part of filed.marketplaces as Json[]) {
     const code = byId.get(part.marketplaceId) as string;
     const mine = await call(t[code], 'GET', `/v1/evidence-requests/${filed.id}`);
     const answer =
-      i === 2
+      code === 'tiktok'
         ? { decision: 'decline', reason: 'listings were removed before the notice; no seller data retained' }
         : {
             decision: 'fulfil',
