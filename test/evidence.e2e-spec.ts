@@ -279,6 +279,24 @@ describe('police evidence requests and packages', () => {
     refused(new Map([...entries].filter(([name]) => name !== 'audit-events.jsonl')));
   });
 
+  it('keeps answers and closing consistent in PostgreSQL itself, whatever the code does', async () => {
+    const id = (await file(c.police, { linkIds: [linkIds[1]] }).expect(201)).body.id as string;
+    const answer = (set: string) =>
+      t.db.query(`UPDATE evidence_responses SET ${set} WHERE request_id = $1`, [id]);
+    const violates = { driverError: expect.objectContaining({ code: '23514' }) };
+    await expect(answer(`decision = 'decline', responded_at = now()`)).rejects.toMatchObject(violates);
+    await expect(answer(`decision = 'fulfil', responded_at = now()`)).rejects.toMatchObject(violates);
+    await expect(answer(`decision = 'decline', reason = 'x'`)).rejects.toMatchObject(violates);
+    await expect(answer(`reason = 'x'`)).rejects.toMatchObject(violates);
+    await expect(
+      t.db.query(`UPDATE evidence_requests SET status = 'closed' WHERE id = $1`, [id]),
+    ).rejects.toMatchObject(violates);
+    await expect(
+      t.db.query(`UPDATE evidence_requests SET closed_at = now() WHERE id = $1`, [id]),
+    ).rejects.toMatchObject(violates);
+    await t.http.post(`/v1/evidence-requests/${id}/close`).set(c.police.auth).expect(200);
+  });
+
   it('closes once, and refuses everything but reading after expiry (410) while keeping the events', async () => {
     const res = await file(c.police, { linkIds: [linkIds[0]] }).expect(201);
     const id = res.body.id as string;

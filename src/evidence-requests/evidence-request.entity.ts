@@ -18,6 +18,7 @@ export interface EvidenceScope {
 @Entity('evidence_requests')
 @Index('idx_evidence_requests_police', ['policeAgencyId', 'createdAt'])
 @Check('ck_evidence_requests_status', `"status" IN ('submitted', 'in_review', 'ready', 'declined', 'closed')`)
+@Check('ck_evidence_requests_closed', `("status" = 'closed') = ("closed_at" IS NOT NULL)`)
 export class EvidenceRequest {
   @PrimaryColumn('uuid')
   id!: string;
@@ -97,6 +98,13 @@ export interface SellerRecord {
 /** One per addressed marketplace, created at filing with no decision; answered once. */
 @Entity('evidence_responses')
 @Check('ck_evidence_responses_decision', `"decision" IS NULL OR "decision" IN ('fulfil', 'decline')`)
+// An answer is whole: a time, and a reason to decline or the seller records (possibly none) to fulfil; no answer, nothing.
+@Check(
+  'ck_evidence_responses_answer',
+  `("decision" IS NULL AND "responded_at" IS NULL AND "reason" IS NULL AND "seller_records" IS NULL)
+   OR ("decision" = 'decline' AND "responded_at" IS NOT NULL AND "reason" IS NOT NULL)
+   OR ("decision" = 'fulfil' AND "responded_at" IS NOT NULL AND "seller_records" IS NOT NULL)`,
+)
 export class EvidenceResponse {
   @PrimaryColumn({ name: 'request_id', type: 'uuid' })
   requestId!: string;
