@@ -1,4 +1,7 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { verifyCheckpoint } from '../src/audit/checkpoint-note';
 import { InMemoryMerkleTree, verifyConsistency, verifyInclusion } from '../src/audit/merkle';
 import { createTestApp, TestApp } from './support/app';
@@ -160,5 +163,30 @@ describe('Merkle tree, proofs and checkpoints over the audit trail', () => {
     expectProblem(await t.http.get(`/v1/audit/proofs/inclusion?seq=0&treeSize=4`).set(c.police.auth), 400);
     expectProblem(await t.http.get(`/v1/audit/proofs/consistency?from=5&to=4`).set(c.police.auth), 400);
     expectProblem(await t.http.get('/v1/audit/proofs/inclusion').set(c.police.auth), 400);
+  });
+});
+
+describe('retired audit keys', () => {
+  it('publishes retired audit keys beside the current one, so checkpoints and packages signed before a rotation still verify', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'retired-'));
+    const old = generateKeyPairSync('ed25519');
+    const file = path.join(dir, 'audit-2025.pem');
+    writeFileSync(file, old.publicKey.export({ type: 'spki', format: 'pem' }));
+    const t = await createTestApp({ AUDIT_RETIRED_KEY_FILES: file });
+    try {
+      const c = await setUpCampaign(t);
+      const keys = (await t.http.get('/v1/audit/keys').set(c.police.auth).expect(200)).body.keys as {
+        kid: string;
+        x: string;
+      }[];
+      const oldX = (old.publicKey.export({ format: 'jwk' }) as { x: string }).x;
+      expect(keys).toHaveLength(2);
+      expect(keys.map((k) => k.x)).toContain(oldX);
+      const latest = (await t.http.get('/v1/audit/checkpoints/latest').set(c.police.auth).expect(200)).body;
+      expect(keys[0].kid).toBe(latest.keyId); // the signing key comes first
+      expect(new Set(keys.map((k) => k.kid)).size).toBe(2);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createPublicKey, KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { jwkThumbprint, loadOrCreatePrivateKey, publicJwk } from '../auth/keys';
 import { AppError } from '../common/app-error';
@@ -25,6 +26,7 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Checkpoints');
   private readonly key: KeyObject;
   readonly keyId: string;
+  private readonly retired: KeyObject[];
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -34,6 +36,7 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.key = loadOrCreatePrivateKey(config.auditKeyFile, 'ed25519');
     this.keyId = jwkThumbprint(createPublicKey(this.key));
+    this.retired = config.auditRetiredKeyFiles.map((file) => createPublicKey(readFileSync(file)));
   }
 
   onModuleInit(): void {
@@ -50,8 +53,9 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** The signing key first, then the retired ones that signed earlier checkpoints and packages. */
   keys(): { keys: Record<string, string>[] } {
-    return { keys: [publicJwk(this.key, { use: 'sig', alg: 'EdDSA' })] };
+    return { keys: [this.key, ...this.retired].map((k) => publicJwk(k, { use: 'sig', alg: 'EdDSA' })) };
   }
 
   /** For signing evidence manifests with the same key as checkpoints. */

@@ -22,8 +22,9 @@ export function jwkThumbprint(publicKey: KeyObject): string {
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
-export function publicJwk(privateKey: KeyObject, extra: Record<string, string>): Record<string, string> {
-  const publicKey = createPublicKey(privateKey);
+/** The public JWK of a key pair's private half, or of a public key as it is. */
+export function publicJwk(key: KeyObject, extra: Record<string, string>): Record<string, string> {
+  const publicKey = key.type === 'public' ? key : createPublicKey(key);
   return {
     ...(publicKey.export({ format: 'jwk' }) as Record<string, string>),
     kid: jwkThumbprint(publicKey),

@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 describe('configuration', () => {
@@ -26,9 +30,30 @@ describe('configuration', () => {
     [{ OPERATOR_CLIENT_ID: '6f9619ff-8b86-4011-b42d-00cf4fc964ff' }, 'OPERATOR_CLIENT_SECRET'],
     [{ OPERATOR_CLIENT_ID: 'x', OPERATOR_CLIENT_SECRET: 'y'.repeat(30) }, 'OPERATOR_CLIENT_ID'],
     [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO'],
+    [{ AUDIT_RETIRED_KEY_FILES: '/nonexistent/old-audit.pem' }, 'AUDIT_RETIRED_KEY_FILES'],
+    [{ AUDIT_RETIRED_KEY_FILES: __filename }, 'AUDIT_RETIRED_KEY_FILES'],
   ])('refuses %j, naming %s', (env, name) => {
     expect(() => loadConfig(env, '/srv/app')).toThrow(ConfigError);
     expect(() => loadConfig(env, '/srv/app')).toThrow(name);
+  });
+
+  it('takes retired audit keys as a comma-separated list of Ed25519 key files', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'config-keys-'));
+    const files = [0, 1].map((i) => {
+      const file = path.join(dir, `old-${i}.pem`);
+      const { publicKey } = generateKeyPairSync('ed25519');
+      writeFileSync(file, publicKey.export({ type: 'spki', format: 'pem' }));
+      return file;
+    });
+    expect(loadConfig({ AUDIT_RETIRED_KEY_FILES: files.join(', ') }, dir).auditRetiredKeyFiles).toEqual(
+      files,
+    );
+    const ec = path.join(dir, 'ec.pem');
+    writeFileSync(
+      ec,
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    expect(() => loadConfig({ AUDIT_RETIRED_KEY_FILES: ec }, dir)).toThrow('AUDIT_RETIRED_KEY_FILES');
   });
 
   it('does not seed demo data into a database it was pointed at', () => {

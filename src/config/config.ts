@@ -1,3 +1,5 @@
+import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -16,6 +18,8 @@ export interface AppConfig {
   /** PEM file of the Ed25519 private key that signs audit checkpoints and evidence packages. */
   auditKeyFile: string;
   auditOrigin: string;
+  /** Public keys that signed checkpoints and packages before a rotation; published beside the current one. */
+  auditRetiredKeyFiles: string[];
   /** Sign a checkpoint this often while the log grows; 0 turns the timer off (checkpoints are then on demand). */
   checkpointIntervalSeconds: number;
   /** Days an evidence request can be answered and exported; after that it is expired (410). */
@@ -70,6 +74,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     return value;
   };
 
+  const ed25519Files = (name: string): string[] =>
+    str(name, '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean)
+      .map((f) => {
+        const file = path.resolve(cwd, f);
+        try {
+          if (createPublicKey(readFileSync(file)).asymmetricKeyType !== 'ed25519')
+            problems.push(`${name}: ${file} is not an Ed25519 key`);
+        } catch (error) {
+          problems.push(`${name}: cannot read a key from ${file} (${(error as Error).message})`);
+        }
+        return file;
+      });
+
   const databaseUrl = env.DATABASE_URL ? env.DATABASE_URL : null;
   if (databaseUrl !== null) {
     try {
@@ -107,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tokenKeyFile: path.resolve(cwd, str('TOKEN_KEY_FILE', path.join(dataDir, 'keys', 'token-es256.pem'))),
     auditKeyFile: path.resolve(cwd, str('AUDIT_KEY_FILE', path.join(dataDir, 'keys', 'audit-ed25519.pem'))),
     auditOrigin: str('AUDIT_ORIGIN', 'takedown-exchange.local/audit'),
+    auditRetiredKeyFiles: ed25519Files('AUDIT_RETIRED_KEY_FILES'),
     checkpointIntervalSeconds: int('CHECKPOINT_INTERVAL_SECONDS', 60, 0, 3600),
     evidenceRetentionDays: int('EVIDENCE_RETENTION_DAYS', 90, 1, 3650),
     jsonBodyLimit: limit('JSON_BODY_LIMIT', '32mb'),
