@@ -110,6 +110,10 @@ describe('police evidence requests and packages', () => {
     expectProblem(await file(c.police, { sellerRefs: ['nobody'] }), 422);
     expectProblem(await file(c.police, { from: '2026-01-01T00:00:00Z' }), 400);
     expectProblem(await file(c.police, { linkIds: ['nope'] }), 400);
+    for (const scope of [undefined, null, 'everything', ['a'], 7]) {
+      const body = expectProblem(await file(c.police, scope as object), 400);
+      expect(JSON.stringify(body.errors)).toContain('scope');
+    }
     expect(await t.auditCount()).toBe(before);
   });
 

@@ -5,6 +5,7 @@ import {
   IsArray,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -76,6 +77,7 @@ export class FileEvidenceRequestDto {
   purpose!: string;
 
   @ApiProperty({ type: EvidenceScopeDto })
+  @IsObject() // ValidateNested alone lets a missing scope through
   @ValidateNested()
   @Type(() => EvidenceScopeDto)
   scope!: EvidenceScopeDto;
