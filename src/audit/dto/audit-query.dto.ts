@@ -1,16 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IntQueryParam } from '../../common/int-query-param';
 
 export class AuditEventsQueryDto {
   @ApiPropertyOptional({ example: 'agency' })
@@ -49,18 +39,12 @@ export class AuditEventsQueryDto {
     description: 'Return events with seq greater than this (also the pagination cursor)',
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IntQueryParam(0)
   afterSeq?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntQueryParam(1, 1000)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
@@ -73,49 +57,31 @@ export class AuditEventsQueryDto {
 export class VerifyQueryDto {
   @ApiPropertyOptional({ minimum: 1 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IntQueryParam(1)
   fromSeq?: number;
 
   @ApiPropertyOptional({ minimum: 1 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IntQueryParam(1)
   toSeq?: number;
 }
 
 export class InclusionProofQueryDto {
   @ApiProperty({ minimum: 1, description: 'The event; its leaf index is seq - 1' })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IntQueryParam(1)
   seq!: number;
 
   @ApiProperty({ minimum: 1, description: 'The tree the proof leads to (a checkpoint size, say)' })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IntQueryParam(1)
   treeSize!: number;
 }
 
 export class ConsistencyProofQueryDto {
   @ApiProperty({ minimum: 1 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IntQueryParam(1)
   from!: number;
 
   @ApiProperty({ minimum: 1 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IntQueryParam(1)
   to!: number;
 }

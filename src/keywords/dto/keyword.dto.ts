@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { IntQueryParam } from '../../common/int-query-param';
 
 export class AddKeywordDto {
   @ApiProperty({ example: 'pre-optimized', maxLength: 100 })
@@ -18,9 +18,6 @@ export class AddKeywordDto {
 export class KeywordsQueryDto {
   @ApiPropertyOptional({ description: 'Only terms added or retired after this watchlist version' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IntQueryParam(0)
   sinceVersion?: number;
 }
