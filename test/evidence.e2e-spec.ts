@@ -6,7 +6,7 @@ import type request from 'supertest';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, Party, TestApp } from './support/app';
-import { batch, Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
+import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 import { expectProblem } from './support/problem';
 
 const binary: Parameters<request.Test['parse']>[0] = (res, cb) => {
@@ -33,13 +33,7 @@ describe('police evidence requests and packages', () => {
     c = await setUpCampaign(t);
     otherPolice = await t.party('police');
     urls = [shopeeUrl(), shopeeUrl(), tokopediaUrl(), shopeeUrl()];
-    const res = await t.http.post('/v1/link-batches').set(c.ministry.auth).send(batch(urls)).expect(201);
-    const links = (await t.http.get(`/v1/links?batchId=${res.body.id}`).set(c.ministry.auth)).body.items as {
-      id: string;
-      url: string;
-      marketplaceId: string;
-    }[];
-    linkIds = urls.map((u) => links.find((l) => l.url === u)!.id);
+    linkIds = (await submitBatch(t, c, urls)).links.map((l) => l.id);
     await t.http
       .post('/v1/links/acknowledgements')
       .set(c.shopee.auth)

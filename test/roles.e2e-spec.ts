@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { createTestApp, TestApp } from './support/app';
-import { batch, Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
+import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 
 const ROLE = 'takedown_app_test';
 const PASSWORD = 'app-role-test-password';
@@ -64,15 +64,7 @@ describe('the least-privilege application role (scripts/sql/app-role.sql)', () =
       .set(t.operator.auth)
       .send({ domains: ['shopee.co.id', 'shp.ee', 'shopee.com'] })
       .expect(200);
-    const made = await t.http
-      .post('/v1/link-batches')
-      .set(c.ministry.auth)
-      .send(batch([shopeeUrl(), shopeeUrl(), tokopediaUrl()]))
-      .expect(201);
-    const links = (await t.http.get(`/v1/links?batchId=${made.body.id}`).set(c.ministry.auth)).body.items as {
-      id: string;
-      marketplaceId: string;
-    }[];
+    const { batchId, links } = await submitBatch(t, c, [shopeeUrl(), shopeeUrl(), tokopediaUrl()]);
     const mine = links.filter((l) => l.marketplaceId === c.shopee.marketplaceId);
     await t.http
       .post('/v1/links/acknowledgements')
@@ -108,7 +100,7 @@ describe('the least-privilege application role (scripts/sql/app-role.sql)', () =
       .expect(201);
     await t.http.get(`/v1/evidence-requests/${filed.body.id}/export`).set(c.police.auth).expect(200);
     await t.http
-      .post(`/v1/link-batches/${made.body.id}/cancel`)
+      .post(`/v1/link-batches/${batchId}/cancel`)
       .set(c.ministry.auth)
       .send({ reason: 'role test' })
       .expect(200);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Response } from 'supertest';
 import { createTestApp, Party, TestApp } from '../support/app';
-import { batch, Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from '../support/campaign';
+import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from '../support/campaign';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 1000);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
@@ -204,21 +204,19 @@ describe('hostile input on every route', () => {
     t = await createTestApp();
     c = await setUpCampaign(t);
     parties = [t.operator, c.ministry, c.association, c.police, c.shopee, c.tokopedia];
-    const made = await t.http
-      .post('/v1/link-batches')
-      .set(c.ministry.auth)
-      .send(batch([shopeeUrl(), shopeeUrl(), tokopediaUrl()]))
-      .expect(201);
-    const links = (await t.http.get(`/v1/links?batchId=${made.body.id}`).set(c.ministry.auth)).body.items as {
-      id: string;
-    }[];
+    const { batchId, links } = await submitBatch(t, c, [shopeeUrl(), shopeeUrl(), tokopediaUrl()]);
     await t.http
       .post('/v1/links/acknowledgements')
       .set(c.shopee.auth)
       .send({
         items: [{ linkId: links[0].id, status: 'taken_down', listing: { sellerRef: 'fuzz-seller' } }],
-      });
-    const keyword = await t.http.post('/v1/keywords').set(c.ministry.auth).send({ term: 'bal fuzz' });
+      })
+      .expect(200);
+    const keyword = await t.http
+      .post('/v1/keywords')
+      .set(c.ministry.auth)
+      .send({ term: 'bal fuzz' })
+      .expect(201);
     const request = await t.http
       .post('/v1/evidence-requests')
       .set(c.police.auth)
@@ -226,11 +224,11 @@ describe('hostile input on every route', () => {
         caseNumber: 'FUZZ/1',
         legalBasis: 'fuzz',
         purpose: 'fuzz',
-        scope: { batchIds: [made.body.id] },
+        scope: { batchIds: [batchId] },
       })
       .expect(201);
     ids = [
-      made.body.id,
+      batchId,
       ...links.map((l) => l.id),
       keyword.body.id,
       request.body.id,

@@ -54,3 +54,21 @@ export function batch(
     ...extra,
   };
 }
+
+export interface SubmittedLink {
+  id: string;
+  url: string;
+  marketplaceId: string;
+}
+
+/** Submits `urls` as one ministry batch and returns its id and its links, in the order of `urls`. */
+export async function submitBatch(
+  t: TestApp,
+  c: Campaign,
+  urls: string[],
+): Promise<{ batchId: string; links: SubmittedLink[] }> {
+  const res = await t.http.post('/v1/link-batches').set(c.ministry.auth).send(batch(urls)).expect(201);
+  const listed = (await t.http.get(`/v1/links?batchId=${res.body.id}`).set(c.ministry.auth).expect(200)).body
+    .items as SubmittedLink[];
+  return { batchId: res.body.id as string, links: urls.map((u) => listed.find((l) => l.url === u)!) };
+}
