@@ -5,7 +5,7 @@
  * Each prints the median of BENCH_RUNS runs (default 3), min–max, and the ratio to its raw baseline.
  * DATABASE_URL: use that server (a fresh database is created on it); unset: an embedded PostgreSQL in a temp folder.
  */
-import { ChildProcess, fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
+import { ApiProcess, freePort } from '../test/support/api-process';
 import { readZip } from '../src/cli/verify-evidence';
 import { withScratchDatabase } from '../test/support/scratch-database';
 import { baselineExport, baselineProofReads, baselineVerify, drain } from './evidence';
@@ -39,30 +40,6 @@ const pct = (xs: number[], p: number) => {
 };
 const fmt = (x: number, d = 2) => x.toFixed(d);
 const now = () => performance.now();
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 function peakRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -104,37 +81,6 @@ function generateLinks(n: number, codes: string[]): string[] {
     }
   }
   return out;
-}
-
-class Api {
-  constructor(
-    readonly base: string,
-    readonly proc: ChildProcess,
-  ) {}
-  async token(c: { clientId: string; clientSecret: string }): Promise<string> {
-    const res = await fetch(`${this.base}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'client_credentials',
-        client_id: c.clientId,
-        client_secret: c.clientSecret,
-      }),
-    });
-    const body = (await res.json()) as { access_token?: string };
-    if (!res.ok || !body.access_token) throw new Error(`token: ${res.status} ${JSON.stringify(body)}`);
-    return body.access_token;
-  }
-  async call(token: string, method: string, url: string, body?: string): Promise<any> {
-    const res = await fetch(this.base + url, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body,
-    });
-    const json = await res.json();
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
-    return json;
-  }
 }
 
 function csvField(v: string | null): string {
@@ -327,20 +273,25 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
   const dataDir = path.join(tmp, 'data');
   // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the API process.
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const apiProc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'src', 'main.js')], {
-    env: {
-      ...process.env,
+  const api = new ApiProcess(
+    {
       DATABASE_URL: dbUrl,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'true',
       RATE_LIMIT_PER_MINUTE: '10000000',
       TOKEN_RATE_LIMIT_PER_MINUTE: '10000',
       LOG_LEVEL: 'warn',
+      CHECKPOINT_INTERVAL_SECONDS: '60',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const api = new Api(`http://127.0.0.1:${port}`, apiProc);
+    port,
+    dataDir,
+    nodeArgs,
+  );
+  /** The bench's calls must succeed: any refusal stops it, with what was refused. */
+  const call = async (token: string, method: string, url: string, body?: string): Promise<any> => {
+    const res = await api.call(token, method, url, body);
+    if (res.status >= 400)
+      throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    return res.body;
+  };
   const results: Record<string, unknown> = {
     machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model}`,
     node: process.version,
@@ -348,7 +299,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
   };
   const pg = new Client({ connectionString: dbUrl });
   try {
-    await waitFor(`${api.base}/health/ready`);
+    await api.start();
     await pg.connect();
     results.postgres = (await pg.query('SHOW server_version')).rows[0].server_version;
     await pg.query(
@@ -371,7 +322,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
         await Promise.all(Object.entries(creds).map(async ([k, c]) => [k, await api.token(c)] as const)),
       );
     let t = await tokens();
-    const marketplaces = (await api.call(t.kemendag, 'GET', '/v1/marketplaces')).items as {
+    const marketplaces = (await call(t.kemendag, 'GET', '/v1/marketplaces')).items as {
       id: string;
       code: string;
     }[];
@@ -395,11 +346,11 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
         legalBasis: 'bench',
         links: urls.map((url) => ({ url })),
       });
-      resetPeakRss(apiProc.pid!);
+      resetPeakRss(api.pid);
       const t0 = now();
-      const res = await api.call(t.kemendag, 'POST', '/v1/link-batches', body);
+      const res = await call(t.kemendag, 'POST', '/v1/link-batches', body);
       intakeApi.push(now() - t0);
-      intakeMem.push(peakRss(apiProc.pid!));
+      intakeMem.push(peakRss(api.pid));
       if (res.counts.accepted !== LINKS) throw new Error(`intake accepted ${res.counts.accepted}`);
       batches.push(res.id);
       const base = await baselineIntake(pg, urls, mkIds);
@@ -427,7 +378,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
       for (const [mk, ids] of perMarket) {
         for (let i = 0; i < ids.length; i += 1000) {
           const items = ids.slice(i, i + 1000).map((linkId) => ({ linkId, status: 'taken_down' }));
-          const res = await api.call(
+          const res = await call(
             t[byId.get(mk)!],
             'POST',
             '/v1/links/acknowledgements',
@@ -447,7 +398,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
     // 3. Polling: pages of 1,000 pending links over a 40,000-link marketplace backlog
     t = await tokens();
     const shopee = marketplaces.find((m) => m.code === 'shopee')!;
-    const pollBatch = await api.call(
+    const pollBatch = await call(
       t.kemendag,
       'POST',
       '/v1/link-batches',
@@ -467,7 +418,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
       let seen = 0;
       do {
         const t0 = now();
-        const page: { items: unknown[]; nextCursor: string | null } = await api.call(
+        const page: { items: unknown[]; nextCursor: string | null } = await call(
           t.shopee,
           'GET',
           `/v1/links?status=pending&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
@@ -501,7 +452,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
     }
 
     // 4. Single acknowledgements under load
-    const loadBatch = await api.call(
+    const loadBatch = await call(
       t.kemendag,
       'POST',
       '/v1/link-batches',
@@ -557,7 +508,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
       console.log('  note: the API load run reused link ids (repeats write nothing)');
     // 5. Evidence export of a case of 40,000 links with three events each (created, acknowledged, taken down)
     t = await tokens();
-    const caseBatch = await api.call(
+    const caseBatch = await call(
       t.kemendag,
       'POST',
       '/v1/link-batches',
@@ -582,12 +533,12 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
             status,
             ...(status === 'taken_down' ? { listing: { sellerRef: `seller-${linkId.slice(0, 3)}` } } : {}),
           }));
-          await api.call(t[byId.get(mk)!], 'POST', '/v1/links/acknowledgements', JSON.stringify({ items }));
+          await call(t[byId.get(mk)!], 'POST', '/v1/links/acknowledgements', JSON.stringify({ items }));
         }
       }
     }
     const police = Object.keys(creds).find((k) => k.startsWith('polri'))!;
-    const filed = await api.call(
+    const filed = await call(
       t[police],
       'POST',
       '/v1/evidence-requests',
@@ -600,7 +551,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
     );
     for (const part of filed.marketplaces as { marketplaceId: string }[]) {
       const code = byId.get(part.marketplaceId)!;
-      await api.call(
+      await call(
         t[code],
         'POST',
         `/v1/evidence-requests/${filed.id}/responses`,
@@ -630,7 +581,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
     let exportBytes = 0;
     let lastPackage: Buffer[] = [];
     for (let run = 0; run < RUNS; run++) {
-      resetPeakRss(apiProc.pid!);
+      resetPeakRss(api.pid);
       const t0 = now();
       const res = await fetch(`${api.base}/v1/evidence-requests/${filed.id}/export`, {
         headers: { Authorization: `Bearer ${t[police]}` },
@@ -638,7 +589,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
       if (!res.ok) throw new Error(`export: ${res.status} ${await res.text()}`);
       const got = await drain(res);
       exportApi.push(now() - t0);
-      exportMem.push(peakRss(apiProc.pid!));
+      exportMem.push(peakRss(api.pid));
       if (got.sha256 !== res.headers.get('x-package-sha256')) throw new Error('export: SHA-256 differs');
       exportBytes = got.bytes;
       lastPackage = got.body;
@@ -654,7 +605,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
     const v0 = now();
     const report = verifyEvidencePackage(
       await readZip(pkgFile),
-      JSON.stringify(await api.call(t[police], 'GET', '/v1/audit/keys')),
+      JSON.stringify(await call(t[police], 'GET', '/v1/audit/keys')),
     );
     const verifyPackageMs = now() - v0;
     if (!report.ok) throw new Error(`the bench package did not verify:\n${report.lines.join('\n')}`);
@@ -669,7 +620,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
     while ((await headSeq()) < AUDIT_TARGET) {
       if (grown++ % 5 === 0) t = await tokens();
       const fill = Math.min(LINKS, AUDIT_TARGET - (await headSeq()));
-      await api.call(
+      await call(
         t.kemendag,
         'POST',
         '/v1/link-batches',
@@ -685,7 +636,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
     t = await tokens();
     const proofUrl = (seq: number) => `/v1/audit/proofs/inclusion?seq=${seq}&treeSize=${treeSize}`;
     const i0 = now();
-    await api.call(t[police], 'GET', proofUrl(1)); // integrates the tree up to treeSize if the integrator lags
+    await call(t[police], 'GET', proofUrl(1)); // integrates the tree up to treeSize if the integrator lags
     const integrateMs = now() - i0;
     const proofP50: number[] = [];
     const proofP99: number[] = [];
@@ -695,7 +646,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
       for (let i = 0; i < PROOFS; i++) {
         const seq = 1 + Math.floor(Math.random() * treeSize);
         const q0 = now();
-        const proof = await api.call(t[police], 'GET', proofUrl(seq));
+        const proof = await call(t[police], 'GET', proofUrl(seq));
         times.push(now() - q0);
         if (proof.leafIndex !== seq - 1) throw new Error('proof for another leaf');
       }
@@ -717,7 +668,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
     let verify: { ok: boolean; checked: number } = { ok: false, checked: 0 };
     for (let run = 0; run < RUNS; run++) {
       const v1 = now();
-      verify = await api.call(operatorToken, 'GET', '/v1/audit/verify');
+      verify = await call(operatorToken, 'GET', '/v1/audit/verify');
       const ms = now() - v1;
       if (!verify.ok) throw new Error('the audit chain did not verify');
       const base = await baselineVerify(pg);
@@ -816,8 +767,7 @@ async function bench(dbUrl: string, tmp: string): Promise<void> {
     writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
   } finally {
     await pg.end().catch(() => undefined);
-    apiProc.kill('SIGINT');
-    await new Promise((r) => apiProc.once('exit', r));
+    await api.stop();
   }
 }
 
