@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { domainCandidates } from './url';
 
@@ -21,34 +21,29 @@ export interface Router {
 export class MarketplaceDirectory {
   constructor(private readonly dataSource: DataSource) {}
 
-  async routingTable(
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<Map<string, RoutedMarketplace>> {
-    const rows = await manager.query<
+  /** Read per request from the domains table, so a marketplace's new domains route at once. */
+  async router(): Promise<Router> {
+    const rows = await this.dataSource.query<
       { domain: string; id: string; code: string; agency_id: string; takedown_sla_hours: number }[]
     >(
       `SELECT d.domain, m.id, m.code, m.agency_id, m.takedown_sla_hours
          FROM marketplace_domains d JOIN marketplaces m ON m.id = d.marketplace_id`,
     );
-    return new Map(
+    const byDomain = new Map<string, RoutedMarketplace>(
       rows.map((r) => [
         r.domain,
         { marketplaceId: r.id, code: r.code, agencyId: r.agency_id, takedownSlaHours: r.takedown_sla_hours },
       ]),
     );
-  }
-
-  async router(manager: EntityManager = this.dataSource.manager): Promise<Router> {
-    const table = await this.routingTable(manager);
     return {
       route: (host) => {
         for (const domain of domainCandidates(host)) {
-          const hit = table.get(domain);
+          const hit = byDomain.get(domain);
           if (hit) return hit;
         }
         return null;
       },
-      byId: new Map([...table.values()].map((r) => [r.marketplaceId, r])),
+      byId: new Map([...byDomain.values()].map((r) => [r.marketplaceId, r])),
     };
   }
 
