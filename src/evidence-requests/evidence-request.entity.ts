@@ -105,6 +105,8 @@ export interface SellerRecord {
    OR ("decision" = 'decline' AND "responded_at" IS NOT NULL AND "reason" IS NOT NULL)
    OR ("decision" = 'fulfil' AND "responded_at" IS NOT NULL AND "seller_records" IS NOT NULL)`,
 )
+// Only a fulfilling answer has a salt: the one committed to, with its seller records, in the answer's audit event.
+@Check('ck_evidence_responses_salt', `"seller_records_salt" IS NULL OR "decision" = 'fulfil'`)
 export class EvidenceResponse {
   @PrimaryColumn({ name: 'request_id', type: 'uuid' })
   requestId!: string;
@@ -128,6 +130,10 @@ export class EvidenceResponse {
 
   @Column({ name: 'seller_records', type: 'jsonb', nullable: true })
   sellerRecords!: SellerRecord[] | null;
+
+  /** 32 random bytes (hex) hashed with the seller records into the answer event's commitment. */
+  @Column({ name: 'seller_records_salt', type: 'char', length: 64, nullable: true })
+  sellerRecordsSalt!: string | null;
 
   @Column({ name: 'responded_at', type: 'timestamptz', nullable: true })
   respondedAt!: Date | null;

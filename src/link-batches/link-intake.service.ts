@@ -266,6 +266,7 @@ export class LinkIntakeService {
             dueAt: c.dueAt,
             ...(priorLinkIds.length > 0 ? { relisted: true, priorLinkIds } : {}),
             ...(c.keywords.length > 0 ? { keywords: c.keywords } : {}),
+            ...(c.note !== null ? { note: c.note } : {}),
           },
         });
       }

@@ -1,0 +1,261 @@
+/**
+ * What an evidence package says, derived from audit events alone: the exchange builds its files with these functions
+ * and the offline verifier recomputes them with the same ones, so a file that differs from its events is refused.
+ * Node's standard library only (and the RFC 8785 canonicaliser): this file is bundled into the standalone verifier.
+ */
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** The parts of an audit entry's canonical text the replay reads. */
+export interface EventBody {
+  seq: number;
+  action: string;
+  at: string;
+  entity: { type: string; id: string };
+  actor?: { agencyId: string | null };
+  data: Record<string, unknown>;
+}
+
+/** A link as its own events make it: one line of links.jsonl, keys in this order. */
+export interface PackageLink {
+  id: string;
+  batchId: string;
+  marketplaceId: string;
+  url: string;
+  canonicalUrl: string;
+  listingKey: string;
+  note: string | null;
+  keywords: string[];
+  createdAt: string;
+  dueAt: string;
+  status: string;
+  statusReason: string | null;
+  resolvedAt: string | null;
+  listing: Record<string, unknown> | null;
+  sellerRef: string | null;
+  relisted: boolean;
+  priorLinkIds: string[];
+}
+
+export class ReplayError extends Error {}
+
+const FINAL = new Set(['taken_down', 'not_found', 'rejected', 'withdrawn']);
+const MARKETPLACE_STATUSES = new Set(['acknowledged', 'taken_down', 'not_found', 'rejected']);
+
+/**
+ * Replays one link's events (in seq order) into what links.jsonl says of it. Any event the replay does not know, any
+ * event out of its state's order, and any event of another entity is an error: nothing is skipped silently.
+ */
+export function replayLink(linkId: string, events: EventBody[]): PackageLink {
+  if (events.length === 0) throw new ReplayError(`link ${linkId} has no audit events`);
+  let link: PackageLink | null = null;
+  let lastSeq = 0;
+  for (const e of events) {
+    const where = `link ${linkId}, event seq ${e.seq}`;
+    if (e.entity?.type !== 'link' || e.entity.id !== linkId)
+      throw new ReplayError(`${where}: the event belongs to ${e.entity?.type} ${e.entity?.id}`);
+    if (!(e.seq > lastSeq)) throw new ReplayError(`${where}: events are not in seq order`);
+    lastSeq = e.seq;
+    const d = e.data ?? {};
+    if (e.action === 'link.created') {
+      if (link) throw new ReplayError(`${where}: a second link.created`);
+      link = {
+        id: linkId,
+        batchId: str(d.batchId, where, 'batchId'),
+        marketplaceId: str(d.marketplaceId, where, 'marketplaceId'),
+        url: str(d.url, where, 'url'),
+        canonicalUrl: str(d.canonicalUrl, where, 'canonicalUrl'),
+        listingKey: str(d.listingKey, where, 'listingKey'),
+        note: d.note === undefined ? null : str(d.note, where, 'note'),
+        keywords: d.keywords === undefined ? [] : strings(d.keywords, where, 'keywords'),
+        createdAt: instant(e.at, where, 'at'),
+        dueAt: instant(d.dueAt, where, 'dueAt'),
+        status: str(d.status, where, 'status'),
+        statusReason: null,
+        resolvedAt: null,
+        listing: null,
+        sellerRef: null,
+        relisted: d.relisted === true,
+        priorLinkIds: d.priorLinkIds === undefined ? [] : strings(d.priorLinkIds, where, 'priorLinkIds'),
+      };
+      continue;
+    }
+    if (!link) throw new ReplayError(`${where}: ${e.action} before link.created`);
+    const status = e.action.slice('link.'.length);
+    const known =
+      e.action === 'link.withdrawn' || (e.action.startsWith('link.') && MARKETPLACE_STATUSES.has(status));
+    if (!known) throw new ReplayError(`${where}: ${e.action} is not an event the replay knows`);
+    if (d.status !== status)
+      throw new ReplayError(`${where}: data.status is ${String(d.status)}, not ${status}`);
+    if (d.from !== link.status)
+      throw new ReplayError(
+        `${where}: moves from ${String(d.from)}, but the link's events leave it ${link.status}`,
+      );
+    if (FINAL.has(link.status))
+      throw new ReplayError(`${where}: the link was already final (${link.status})`);
+    link.status = status;
+    if (d.reason !== undefined) link.statusReason = str(d.reason, where, 'reason');
+    if (d.listing !== undefined) {
+      if (typeof d.listing !== 'object' || d.listing === null || Array.isArray(d.listing))
+        throw new ReplayError(`${where}: data.listing is not an object`);
+      link.listing = d.listing as Record<string, unknown>;
+      const sellerRef = link.listing.sellerRef;
+      if (sellerRef !== undefined) link.sellerRef = str(sellerRef, where, 'listing.sellerRef');
+    }
+    // A marketplace says when it acted (`at`); a withdrawal acts when it is recorded.
+    if (FINAL.has(status)) link.resolvedAt = instant(d.at ?? e.at, where, 'at');
+  }
+  return link!;
+}
+
+function str(v: unknown, where: string, field: string): string {
+  if (typeof v !== 'string') throw new ReplayError(`${where}: data.${field} is not a string`);
+  return v;
+}
+
+function strings(v: unknown, where: string, field: string): string[] {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw new ReplayError(`${where}: data.${field} is not a list of strings`);
+  return v as string[];
+}
+
+function instant(v: unknown, where: string, field: string): string {
+  const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+  if (Number.isNaN(ms)) throw new ReplayError(`${where}: ${field} is not a timestamp`);
+  return new Date(ms).toISOString();
+}
+
+/** An evidence request as its own events make it: what was filed, and how each addressed marketplace answered. */
+export interface RequestStory {
+  request: {
+    id: string;
+    caseNumber: string;
+    legalBasis: string;
+    purpose: string;
+    policeAgencyId: string;
+    createdAt: string;
+  };
+  status: string;
+  /** Per addressed marketplace, in filing order: its links in scope (count and digest) and its answer. */
+  parts: {
+    marketplaceId: string;
+    links: number;
+    linksSha256: string | null;
+    decision: 'fulfil' | 'decline' | null;
+    sellerRecordsSha256: string | null;
+  }[];
+}
+
+export function replayRequest(requestId: string, events: EventBody[]): RequestStory {
+  let story: RequestStory | null = null;
+  for (const e of events) {
+    const where = `request ${requestId}, event seq ${e.seq}`;
+    if (e.entity?.type !== 'evidence_request' || e.entity.id !== requestId)
+      throw new ReplayError(`${where}: the event belongs to ${e.entity?.type} ${e.entity?.id}`);
+    const d = e.data ?? {};
+    if (e.action === 'evidence_request.filed') {
+      if (story) throw new ReplayError(`${where}: a second evidence_request.filed`);
+      const parts = Array.isArray(d.marketplaces) ? (d.marketplaces as Record<string, unknown>[]) : [];
+      story = {
+        request: {
+          id: requestId,
+          caseNumber: str(d.caseNumber, where, 'caseNumber'),
+          legalBasis: str(d.legalBasis, where, 'legalBasis'),
+          purpose: str(d.purpose, where, 'purpose'),
+          policeAgencyId: str(e.actor?.agencyId, where, 'actor.agencyId'),
+          createdAt: instant(e.at, where, 'at'),
+        },
+        status: 'submitted',
+        parts: parts.map((p) => ({
+          marketplaceId: str(p.marketplaceId, where, 'marketplaces[].marketplaceId'),
+          links: typeof p.links === 'number' ? p.links : NaN,
+          linksSha256: typeof p.linksSha256 === 'string' ? p.linksSha256 : null,
+          decision: null,
+          sellerRecordsSha256: null,
+        })),
+      };
+      continue;
+    }
+    if (!story) throw new ReplayError(`${where}: ${e.action} before evidence_request.filed`);
+    if (e.action === 'evidence_request.answered') {
+      const part = story.parts.find((p) => p.marketplaceId === d.marketplaceId);
+      if (!part)
+        throw new ReplayError(`${where}: an answer from ${String(d.marketplaceId)}, which was not addressed`);
+      if (part.decision !== null) throw new ReplayError(`${where}: ${part.marketplaceId} answered twice`);
+      if (d.decision !== 'fulfil' && d.decision !== 'decline')
+        throw new ReplayError(`${where}: decision is ${String(d.decision)}`);
+      part.decision = d.decision;
+      part.sellerRecordsSha256 = typeof d.sellerRecordsSha256 === 'string' ? d.sellerRecordsSha256 : null;
+      story.status = str(d.status, where, 'status');
+    } else if (e.action === 'evidence_request.closed') {
+      story.status = 'closed';
+    } else if (e.action !== 'evidence_request.exported') {
+      throw new ReplayError(`${where}: ${e.action} is not an event the replay knows`);
+    }
+  }
+  if (!story) throw new ReplayError(`request ${requestId} has no evidence_request.filed event`);
+  return story;
+}
+
+/** One line of links.jsonl. */
+export function linkLine(link: PackageLink): string {
+  return JSON.stringify(link) + '\n';
+}
+
+export const CSV_HEADER =
+  'id,batchId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,createdAt,dueAt,resolvedAt,relisted,sellerRef,sellerName,title\n';
+
+/** One row of links.csv, computed from the link's links.jsonl line by the rule in README.txt. */
+export function csvRow(link: PackageLink): string {
+  const listing = link.listing ?? {};
+  return (
+    [
+      link.id,
+      link.batchId,
+      link.marketplaceId,
+      link.url,
+      link.canonicalUrl,
+      link.listingKey,
+      link.status,
+      link.statusReason ?? '',
+      link.createdAt,
+      link.dueAt,
+      link.resolvedAt ?? '',
+      String(link.relisted),
+      link.sellerRef ?? '',
+      typeof listing.sellerName === 'string' ? listing.sellerName : '',
+      typeof listing.title === 'string' ? listing.title : '',
+    ]
+      .map(csvCell)
+      .join(',') + '\n'
+  );
+}
+
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A cell a spreadsheet shows as text: OWASP's CSV-injection rule (a leading =, +, -, @, tab or CR gets an apostrophe),
+ * bidirectional controls written visibly as <U+XXXX>, then RFC 4180 quoting.
+ */
+export function csvCell(value: string): string {
+  let v = value.replace(BIDI, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/**
+ * The commitment an answer event carries to the seller records it was given: SHA-256 of the RFC 8785 text of
+ * {salt, sellerRecords}, salted with 32 random bytes (hex) so a reader of the event cannot confirm a guessed name.
+ */
+export function sellerRecordsCommitment(salt: string, sellerRecords: unknown[]): string {
+  const text = canonicalize({ salt, sellerRecords });
+  if (text === undefined) throw new Error('seller records have no JSON form');
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The filing event's commitment to one marketplace's links in scope: SHA-256 of their ids, sorted, one per line. */
+export function linkSetDigest(linkIds: string[]): string {
+  return createHash('sha256')
+    .update([...linkIds].sort().join('\n'), 'utf8')
+    .digest('hex');
+}
