@@ -3,14 +3,17 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
+import { Page } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
 import {
+  EvidenceRequestLinkPageDto,
   EvidenceResponseDto,
   FileEvidenceRequestDto,
+  ListEvidenceRequestLinksQueryDto,
   ListEvidenceRequestsQueryDto,
 } from './dto/evidence-request.dto';
 import { EvidenceExportService } from './evidence-export.service';
-import { EvidenceRequestsService } from './evidence-requests.service';
+import { EvidenceRequestLinkView, EvidenceRequestsService } from './evidence-requests.service';
 
 @ApiTags('Evidence requests')
 @Controller('v1/evidence-requests')
@@ -43,6 +46,21 @@ export class EvidenceRequestsController {
   @Roles('operator', 'ministry', 'marketplace', 'police')
   get(@Caller() caller: Actor, @UuidParam('id') id: string) {
     return this.requests.get(caller, id);
+  }
+
+  @Get(':id/links')
+  @Roles('marketplace', 'police')
+  @ApiOperation({
+    summary:
+      'The links a request covers: an addressed marketplace its own; the filing police all (seller data of fulfilled parts)',
+  })
+  @ApiOkResponse({ type: EvidenceRequestLinkPageDto })
+  links(
+    @Caller() caller: Actor,
+    @UuidParam('id') id: string,
+    @Query() query: ListEvidenceRequestLinksQueryDto,
+  ): Promise<Page<EvidenceRequestLinkView>> {
+    return this.requests.links(caller, id, query);
   }
 
   @Post(':id/responses')

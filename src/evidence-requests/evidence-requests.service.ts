@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditWriter } from '../audit/audit.writer';
@@ -12,9 +12,11 @@ import { canonicalise } from '../marketplaces/url';
 import {
   EvidenceResponseDto,
   FileEvidenceRequestDto,
+  ListEvidenceRequestLinksQueryDto,
   ListEvidenceRequestsQueryDto,
 } from './dto/evidence-request.dto';
 import { EvidenceScope, SellerRecord, StoredEvidenceStatus } from './evidence-request.entity';
+import { linkSetDigest, sellerRecordsCommitment } from './evidence-package';
 
 export type EvidenceStatus = StoredEvidenceStatus | 'expired';
 
@@ -40,7 +42,7 @@ export interface EvidenceRequestView {
   expiresAt: string;
 }
 
-interface RequestRow {
+export interface RequestRow {
   id: string;
   police_agency_id: string;
   case_number: string;
@@ -96,7 +98,7 @@ export class EvidenceRequestsService {
     const id = randomUUID();
     await this.tx.run(async (m) => {
       const now = new Date();
-      const linked = await m.query<{ marketplace_id: string; n: number }[]>(
+      const linked = await m.query<{ marketplace_id: string; n: number; link_ids: string[] }[]>(
         `WITH scoped AS (
            SELECT l.id, l.marketplace_id FROM links l
             WHERE (l.batch_id = ANY($2::uuid[]) OR l.id = ANY($3::uuid[]) OR l.seller_ref = ANY($4::text[])
@@ -104,9 +106,10 @@ export class EvidenceRequestsService {
               AND ($7::timestamptz IS NULL OR l.created_at >= $7) AND ($8::timestamptz IS NULL OR l.created_at < $8)
          ), stored AS (
            INSERT INTO evidence_request_links (request_id, link_id, marketplace_id) SELECT $1, id, marketplace_id FROM scoped
-           RETURNING marketplace_id
+           RETURNING link_id, marketplace_id
          )
-         SELECT marketplace_id, count(*)::int AS n FROM stored GROUP BY marketplace_id ORDER BY marketplace_id`,
+         SELECT marketplace_id, count(*)::int AS n, array_agg(link_id) AS link_ids FROM stored
+          GROUP BY marketplace_id ORDER BY marketplace_id`,
         [
           id,
           scope.batchIds ?? [],
@@ -156,7 +159,12 @@ export class EvidenceRequestsService {
               purpose: dto.purpose,
               scope: { ...scope },
               linkCount,
-              marketplaces: linked.map((r) => ({ marketplaceId: r.marketplace_id, links: r.n })),
+              // The fixed set of links, committed to per marketplace: a package is checked against it.
+              marketplaces: linked.map((r) => ({
+                marketplaceId: r.marketplace_id,
+                links: r.n,
+                linksSha256: linkSetDigest(r.link_ids),
+              })),
             },
           },
         ],
@@ -195,6 +203,60 @@ export class EvidenceRequestsService {
     return (await this.views(actor, rows))[0];
   }
 
+  /**
+   * The links a request covers: an addressed marketplace sees its own, the filing police agency all of them, with
+   * seller data only of the parts a marketplace fulfilled. Anyone else is told the request does not exist.
+   */
+  async links(
+    actor: Actor,
+    id: string,
+    q: ListEvidenceRequestLinksQueryDto,
+  ): Promise<Page<EvidenceRequestLinkView>> {
+    const limit = q.limit ?? 100;
+    const after = decodeCursor(q.cursor, ['string']);
+    if (after && !UUID.test(String(after[0])))
+      throw AppError.badRequest('INVALID_CURSOR', 'cursor is not one this API issued');
+    const owned = actor.role === 'marketplace' ? await this.directory.ownedBy(actor) : null;
+    // A marketplace is addressed when it holds a part of the request; police only ever see their agency's requests.
+    const [request] = await this.tx.dataSource.query<{ id: string }[]>(
+      owned
+        ? `SELECT r.id FROM evidence_requests r WHERE r.id = $1
+             AND EXISTS (SELECT 1 FROM evidence_responses x WHERE x.request_id = r.id AND x.marketplace_id = ANY($2::uuid[]))`
+        : `SELECT r.id FROM evidence_requests r WHERE r.id = $1 AND r.police_agency_id = $2`,
+      [id, owned ?? actor.agencyId],
+    );
+    if (!request) throw AppError.notFound('Evidence request');
+    const rows = await this.tx.dataSource.query<
+      {
+        link_id: string;
+        marketplace_id: string;
+        url: string;
+        listing_key: string;
+        seller_ref: string | null;
+        status: string;
+      }[]
+    >(
+      `SELECT k.link_id, k.marketplace_id, l.url, l.listing_key, l.status,
+              CASE WHEN $2::uuid[] IS NOT NULL OR x.decision = 'fulfil' THEN l.seller_ref END AS seller_ref
+         FROM evidence_request_links k
+         JOIN links l ON l.id = k.link_id
+         JOIN evidence_responses x ON x.request_id = k.request_id AND x.marketplace_id = k.marketplace_id
+        WHERE k.request_id = $1 AND ($2::uuid[] IS NULL OR k.marketplace_id = ANY($2::uuid[]))
+          AND ($3::uuid IS NULL OR k.link_id > $3::uuid)
+        ORDER BY k.link_id LIMIT $4`,
+      [id, owned, after?.[0] ?? null, limit + 1],
+    );
+    const views = rows.map((r) => ({
+      linkId: r.link_id,
+      marketplaceId: r.marketplace_id,
+      url: r.url,
+      listingKey: r.listing_key,
+      sellerRef: r.seller_ref,
+      status: r.status,
+    }));
+    return toPage(views, limit, (v) => [v.linkId]);
+  }
+
   /** An addressed marketplace answers once; the request's status follows from all answers. */
   async respond(actor: Actor, id: string, dto: EvidenceResponseDto): Promise<EvidenceRequestView> {
     if (dto.decision === 'decline' && !dto.reason)
@@ -213,6 +275,7 @@ export class EvidenceRequestsService {
       ]);
     }
     const owned = await this.directory.ownedBy(actor);
+    const salt = dto.decision === 'fulfil' ? randomBytes(32).toString('hex') : null;
     await this.tx.run(async (m) => {
       const request = await this.lockOpen(
         m,
@@ -223,7 +286,8 @@ export class EvidenceRequestsService {
       const now = new Date();
       const answered = await m.query<{ marketplace_id: string }[]>(
         `WITH answered AS (
-           UPDATE evidence_responses SET decision = $3, reason = $4, seller_records = $5::jsonb, responded_at = $6
+           UPDATE evidence_responses SET decision = $3, reason = $4, seller_records = $5::jsonb, responded_at = $6,
+                                         seller_records_salt = $7
             WHERE request_id = $1 AND marketplace_id = (
               SELECT marketplace_id FROM evidence_responses
                WHERE request_id = $1 AND marketplace_id = ANY($2::uuid[]) AND decision IS NULL ORDER BY marketplace_id LIMIT 1)
@@ -236,6 +300,7 @@ export class EvidenceRequestsService {
           dto.reason ?? null,
           dto.sellerRecords ? JSON.stringify(dto.sellerRecords) : null,
           now,
+          salt,
         ],
       );
       if (answered.length === 0)
@@ -266,6 +331,9 @@ export class EvidenceRequestsService {
               decision: dto.decision,
               ...(dto.reason ? { reason: dto.reason } : {}),
               sellerRecordCount: dto.sellerRecords?.length ?? 0,
+              ...(salt
+                ? { sellerRecordsSha256: sellerRecordsCommitment(salt, plain(dto.sellerRecords!)) }
+                : {}),
               status,
             },
           },
@@ -375,6 +443,22 @@ export class EvidenceRequestsService {
       return r.ok ? [{ marketplaceId: r.marketplaceId, listingKey: r.listingKey }] : [];
     });
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface EvidenceRequestLinkView {
+  linkId: string;
+  marketplaceId: string;
+  url: string;
+  listingKey: string;
+  sellerRef: string | null;
+  status: string;
+}
+
+/** The seller records as stored and hashed: plain JSON, without class instances or undefined properties. */
+function plain(records: SellerRecord[]): SellerRecord[] {
+  return JSON.parse(JSON.stringify(records)) as SellerRecord[];
 }
 
 export function expired(request: { expires_at: Date }): AppError {

@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
+import { LINK_STATUSES } from '../../links/link.entity';
 
 export class EvidenceScopeDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
@@ -135,3 +136,37 @@ export class EvidenceResponseDto {
 }
 
 export class ListEvidenceRequestsQueryDto extends PageQueryDto {}
+
+export class ListEvidenceRequestLinksQueryDto extends PageQueryDto {}
+
+export class EvidenceRequestLinkDto {
+  @ApiProperty({ format: 'uuid' })
+  linkId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  marketplaceId!: string;
+
+  @ApiProperty()
+  url!: string;
+
+  @ApiProperty()
+  listingKey!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Police see it only for the parts of marketplaces that answered fulfil',
+  })
+  sellerRef!: string | null;
+
+  @ApiProperty({ enum: LINK_STATUSES })
+  status!: string;
+}
+
+export class EvidenceRequestLinkPageDto {
+  @ApiProperty({ type: [EvidenceRequestLinkDto] })
+  items!: EvidenceRequestLinkDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor!: string | null;
+}
