@@ -221,9 +221,14 @@ describe('police evidence requests and packages', () => {
     ]);
     const report = verifyEvidencePackage(entries, jwks);
     expect(report.lines.filter((l) => l.startsWith('✘'))).toEqual([]);
-    expect(report).toEqual(expect.objectContaining({ ok: true, links: 3 }));
+    // Tokopedia declined: its link (linkIds[2]) and everything about it are withheld, and the manifest says so.
+    expect(report).toEqual(expect.objectContaining({ ok: true, links: 2 }));
     expect(entries.get('seller-records.jsonl')!.toString()).toContain('CV Bal Jaya');
     expect(entries.get('links.jsonl')!.toString()).not.toContain(linkIds[3]);
+    for (const name of entries.keys()) expect(entries.get(name)!.toString()).not.toContain(linkIds[2]);
+    expect(JSON.parse(entries.get('manifest.json')!.toString()).withheld).toEqual([
+      { marketplaceId: c.tokopedia.marketplaceId, linkCount: 1 },
+    ]);
 
     // Every tampering is refused.
     const refused = (mutated: Map<string, Buffer>, key = jwks) =>
