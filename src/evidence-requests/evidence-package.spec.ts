@@ -1,0 +1,221 @@
+import {
+  csvCell,
+  EventBody,
+  linkSetDigest,
+  replayLink,
+  replayRequest,
+  sellerRecordsCommitment,
+} from './evidence-package';
+
+const LINK = '11111111-1111-4111-8111-111111111111';
+const created = (data: Record<string, unknown> = {}): EventBody => ({
+  seq: 1,
+  action: 'link.created',
+  at: '2026-11-01T00:00:00.000Z',
+  entity: { type: 'link', id: LINK },
+  data: {
+    batchId: 'b',
+    marketplaceId: 'm',
+    url: 'https://shopee.co.id/x-i.1.2',
+    canonicalUrl: 'https://shopee.co.id/product/1/2',
+    listingKey: '1/2',
+    status: 'pending',
+    dueAt: '2026-11-03T00:00:00Z',
+    ...data,
+  },
+});
+const change = (seq: number, action: string, data: Record<string, unknown>): EventBody => ({
+  seq,
+  action,
+  at: `2026-11-02T00:00:0${seq}.000Z`,
+  entity: { type: 'link', id: LINK },
+  data: { status: action.slice(5), ...data },
+});
+
+describe('replayLink', () => {
+  it('makes a link from its creation, with the defaults its event leaves out', () => {
+    expect(replayLink(LINK, [created()])).toEqual({
+      id: LINK,
+      batchId: 'b',
+      marketplaceId: 'm',
+      url: 'https://shopee.co.id/x-i.1.2',
+      canonicalUrl: 'https://shopee.co.id/product/1/2',
+      listingKey: '1/2',
+      note: null,
+      keywords: [],
+      createdAt: '2026-11-01T00:00:00.000Z',
+      dueAt: '2026-11-03T00:00:00.000Z',
+      status: 'pending',
+      statusReason: null,
+      resolvedAt: null,
+      listing: null,
+      sellerRef: null,
+      relisted: false,
+      priorLinkIds: [],
+    });
+  });
+
+  it('follows acknowledgements: status, reason, listing, seller and the time the marketplace acted', () => {
+    const link = replayLink(LINK, [
+      created({ note: 'n', keywords: ['bal'], relisted: true, priorLinkIds: ['p'] }),
+      change(2, 'link.acknowledged', { from: 'pending', listing: { sellerRef: 's1', title: 't' } }),
+      change(3, 'link.taken_down', {
+        from: 'acknowledged',
+        at: '2026-11-02T10:00:00Z',
+        listing: { title: 'u' },
+      }),
+    ]);
+    expect(link).toEqual(
+      expect.objectContaining({
+        note: 'n',
+        keywords: ['bal'],
+        relisted: true,
+        priorLinkIds: ['p'],
+        status: 'taken_down',
+        listing: { title: 'u' },
+        sellerRef: 's1',
+        resolvedAt: '2026-11-02T10:00:00.000Z',
+      }),
+    );
+  });
+
+  it('resolves a withdrawal at the time it was recorded, with its reason', () => {
+    const link = replayLink(LINK, [
+      created(),
+      change(2, 'link.withdrawn', { from: 'pending', reason: 'error' }),
+    ]);
+    expect(link).toEqual(
+      expect.objectContaining({
+        status: 'withdrawn',
+        statusReason: 'error',
+        resolvedAt: '2026-11-02T00:00:02.000Z',
+      }),
+    );
+  });
+
+  it.each<[string, EventBody[], RegExp]>([
+    ['no events', [], /no audit events/],
+    [
+      'a change before creation',
+      [change(2, 'link.acknowledged', { from: 'pending' })],
+      /before link.created/,
+    ],
+    ['another entity', [{ ...created(), entity: { type: 'link', id: 'other' } }], /belongs to link other/],
+    [
+      'a gap (from does not match)',
+      [created(), change(2, 'link.taken_down', { from: 'acknowledged' })],
+      /moves from/,
+    ],
+    [
+      'an unknown action',
+      [created(), change(2, 'link.reappeared', { from: 'pending' })],
+      /not an event the replay knows/,
+    ],
+    [
+      'a change after a final state',
+      [
+        created(),
+        change(2, 'link.rejected', { from: 'pending', reason: 'r' }),
+        change(3, 'link.taken_down', { from: 'rejected' }),
+      ],
+      /already final/,
+    ],
+    [
+      'out of order',
+      [created(), { ...change(2, 'link.acknowledged', { from: 'pending' }), seq: 1 }],
+      /seq order/,
+    ],
+    ['two creations', [created(), { ...created(), seq: 2 }], /second link.created/],
+  ])('refuses %s', (_, events, error) => {
+    expect(() => replayLink(LINK, events)).toThrow(error);
+  });
+});
+
+describe('replayRequest', () => {
+  const R = '22222222-2222-4222-8222-222222222222';
+  const event = (seq: number, action: string, data: Record<string, unknown>): EventBody => ({
+    seq,
+    action,
+    at: '2026-11-05T00:00:00.000Z',
+    entity: { type: 'evidence_request', id: R },
+    actor: { agencyId: 'police' },
+    data,
+  });
+  const filed = event(1, 'evidence_request.filed', {
+    caseNumber: 'LP/1',
+    legalBasis: 'KUHAP',
+    purpose: 'p',
+    marketplaces: [
+      { marketplaceId: 'a', links: 2, linksSha256: 'x' },
+      { marketplaceId: 'b', links: 1, linksSha256: 'y' },
+    ],
+  });
+
+  it('tells the filing and each answer', () => {
+    const story = replayRequest(R, [
+      filed,
+      event(2, 'evidence_request.answered', {
+        marketplaceId: 'a',
+        decision: 'fulfil',
+        sellerRecordsSha256: 'h',
+        status: 'in_review',
+      }),
+      event(3, 'evidence_request.answered', { marketplaceId: 'b', decision: 'decline', status: 'ready' }),
+      event(4, 'evidence_request.exported', {}),
+    ]);
+    expect(story.request).toEqual({
+      id: R,
+      caseNumber: 'LP/1',
+      legalBasis: 'KUHAP',
+      purpose: 'p',
+      policeAgencyId: 'police',
+      createdAt: '2026-11-05T00:00:00.000Z',
+    });
+    expect(story.status).toBe('ready');
+    expect(story.parts).toEqual([
+      { marketplaceId: 'a', links: 2, linksSha256: 'x', decision: 'fulfil', sellerRecordsSha256: 'h' },
+      { marketplaceId: 'b', links: 1, linksSha256: 'y', decision: 'decline', sellerRecordsSha256: null },
+    ]);
+  });
+
+  it('refuses an answer from a marketplace not addressed, and a second answer', () => {
+    const answer = (m: string) =>
+      event(2, 'evidence_request.answered', { marketplaceId: m, decision: 'decline', status: 'in_review' });
+    expect(() => replayRequest(R, [filed, answer('c')])).toThrow(/not addressed/);
+    expect(() => replayRequest(R, [filed, answer('a'), answer('a')])).toThrow(/answered twice/);
+    expect(() => replayRequest(R, [])).toThrow(/no evidence_request.filed/);
+  });
+});
+
+describe('csvCell (README.txt rule)', () => {
+  it.each([
+    ['plain', 'plain'],
+    ["=cmd|' /C calc'!A0", `'=cmd|' /C calc'!A0`],
+    ['+62 812', "'+62 812"],
+    ['-1', "'-1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['\rx', `"'\rx"`],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['=a,b', `"'=a,b"`],
+    ['toko\u202Eexe.txt', 'toko<U+202E>exe.txt'],
+    ['\u2066=x', '<U+2066>=x'],
+  ])('%j → %j', (raw, cell) => expect(csvCell(raw)).toBe(cell));
+});
+
+describe('commitments', () => {
+  it('salts seller records so the same records under another salt hash differently, and keys do not matter in order', () => {
+    const salt = 'ab'.repeat(32);
+    const a = sellerRecordsCommitment(salt, [{ sellerRef: 's', registeredName: 'n' }]);
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(sellerRecordsCommitment(salt, [{ registeredName: 'n', sellerRef: 's' }])).toBe(a);
+    expect(sellerRecordsCommitment('cd'.repeat(32), [{ sellerRef: 's', registeredName: 'n' }])).not.toBe(a);
+    expect(sellerRecordsCommitment(salt, [{ sellerRef: 's', registeredName: 'N' }])).not.toBe(a);
+  });
+
+  it('digests a set of links whatever their order', () => {
+    expect(linkSetDigest(['b', 'a'])).toBe(linkSetDigest(['a', 'b']));
+    expect(linkSetDigest(['a'])).not.toBe(linkSetDigest(['a', 'b']));
+  });
+});
