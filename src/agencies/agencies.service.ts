@@ -70,7 +70,7 @@ export class AgenciesService {
 
   async list(actor: Actor, q: ListAgenciesQueryDto): Promise<Page<AgencyView>> {
     const limit = q.limit ?? 100;
-    const cursor = decodeCursor(q.cursor, ['string', 'string']);
+    const cursor = decodeCursor(q.cursor, ['string', 'uuid']);
     const qb = this.tx.dataSource
       .getRepository(Agency)
       .createQueryBuilder('a')
@@ -190,7 +190,7 @@ export class AgenciesService {
     const exists = await this.tx.dataSource.getRepository(Agency).existsBy({ id: agencyId });
     if (!exists) throw AppError.notFound('Agency');
     const limit = q.limit ?? 100;
-    const cursor = decodeCursor(q.cursor, ['string', 'string']);
+    const cursor = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     const qb = this.tx.dataSource
       .getRepository(ApiClient)
       .createQueryBuilder('c')

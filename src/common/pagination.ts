@@ -26,24 +26,53 @@ export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(
+/**
+ * What one position of a cursor holds, checked to the format SQL will cast it to, so a forged cursor is a 400
+ * and never reaches the database. `string` is any text without NUL; `number` is the old name of `integer`.
+ */
+export type CursorPart = 'string' | 'uuid' | 'timestamp' | 'integer' | 'number';
+type CursorValue<P extends CursorPart> = P extends 'integer' | 'number' ? number : string;
+export type CursorValues<S extends readonly CursorPart[]> = { -readonly [K in keyof S]: CursorValue<S[K]> };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Exactly what Date#toISOString writes, which is what the keyset of every list encodes. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+const PART_RULES: Record<CursorPart, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string' && !v.includes('\u0000'),
+  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  // Round-tripping refuses dates that do not exist (Feb 30, 24:00), which Date would silently roll over.
+  timestamp: (v) =>
+    typeof v === 'string' &&
+    ISO_INSTANT.test(v) &&
+    !v.startsWith('0000') &&
+    !Number.isNaN(Date.parse(v)) &&
+    new Date(v).toISOString() === v,
+  integer: (v) => Number.isSafeInteger(v),
+  number: (v) => Number.isSafeInteger(v),
+};
+
+const invalidCursor = (message: string) =>
+  AppError.badRequest('INVALID_CURSOR', `cursor ${message}`, [{ path: 'cursor', message }]);
+
+/** Decodes a cursor this API issued, checking it position by position against `shape`. */
+export function decodeCursor<const S extends readonly CursorPart[]>(
   cursor: string | undefined,
-  shape: ('string' | 'number')[],
-): (string | number)[] | null {
+  shape: S,
+): CursorValues<S> | null {
   if (cursor === undefined) return null;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === shape.length &&
-      value.every((v, i) => typeof v === shape[i])
-    ) {
-      return value as (string | number)[];
-    }
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    throw invalidCursor('is not one this API issued');
   }
-  throw AppError.badRequest('INVALID_CURSOR', 'cursor is not one this API issued');
+  if (!Array.isArray(value) || value.length !== shape.length)
+    throw invalidCursor('is not one this API issued');
+  const bad = shape.findIndex((part, i) => !PART_RULES[part](value[i]));
+  if (bad >= 0)
+    throw invalidCursor(`is not one this API issued (position ${bad} is not a valid ${shape[bad]})`);
+  return value as CursorValues<S>;
 }
 
 /** Fetch limit + 1 rows; the extra one only says whether there is a next page. */

@@ -75,7 +75,7 @@ export class LinkBatchesService {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    const cursor = decodeCursor(q.cursor, ['string', 'string']);
+    const cursor = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     if (cursor) {
       params.push(cursor[0], cursor[1]);
       where.push(`(b.created_at, b.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

@@ -67,10 +67,10 @@ export class LinksService {
       add('l.updated_at >= ?', q.updatedSince);
       order = 'l.updated_at, l.id';
       keyOf = (v) => [v.updatedAt, v.id];
-      const cursor = decodeCursor(q.cursor, ['string', 'string']);
+      const cursor = decodeCursor(q.cursor, ['timestamp', 'uuid']);
       if (cursor) add('(l.updated_at, l.id) > (?::timestamptz, ?::uuid)', cursor[0], cursor[1]);
     } else {
-      const cursor = decodeCursor(q.cursor, ['string']);
+      const cursor = decodeCursor(q.cursor, ['uuid']);
       if (cursor) add('l.id > ?::uuid', cursor[0]);
     }
     params.push(limit + 1);

@@ -76,7 +76,7 @@ export class MarketplacesService {
 
   async list(_actor: Actor, q: ListMarketplacesQueryDto): Promise<Page<MarketplaceView>> {
     const limit = q.limit ?? 100;
-    const cursor = decodeCursor(q.cursor, ['string', 'string']);
+    const cursor = decodeCursor(q.cursor, ['string', 'uuid']);
     const qb = this.tx.dataSource
       .getRepository(Marketplace)
       .createQueryBuilder('m')
