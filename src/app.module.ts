@@ -21,6 +21,7 @@ import { LinkBatchesModule } from './link-batches/link-batches.module';
 import { LinksModule } from './links/links.module';
 import { MarketplacesModule } from './marketplaces/marketplaces.module';
 import { StatsModule } from './stats/stats.module';
+import { VerifierDownloadModule } from './verifier-download/verifier-download.module';
 
 @Module({})
 export class AppModule {
@@ -41,6 +42,7 @@ export class AppModule {
         StatsModule,
         EvidenceRequestsModule,
         HealthModule,
+        VerifierDownloadModule,
       ],
       providers: [
         BootstrapService,
