@@ -3,7 +3,7 @@ import { createApp } from './app.factory';
 import { BootstrapService } from './cli/bootstrap.service';
 import { createLogger } from './common/logger';
 import { ConfigError, loadConfig } from './config/config';
-import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedDatabase, EmbeddedPostgresError, startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrate } from './database/migrate';
 
 async function main(): Promise<void> {
@@ -21,8 +21,28 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === null) {
-    logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres(config.dataDir, (m) => logger.debug({ postgres: m }));
+    const dataDir = config.dataDir;
+    try {
+      embedded = await startEmbeddedPostgres(dataDir, (m) => logger.debug({ postgres: m }), {
+        onPlacement: (p) =>
+          logger.info(
+            {
+              dataDir,
+              cluster: p.clusterDir,
+              binaries: p.binDir,
+              ...(p.reason ? { relocated: p.reason } : {}),
+            },
+            `DATABASE_URL is not set: starting the embedded PostgreSQL in ${p.clusterDir}`,
+          ),
+      });
+    } catch (error) {
+      // Like a bad setting: one line saying what is wrong and what to do, no stack. 69 is EX_UNAVAILABLE.
+      if (error instanceof EmbeddedPostgresError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(69);
+      }
+      throw error;
+    }
     databaseUrl = embedded.url;
   }
   let app;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
@@ -20,8 +20,13 @@ export default async function globalSetup(): Promise<void> {
   let dataDir: string | null = null;
   if (!serverUrl) {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'takedown-test-'));
+    // As root from a folder postgres cannot enter, the cluster lives under /var/lib/takedown-exchange instead.
     const embedded = await startEmbeddedPostgres(dataDir);
-    globalThis.__TAKEDOWN_EMBEDDED_STOP__ = () => embedded.stop();
+    const relocated = embedded.placement.relocatedData;
+    globalThis.__TAKEDOWN_EMBEDDED_STOP__ = async () => {
+      await embedded.stop();
+      if (relocated) rmSync(relocated, { recursive: true, force: true });
+    };
     serverUrl = embedded.url;
   }
   const template = `tx_template_${randomBytes(6).toString('hex')}`;

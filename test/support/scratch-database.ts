@@ -29,7 +29,11 @@ export async function withScratchDatabase<T>(
       chmodSync(tmp, 0o711); // initdb may run as another user (postgres, when we are root) and must reach pg/
       const embedded = await startEmbeddedPostgres(path.join(tmp, 'pg'));
       serverUrl = embedded.url;
-      stopEmbedded = () => embedded.stop();
+      const relocated = embedded.placement.relocatedData; // when postgres cannot enter os.tmpdir()
+      stopEmbedded = async () => {
+        await embedded.stop();
+        if (relocated) rmSync(relocated, { recursive: true, force: true });
+      };
     }
     const name = `${prefix}_${randomBytes(5).toString('hex')}`;
     const url = new URL(serverUrl);
