@@ -18,8 +18,9 @@ describe('links and acknowledgements', () => {
       .set(c.ministry.auth)
       .send(batch(Array.from({ length: n }, () => shopeeUrl(slug))))
       .expect(201);
-    const items = (await t.http.get(`/v1/links?batchId=${res.body.id}`).set(c.ministry.auth).expect(200)).body
-      .items;
+    const items = (
+      await t.http.get(`/v1/links?batchId=${res.body.id}&limit=1000`).set(c.ministry.auth).expect(200)
+    ).body.items;
     return items.map((l: { id: string }) => l.id);
   };
   const ack = (items: object[], party = c.shopee) =>
@@ -149,15 +150,51 @@ describe('links and acknowledgements', () => {
     expect((await t.http.get(`/v1/links/${id}`).set(c.ministry.auth)).body.resolvedAt).toBe(at);
   });
 
-  it('refuses an envelope that is not 1 to 5,000 items with 400', async () => {
+  it("judges an item with text PostgreSQL cannot hold as that item's error, and the other items normally", async () => {
+    const ids = await newLinks(1000, 'Nul');
+    const bad: [object, string][] = [
+      [{ status: 'rejected', reason: 'not\u0000ours' }, 'reason must not contain the NUL character (U+0000)'],
+      [
+        { status: 'taken_down', listing: { title: 'Kemeja\u0000' } },
+        'listing.title must not contain the NUL character (U+0000)',
+      ],
+      [
+        { status: 'taken_down', listing: { sellerRef: '\u0000' } },
+        'listing.sellerRef must not contain the NUL character (U+0000)',
+      ],
+      [
+        { status: 'acknowledged', listing: { sellerName: 'Toko \u0000' } },
+        'listing.sellerName must not contain the NUL character (U+0000)',
+      ],
+      [
+        { status: 'taken_down', listing: { title: 'half a pair \ud800' } },
+        'listing.title must be well-formed Unicode (a lone surrogate is not)',
+      ],
+      [
+        { status: 'rejected', reason: '\udc00 alone' },
+        'reason must be well-formed Unicode (a lone surrogate is not)',
+      ],
+    ];
+    const at = (i: number) => i * 97;
+    const items: object[] = ids.map((linkId) => ({ linkId, status: 'acknowledged' }));
+    bad.forEach(([item], i) => (items[at(i)] = { linkId: ids[at(i)], ...item }));
+    const before = await t.auditCount();
+    const res = await ack(items).expect(200);
+    const expected = ids.map((linkId) => ({ linkId, ok: true, status: 'acknowledged' }));
+    bad.forEach(([, error], i) => (expected[at(i)] = { linkId: ids[at(i)], ok: false, status: null, error }));
+    expect(res.body.results).toEqual(expected);
+    expect(await t.auditCount()).toBe(before + ids.length - bad.length);
+    expect(await statusOf(ids[at(0)])).toBe('pending');
+    expect(await statusOf(ids[1])).toBe('acknowledged');
+  });
+
+  it('refuses an envelope that is not an object of 1 to 5,000 items with 400', async () => {
     expectProblem(
       await t.http.post('/v1/links/acknowledgements').set(c.shopee.auth).send({ items: [] }),
       400,
     );
-    expectProblem(
-      await t.http.post('/v1/links/acknowledgements').set(c.shopee.auth).send({ items: 'x' }),
-      400,
-    );
+    for (const body of [{ items: 'x' }, { items: null }, {}, [{ linkId: c.shopee.marketplaceId }]])
+      expectProblem(await t.http.post('/v1/links/acknowledgements').set(c.shopee.auth).send(body), 400);
     const tooMany = Array.from({ length: 5001 }, () => ({
       linkId: '6f9619ff-8b86-4011-b42d-00cf4fc964ff',
       status: 'acknowledged',

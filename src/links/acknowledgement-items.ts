@@ -21,6 +21,17 @@ const LISTING_RULES: Record<keyof ListingEvidence, (v: unknown) => boolean> = {
   screenshotSha256: (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v),
 };
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Text PostgreSQL cannot store fails the whole statement, so it must be caught here, as one item's error. */
+function unstorable(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  if (v.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  // jsonb refuses an escaped lone surrogate ("\ud800"): invalid input syntax for type json.
+  if (LONE_SURROGATE.test(v)) return 'must be well-formed Unicode (a lone surrogate is not)';
+  return null;
+}
+
 /** Reads one acknowledgement item; a string is the per-item validation message. Hand-written: it runs 5,000 times a request. */
 export function readAcknowledgement(raw: unknown): AcknowledgementItem | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'item must be an object';
@@ -42,6 +53,8 @@ export function readAcknowledgement(raw: unknown): AcknowledgementItem | string 
   ) {
     return 'reason must be a string of 1-1000 characters';
   }
+  const badReason = unstorable(o.reason);
+  if (badReason) return `reason ${badReason}`;
   if (o.status === 'rejected' && o.reason === undefined) return 'reason is required when status is rejected';
   let listing: ListingEvidence | null = null;
   if (o.listing !== undefined) {
@@ -52,6 +65,8 @@ export function readAcknowledgement(raw: unknown): AcknowledgementItem | string 
       const rule = (LISTING_RULES as Record<string, ((v: unknown) => boolean) | undefined>)[key];
       if (!rule) return `listing.${key.slice(0, 50)} is not allowed`;
       if (!rule(l[key])) return `listing.${key} is not valid`;
+      const bad = unstorable(l[key]);
+      if (bad) return `listing.${key} ${bad}`;
     }
     listing = l;
   }
