@@ -1,37 +1,7 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Client } from 'pg';
 import { createTestApp, TestApp } from './support/app';
+import { applyAppRoleScript, APP_ROLE as ROLE, APP_ROLE_PASSWORD as PASSWORD } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
-
-const ROLE = 'takedown_app_test';
-const PASSWORD = 'app-role-test-password';
-const SCRIPT = path.join(__dirname, '..', 'scripts', 'sql', 'app-role.sql');
-
-/** Runs scripts/sql/app-role.sql as psql would with -v app_role=…: the two variables it uses, then its statements. */
-async function applyAppRoleScript(ownerUrl: string): Promise<void> {
-  const owner = new Client({ connectionString: ownerUrl });
-  await owner.connect();
-  try {
-    const database = new URL(ownerUrl).pathname.slice(1);
-    const sql = readFileSync(SCRIPT, 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('\\'))
-      .join('\n')
-      .replaceAll(':"app_role"', `"${ROLE}"`)
-      .replaceAll(':"DBNAME"', `"${database}"`);
-    await owner.query(
-      `DO $$ BEGIN
-         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${ROLE}') THEN
-           CREATE ROLE ${ROLE} LOGIN PASSWORD '${PASSWORD}';
-         END IF;
-       END $$`,
-    );
-    await owner.query(sql);
-  } finally {
-    await owner.end();
-  }
-}
 
 describe('the least-privilege application role (scripts/sql/app-role.sql)', () => {
   let t: TestApp;

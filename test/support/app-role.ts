@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Client } from 'pg';
+
+export const APP_ROLE = 'takedown_app_test';
+export const APP_ROLE_PASSWORD = 'app-role-test-password';
+const SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'sql', 'app-role.sql');
+
+/** Runs scripts/sql/app-role.sql as psql would with -v app_role=…: the two variables it uses, then its statements. */
+export async function applyAppRoleScript(ownerUrl: string): Promise<void> {
+  const owner = new Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    const database = new URL(ownerUrl).pathname.slice(1);
+    const sql = readFileSync(SCRIPT, 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('\\'))
+      .join('\n')
+      .replaceAll(':"app_role"', `"${APP_ROLE}"`)
+      .replaceAll(':"DBNAME"', `"${database}"`);
+    await owner.query(
+      `DO $$ BEGIN
+         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
+           CREATE ROLE ${APP_ROLE} LOGIN PASSWORD '${APP_ROLE_PASSWORD}';
+         END IF;
+       END $$`,
+    );
+    await owner.query(sql);
+  } finally {
+    await owner.end();
+  }
+}
