@@ -180,7 +180,7 @@ describe('links and acknowledgements', () => {
     bad.forEach(([item], i) => (items[at(i)] = { linkId: ids[at(i)], ...item }));
     const before = await t.auditCount();
     const res = await ack(items).expect(200);
-    const expected = ids.map((linkId) => ({ linkId, ok: true, status: 'acknowledged' }));
+    const expected: object[] = ids.map((linkId) => ({ linkId, ok: true, status: 'acknowledged' }));
     bad.forEach(([, error], i) => (expected[at(i)] = { linkId: ids[at(i)], ok: false, status: null, error }));
     expect(res.body.results).toEqual(expected);
     expect(await t.auditCount()).toBe(before + ids.length - bad.length);
