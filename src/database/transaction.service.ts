@@ -36,4 +36,13 @@ export class TransactionService {
       }
     }
   }
+
+  /**
+   * Like run(), for work that belongs to no one request: a background job, or one unit of work that many concurrent
+   * callers share (the latest checkpoint's issuing). It never claims or stores the Idempotency-Key of whichever
+   * request happened to start it.
+   */
+  detached<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return idempotencyStorage.exit(() => this.run(work));
+  }
 }
