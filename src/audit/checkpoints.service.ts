@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DataSource } from 'typeorm';
 import { jwkThumbprint, loadOrCreatePrivateKey, publicJwk } from '../auth/keys';
 import { AppError } from '../common/app-error';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { TransactionService } from '../database/transaction.service';
 import { Checkpoint, signCheckpoint } from './checkpoint-note';
 import { MerkleTreeService } from './merkle-tree.service';
+import { SingleFlight } from './single-flight';
 
 interface CheckpointRow {
   tree_size: string;
@@ -20,6 +21,10 @@ interface CheckpointRow {
 /**
  * Signs checkpoints with the Ed25519 audit key: at least every CHECKPOINT_INTERVAL_SECONDS while the log grows, and on
  * demand (an export proves its events against a fresh one).
+ *
+ * Issuing is single-flight within the process (concurrent callers share one issuing; see SingleFlight for who shares
+ * which) and serialised across processes by an advisory lock. It runs on one connection: the advisory lock, the tree's
+ * integration and the insert share one transaction, so no issuer holds a connection while it waits for another.
  */
 @Injectable()
 export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
@@ -28,10 +33,11 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
   readonly keyId: string;
   private readonly retired: KeyObject[];
   private timer?: NodeJS.Timeout;
+  private readonly issuing = new SingleFlight((reading) => this.issue(reading));
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly tx: TransactionService,
     private readonly tree: MerkleTreeService,
   ) {
     this.key = loadOrCreatePrivateKey(config.auditKeyFile, 'ed25519');
@@ -67,12 +73,20 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
     return createPublicKey(this.key);
   }
 
-  /** Integrates the log and signs a checkpoint of it, unless the latest one already covers every event. */
-  async issueIfGrown(): Promise<Checkpoint> {
-    return this.dataSource.transaction(async (m) => {
-      // One issuer at a time, so checkpoint times and sizes only move forward.
+  /**
+   * Integrates the log and signs a checkpoint of it, unless the latest one already covers every event. The answer
+   * covers every event committed before the call.
+   */
+  issueIfGrown(): Promise<Checkpoint> {
+    return this.issuing.run();
+  }
+
+  private issue(reading: () => void): Promise<Checkpoint> {
+    return this.tx.detached(async (m) => {
+      // One issuer at a time across processes, so checkpoint times and sizes only move forward.
       await m.query('SELECT pg_advisory_xact_lock(7240003)');
-      const { size, root } = await this.tree.integrate();
+      reading(); // from here on the log's head may already have been read: later callers wait for the next issuing
+      const { size, root } = await this.tree.integrate(undefined, m);
       const [latest] = await m.query<CheckpointRow[]>(`${SELECT} ORDER BY tree_size DESC LIMIT 1`);
       if (latest && Number(latest.tree_size) === size) return toCheckpoint(latest, this.config.auditOrigin);
       const issuedAt = new Date(Math.max(Date.now(), (latest?.issued_at.getTime() ?? 0) + 1)).toISOString();
@@ -98,7 +112,9 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async at(treeSize: number): Promise<Checkpoint> {
-    const [row] = await this.dataSource.query<CheckpointRow[]>(`${SELECT} WHERE tree_size = $1`, [treeSize]);
+    const [row] = await this.tx.dataSource.query<CheckpointRow[]>(`${SELECT} WHERE tree_size = $1`, [
+      treeSize,
+    ]);
     if (!row) throw AppError.notFound(`A checkpoint of tree size ${treeSize}`);
     return toCheckpoint(row, this.config.auditOrigin);
   }
