@@ -237,6 +237,34 @@ describe('links and acknowledgements', () => {
     );
   });
 
+  it.each([
+    [
+      'withdrawn',
+      (id: string) =>
+        t.http.post(`/v1/links/${id}/withdraw`).set(c.ministry.auth).send({ reason: 'complaint withdrawn' }),
+    ],
+    [
+      'withdrawn by cancelling its batch',
+      async (id: string) => {
+        const { batchId } = (await t.http.get(`/v1/links/${id}`).set(c.ministry.auth).expect(200)).body;
+        return t.http
+          .post(`/v1/link-batches/${batchId}/cancel`)
+          .set(c.ministry.auth)
+          .send({ reason: 'error' });
+      },
+    ],
+  ])('shows the marketplace its own link %s, in its history and in the audit events', async (_, withdraw) => {
+    const [id] = await newLinks(1);
+    expect((await withdraw(id)).status).toBe(200);
+    const history = (await t.http.get(`/v1/links/${id}`).set(c.shopee.auth).expect(200)).body.history;
+    expect(history.map((e: { action: string }) => e.action)).toEqual(['link.created', 'link.withdrawn']);
+    const events = (await t.http.get(`/v1/audit-events?entityId=${id}`).set(c.shopee.auth).expect(200)).body;
+    expect(events.items.map((e: { action: string }) => e.action)).toEqual(['link.created', 'link.withdrawn']);
+    const other = (await t.http.get(`/v1/audit-events?entityId=${id}`).set(c.tokopedia.auth).expect(200))
+      .body;
+    expect(other.items).toEqual([]);
+  });
+
   it('shows a repeat seller to the ministry, association and police roles but computes nothing for marketplaces', async () => {
     const [first, second, third] = await newLinks(3, 'Repeat');
     await ack([

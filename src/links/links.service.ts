@@ -212,7 +212,8 @@ export class LinksService {
             action: 'link.withdrawn',
             entityType: 'link',
             entityId: id,
-            partyAgencyId: actor.agencyId,
+            // The marketplace's agency, not the withdrawing ministry: the marketplace must see it in the link's history.
+            partyAgencyId: link.agency_id,
             data: { from: link.status, status: 'withdrawn', reason: dto.reason },
           },
         ],
