@@ -333,6 +333,22 @@ describe('link batches', () => {
     expect(await t.auditCount()).toBe(before + 2);
   });
 
+  it('counts for a marketplace only its own links of a batch, in the list and in the detail', async () => {
+    const id = (await submit(batch([shopeeUrl(), shopeeUrl(), tokopediaUrl()])).expect(201)).body
+      .id as string;
+    for (const [party, linkCount] of [
+      [c.ministry, 3],
+      [c.association, 3],
+      [c.shopee, 2],
+      [c.tokopedia, 1],
+    ] as const) {
+      const listed = (await t.http.get('/v1/link-batches?limit=1000').set(party.auth).expect(200)).body.items;
+      expect(listed.find((b: { id: string }) => b.id === id)).toEqual(expect.objectContaining({ linkCount }));
+      const detail = (await t.http.get(`/v1/link-batches/${id}`).set(party.auth).expect(200)).body;
+      expect(detail).toEqual(expect.objectContaining({ linkCount }));
+    }
+  });
+
   it('lists batches newest first with status and date filters and a cursor', async () => {
     const all = (await t.http.get('/v1/link-batches?limit=1000').set(c.ministry.auth).expect(200)).body.items;
     const pages: string[] = [];

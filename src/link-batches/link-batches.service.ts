@@ -37,7 +37,8 @@ interface BatchRow {
   category: string | null;
   note: string | null;
   due_at: Date | null;
-  link_count: number;
+  /** link_count, or for a marketplace the number of its own links in the batch. */
+  visible_link_count: number;
   created_at: Date;
   cancelled_at: Date | null;
   cancel_reason: string | null;
@@ -56,6 +57,10 @@ const STATUS_SQL = (scope: string) => `CASE
     WHEN NOT EXISTS (SELECT 1 FROM links l WHERE l.batch_id = b.id ${scope}
                        AND l.status IN ('acknowledged', 'taken_down', 'not_found', 'rejected', 'withdrawn')) THEN 'open'
     ELSE 'in_progress' END`;
+
+/** The batch's link count as the caller may see it: a marketplace counts only its own links. */
+const LINK_COUNT_SQL = (scope: string) =>
+  scope ? `(SELECT count(*)::int FROM links l WHERE l.batch_id = b.id ${scope})` : 'b.link_count';
 
 @Injectable()
 export class LinkBatchesService {
@@ -86,7 +91,7 @@ export class LinkBatchesService {
     params.push(limit + 1);
     const rows = await this.tx.dataSource.query<BatchRow[]>(
       `SELECT * FROM (
-         SELECT b.*, ${STATUS_SQL(scope)} AS status FROM link_batches b
+         SELECT b.*, ${STATUS_SQL(scope)} AS status, ${LINK_COUNT_SQL(scope)} AS visible_link_count FROM link_batches b
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY b.created_at DESC, b.id DESC
        ) s ${statusFilter} LIMIT $${params.length}`,
@@ -99,7 +104,7 @@ export class LinkBatchesService {
     const params: unknown[] = [id];
     const scope = await this.scope(actor, params);
     const [batch] = await this.tx.dataSource.query<BatchRow[]>(
-      `SELECT b.*, ${STATUS_SQL(scope)} AS status FROM link_batches b
+      `SELECT b.*, ${STATUS_SQL(scope)} AS status, ${LINK_COUNT_SQL(scope)} AS visible_link_count FROM link_batches b
         WHERE b.id = $1 ${scope ? `AND EXISTS (SELECT 1 FROM links l WHERE l.batch_id = b.id ${scope})` : ''}`,
       params,
     );
@@ -130,10 +135,8 @@ export class LinkBatchesService {
       entry.overdue += c.overdue;
       byMarketplace.set(c.marketplace_id, entry);
     }
-    const view = toView(batch);
-    if (scope) view.linkCount = Object.values(statusCounts).reduce((a, b) => a + b, 0);
     return {
-      ...view,
+      ...toView(batch),
       statusCounts,
       byMarketplace: [...byMarketplace.values()].sort((a, b) => a.code.localeCompare(b.code)),
       overdue,
@@ -206,7 +209,7 @@ function toView(b: BatchRow): BatchView {
     note: b.note,
     dueAt: b.due_at?.toISOString() ?? null,
     status: b.status,
-    linkCount: b.link_count,
+    linkCount: b.visible_link_count,
     createdAt: b.created_at.toISOString(),
     cancelledAt: b.cancelled_at?.toISOString() ?? null,
     cancelReason: b.cancel_reason,
