@@ -161,7 +161,7 @@ describe('evidence that cannot lie: tampering with what a package is built from'
     const entries = await entriesOf((await download().expect(200)).body as Buffer);
     const csv = entries.get('links.csv')!.toString('utf8');
     expect(csv).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
-    const rows = parse(csv, { relax_column_count: false }) as string[][];
+    const rows: string[][] = parse(csv, { relax_column_count: false });
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     const header = rows[0];
     const formulaRow = rows.find((r) => r[header.indexOf('id')] === links[2])!;
@@ -258,7 +258,8 @@ describe('evidence that cannot lie: tampering with what a package is built from'
         'a declined link moved into the fulfilled part (superuser)',
         `UPDATE evidence_request_links SET marketplace_id = '$S' WHERE request_id = '$R' AND link_id = '$3'`,
         `UPDATE evidence_request_links SET marketplace_id = '$T' WHERE request_id = '$R' AND link_id = '$3'`,
-        /marketplace \$T: links in scope is 0 in the database but 1/,
+        // Either part is found first, depending on the order of the marketplaces' ids.
+        /marketplace [0-9a-f-]+: links in scope is (0 in the database but 1|4 in the database but 3)/,
         'superuser',
       ],
       [
@@ -319,7 +320,7 @@ describe('evidence that cannot lie: tampering with what a package is built from'
       }
     });
 
-    it('an event whose text is rewritten with its row to match is shipped by nobody as verified', async () => {
+    it('an event whose text is rewritten, with its row to match, is refused at export and found by /v1/audit/verify', async () => {
       const { seq, canonical } = await eventOf(links[0], 'link.taken_down');
       await owner.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
       try {
@@ -330,16 +331,9 @@ describe('evidence that cannot lie: tampering with what a package is built from'
         await t.db.query(`UPDATE links SET listing = listing || '{"sellerName":"FORGED"}' WHERE id = $1`, [
           links[0],
         ]);
-        const res = await download();
-        if (res.status === 200) {
-          const report = verifyEvidencePackage(await entriesOf(res.body as Buffer), jwks);
-          expect(report.ok).toBe(false);
-          expect(report.lines.find((l) => l.startsWith('✘'))).toMatch(
-            /audit-events.jsonl line \d+: entry hash/,
-          );
-        } else {
-          expectProblem(res, 409);
-        }
+        expect(expectProblem(await download(), 409).detail).toMatch(
+          new RegExp(`audit event seq ${seq}: canonical is "text that hashes otherwise"`),
+        );
         const verify = await t.http.get('/v1/audit/verify').set(t.operator.auth).expect(200);
         expect(verify.body).toEqual(expect.objectContaining({ ok: false, firstBadSeq: Number(seq) }));
       } finally {

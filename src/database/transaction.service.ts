@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AppError } from '../common/app-error';
 import {
   claimIdempotencyKey,
@@ -44,5 +44,26 @@ export class TransactionService {
    */
   detached<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return idempotencyStorage.exit(() => this.run(work));
+  }
+
+  /**
+   * Long reads (an evidence export) in one REPEATABLE READ, READ ONLY snapshot on one connection, so everything read
+   * agrees with everything else; cursors need the runner itself.
+   */
+  async snapshot(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // The plans of such reads are fixed by their SQL; compiling them (JIT, set off by stale estimates) only costs time.
+      await runner.query('SET LOCAL jit = off');
+      await work(runner);
+      await runner.query('COMMIT');
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 }

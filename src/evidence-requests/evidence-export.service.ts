@@ -16,7 +16,7 @@ import { AppError } from '../common/app-error';
 import { QueryRunner } from 'typeorm';
 import { TransactionService } from '../database/transaction.service';
 import type { LinkRow } from '../links/link.view';
-import { canonicalJson } from '../audit/canonical';
+import { canonicalJson, entryHash } from '../audit/canonical';
 import {
   CSV_HEADER,
   csvRow,
@@ -127,7 +127,7 @@ export class EvidenceExportService {
       };
 
       let story: RequestStory | undefined;
-      await this.inSnapshot(async (runner) => {
+      await this.tx.snapshot(async (runner) => {
         story = await this.reconcileRequest(runner, id, checkpoint.treeSize);
         const fulfilled = story.parts.filter((p) => p.decision === 'fulfil').map((p) => p.marketplaceId);
         await add('README.txt', [README]);
@@ -195,24 +195,6 @@ export class EvidenceExportService {
     const s = createReadStream(pkg.file);
     s.on('close', pkg.cleanup);
     return s;
-  }
-
-  /** Reads the package's rows in one read-only snapshot, so links, answers and events agree with each other. */
-  private async inSnapshot(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
-    const runner = this.tx.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      // The export's plans are fixed by their SQL; compiling them (JIT, set off by stale estimates) only costs time.
-      await runner.query('SET LOCAL jit = off');
-      await work(runner);
-      await runner.query('COMMIT');
-    } catch (error) {
-      await runner.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
   }
 
   /**
@@ -438,14 +420,24 @@ export class EvidenceExportService {
       [id, treeSize, fulfilled],
     );
     for await (const chunk of rows) {
+      // On the snapshot's own connection: nothing here waits for a second one while holding this one.
       const proofs = await this.tree.inclusionProofs(
         chunk.map((r) => Number(r.seq)),
         treeSize,
+        runner.manager,
       );
       // Written by hand in the contract's key order: JSON.stringify of 5,000 objects a chunk was the GC's main load.
       let text = '';
       chunk.forEach((r, i) => {
         const seq = Number(r.seq);
+        // A text edited behind the log's back is refused here, not left for the recipient's verifier to find.
+        if (entryHash(r.canonical).toString('hex') !== r.entry_hash)
+          throw this.integrity(
+            `audit event seq ${seq}`,
+            'canonical',
+            'text that hashes otherwise',
+            `entry hash ${r.entry_hash}`,
+          );
         text += `{"seq":${seq},"leafIndex":${seq - 1},"canonical":${JSON.stringify(r.canonical)},"entryHash":"${r.entry_hash}","inclusionProof":[${proofs[i].map((h) => `"${h}"`).join(',')}]}\n`;
       });
       yield text;
