@@ -44,12 +44,12 @@ describe('isolation between parties', () => {
     {
       name: 'GET /v1/marketplaces',
       call: (p) => t.http.get('/v1/marketplaces').set(p.auth),
-      expect: { operator: 200, ministry: 200, marketplace: 200, association: 200, police: 200 },
+      expect: { operator: 200, ministry: 200, marketplace: 200, association: 200, police: 403 },
     },
     {
       name: 'GET /v1/marketplaces/{id}',
       call: (p) => t.http.get(`/v1/marketplaces/${c.tokopedia.marketplaceId}`).set(p.auth),
-      expect: { operator: 200, ministry: 200, marketplace: 200, association: 200, police: 200 },
+      expect: { operator: 200, ministry: 200, marketplace: 200, association: 200, police: 403 },
     },
     {
       name: 'POST /v1/marketplaces',

@@ -24,14 +24,15 @@ export class MarketplacesController {
     return this.marketplaces.create(caller, dto);
   }
 
+  // Not police: they file evidence requests and read their own, nothing else (API.md, parties and roles).
   @Get()
-  @Roles('operator', 'ministry', 'marketplace', 'association', 'police')
+  @Roles('operator', 'ministry', 'marketplace', 'association')
   list(@Caller() caller: Actor, @Query() query: ListMarketplacesQueryDto) {
     return this.marketplaces.list(caller, query);
   }
 
   @Get(':id')
-  @Roles('operator', 'ministry', 'marketplace', 'association', 'police')
+  @Roles('operator', 'ministry', 'marketplace', 'association')
   @ApiOkResponse({ type: MarketplaceView })
   get(@Caller() caller: Actor, @UuidParam('id') id: string) {
     return this.marketplaces.get(caller, id);
