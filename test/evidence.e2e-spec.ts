@@ -282,6 +282,48 @@ describe('police evidence requests and packages', () => {
     refused(new Map([...entries].filter(([name]) => name !== 'audit-events.jsonl')));
   });
 
+  it('lists the links a request covers: a marketplace its own, the police all with seller data of fulfilled parts', async () => {
+    const linksOf = (party: Party, query = '') =>
+      t.http.get(`/v1/evidence-requests/${requestId}/links${query}`).set(party.auth);
+    const shopee = (await linksOf(c.shopee).expect(200)).body;
+    expect(shopee.nextCursor).toBeNull();
+    expect(shopee.items.map((i: { linkId: string }) => i.linkId).sort()).toEqual(
+      [linkIds[0], linkIds[1]].sort(),
+    );
+    expect(shopee.items[0]).toEqual({
+      linkId: expect.any(String),
+      marketplaceId: c.shopee.marketplaceId,
+      url: expect.any(String),
+      listingKey: expect.any(String),
+      sellerRef: 'toko-bal-7',
+      status: 'taken_down',
+    });
+    // Tokopedia declined, yet sees its own link with its own seller data.
+    const tokopedia = (await linksOf(c.tokopedia).expect(200)).body.items;
+    expect(tokopedia).toEqual([expect.objectContaining({ linkId: linkIds[2], status: 'acknowledged' })]);
+
+    const police = (await linksOf(c.police).expect(200)).body.items as {
+      linkId: string;
+      sellerRef: string | null;
+    }[];
+    expect(police.map((i) => i.linkId).sort()).toEqual(linkIds.slice(0, 3).sort());
+    for (const item of police) expect(item.sellerRef).toBe(item.linkId === linkIds[2] ? null : 'toko-bal-7');
+
+    const first = (await linksOf(c.police, '?limit=2').expect(200)).body;
+    expect(first.items).toHaveLength(2);
+    const rest = (await linksOf(c.police, `?limit=2&cursor=${first.nextCursor}`).expect(200)).body;
+    expect([...first.items, ...rest.items].map((i: { linkId: string }) => i.linkId)).toEqual(
+      police.map((i) => i.linkId),
+    );
+    expect(rest.nextCursor).toBeNull();
+
+    expectProblem(await linksOf(await t.party('marketplace')), 404);
+    expectProblem(await linksOf(otherPolice), 404);
+    expectProblem(await linksOf(c.ministry), 403);
+    expectProblem(await linksOf(t.operator), 403);
+    expectProblem(await linksOf(c.police, '?cursor=WyJ6enoiXQ'), 400);
+  });
+
   it('keeps answers and closing consistent in PostgreSQL itself, whatever the code does', async () => {
     const id = (await file(c.police, { linkIds: [linkIds[1]] }).expect(201)).body.id as string;
     const answer = (set: string) =>
