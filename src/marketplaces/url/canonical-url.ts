@@ -16,28 +16,55 @@ export interface CanonicalParts {
 }
 
 /**
- * Parameters that track the click, not the listing. Removed on every marketplace; the list follows what the four
- * big Indonesian marketplaces and the ad networks append to shared links.
+ * Parameters that track the click on any site: ad networks' click ids, analytics campaign tags and the share tags
+ * the contract names. Their names are registered by the tools that add them, so they never name a page; removed on
+ * every marketplace, including those we have no profile for.
  */
 const TRACKING_PARAMS = new Set([
+  // Google Ads, Merchant Center and Analytics
+  'gclid',
+  'gclsrc',
+  'gbraid',
+  'wbraid',
+  'dclid',
+  'srsltid',
+  '_ga',
+  '_gl',
+  // Meta, Microsoft, Yandex, TikTok and X ads
+  'fbclid',
+  'igshid',
+  'msclkid',
+  'yclid',
+  'ttclid',
+  'twclid',
+  // Mailchimp, HubSpot and Matomo campaigns
+  'mc_cid',
+  'mc_eid',
+  '_hsenc',
+  '_hsmi',
+  'pk_campaign',
+  'pk_kwd',
+  'pk_source',
+  'pk_medium',
+  'pk_content',
+  // Alibaba-group position tags and Shopee share tags (API.md names spm, sp_atk and xptdk)
   'spm',
   'sp_atk',
   'xptdk',
-  'fbclid',
-  'gclid',
-  'gbraid',
-  'wbraid',
-  'msclkid',
-  'yclid',
-  'igshid',
-  'ttclid',
-  'dclid',
+]);
+const TRACKING_PREFIXES = ['utm_', 'mtm_', 'hsa_'];
+
+/**
+ * What the big Indonesian marketplaces append to shared links. On another site the same names (`cid`, `t`, `source`,
+ * `sort`, `from`, `uuid`) can be what names the page, so only the named marketplaces' profiles remove these.
+ */
+const MARKETPLACE_TRACKING_PARAMS = new Set([
+  'scm',
   'extparam',
   'src',
   'trkid',
   'trackingid',
   'clicktrackinfo',
-  'scm',
   'from',
   'mp',
   'ref',
@@ -79,11 +106,20 @@ const TRACKING_PARAMS = new Set([
   't',
   'cmpid',
 ]);
-const TRACKING_PREFIXES = ['utm_', 'share_', 'af_', 'mtm_', 'pk_', '_ga', 'hsa_'];
+const MARKETPLACE_TRACKING_PREFIXES = ['share_', 'af_', 'pk_', '_ga'];
 
 export function isTrackingParam(name: string): boolean {
   const lower = name.toLowerCase();
   return TRACKING_PARAMS.has(lower) || TRACKING_PREFIXES.some((p) => lower.startsWith(p));
+}
+
+export function isMarketplaceTrackingParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (
+    isTrackingParam(lower) ||
+    MARKETPLACE_TRACKING_PARAMS.has(lower) ||
+    MARKETPLACE_TRACKING_PREFIXES.some((p) => lower.startsWith(p))
+  );
 }
 
 function decodeSegment(segment: string): string {
@@ -128,18 +164,28 @@ export function parseSubmittedUrl(
   const query: [string, string][] = [];
   for (const [name, value] of url.searchParams) if (!isTrackingParam(name)) query.push([name, value]);
   query.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  const path = segments.map((s) => encodeURIComponent(s)).join('/');
+  return { ok: true, parts: withQuery({ host, segments, href: url.href, rawPath }, query) };
+}
+
+/** The parts without the parameters `isTracking` names, as a marketplace's profile knows its own trackers. */
+export function withoutParams(parts: CanonicalParts, isTracking: (name: string) => boolean): CanonicalParts {
+  const query = parts.query.filter(([name]) => !isTracking(name));
+  return query.length === parts.query.length ? parts : withQuery(parts, query);
+}
+
+function withQuery(
+  parts: Omit<CanonicalParts, 'query' | 'canonicalUrl'>,
+  query: [string, string][],
+): CanonicalParts {
+  const path = parts.segments.map((s) => encodeURIComponent(s)).join('/');
   const search = query.length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
   return {
-    ok: true,
-    parts: {
-      host,
-      segments,
-      query,
-      canonicalUrl: `https://${host}${path ? `/${path}` : ''}${search}`,
-      href: url.href,
-      rawPath,
-    },
+    host: parts.host,
+    segments: parts.segments,
+    query,
+    canonicalUrl: `https://${parts.host}${path ? `/${path}` : ''}${search}`,
+    href: parts.href,
+    rawPath: parts.rawPath,
   };
 }
 

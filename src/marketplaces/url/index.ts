@@ -1,4 +1,4 @@
-import { CanonicalParts, parseSubmittedUrl, UrlRejectReason } from './canonical-url';
+import { parseSubmittedUrl, UrlRejectReason, withoutParams } from './canonical-url';
 import { blibliProfile } from './blibli.profile';
 import { bukalapakProfile } from './bukalapak.profile';
 import { genericProfile } from './generic.profile';
@@ -47,19 +47,20 @@ export function canonicalise(
 ): CanonicalResult {
   const parsed = parseSubmittedUrl(raw);
   if (!parsed.ok) return parsed;
-  const parts: CanonicalParts = parsed.parts;
-  const marketplace = route(parts.host);
+  const marketplace = route(parsed.parts.host);
   if (!marketplace) return { ok: false, reason: 'unknown_marketplace' };
-  if (SHORT_LINK_HOSTS.has(parts.host)) {
+  if (SHORT_LINK_HOSTS.has(parsed.parts.host)) {
     return {
       ok: true,
       marketplaceId: marketplace.marketplaceId,
       code: marketplace.code,
-      canonicalUrl: parts.href,
-      listingKey: `short:${parts.host}${parts.rawPath}`,
+      canonicalUrl: parsed.parts.href,
+      listingKey: `short:${parsed.parts.host}${parsed.parts.rawPath}`,
     };
   }
-  const key = profileFor(marketplace.code).listingKey(parts) ?? genericProfile.listingKey(parts);
+  const profile = profileFor(marketplace.code);
+  const parts = profile.isTrackingParam ? withoutParams(parsed.parts, profile.isTrackingParam) : parsed.parts;
+  const key = profile.listingKey(parts) ?? genericProfile.listingKey(parts);
   return {
     ok: true,
     marketplaceId: marketplace.marketplaceId,

@@ -4,4 +4,6 @@ import type { CanonicalParts } from './canonical-url';
 export interface UrlProfile {
   code: string;
   listingKey(parts: CanonicalParts): string | null;
+  /** Parameters this marketplace adds to shared links, beyond the trackers removed everywhere. */
+  isTrackingParam?: (name: string) => boolean;
 }

@@ -1,3 +1,4 @@
+import { isMarketplaceTrackingParam } from './canonical-url';
 import type { UrlProfile } from './profile';
 
 // …/Any-Slug-i.{shopId}.{itemId}  and  /product/{shopId}/{itemId}
@@ -5,6 +6,7 @@ const SLUG_IDS = /(?:^|-)i\.(\d{1,20})\.(\d{1,20})$/;
 
 export const shopeeProfile: UrlProfile = {
   code: 'shopee',
+  isTrackingParam: isMarketplaceTrackingParam,
   listingKey({ segments }) {
     const last = segments[segments.length - 1] ?? '';
     const m = SLUG_IDS.exec(last);

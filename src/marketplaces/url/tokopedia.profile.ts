@@ -1,3 +1,4 @@
+import { isMarketplaceTrackingParam } from './canonical-url';
 import type { UrlProfile } from './profile';
 
 // First path segments that are Tokopedia's own pages, not shop names.
@@ -19,6 +20,7 @@ const RESERVED = new Set([
 /** /{shop}/{product-slug}: shop and slug together name the listing; Tokopedia treats both case-insensitively. */
 export const tokopediaProfile: UrlProfile = {
   code: 'tokopedia',
+  isTrackingParam: isMarketplaceTrackingParam,
   listingKey({ segments }) {
     if (segments.length !== 2 || RESERVED.has(segments[0].toLowerCase())) return null;
     return `${segments[0].toLowerCase()}/${segments[1].toLowerCase()}`;

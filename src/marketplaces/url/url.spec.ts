@@ -106,6 +106,67 @@ describe('listing keys', () => {
     expect(new Set(canon)).toEqual(new Set(['https://jualbekas.example/Baju%20Bekas?a=1&b=2']));
   });
 
+  const canonicalUrl = (url: string) => {
+    const r = canonicalise(url, route);
+    return r.ok ? r.canonicalUrl : `!${r.reason}`;
+  };
+
+  // On a marketplace we have no profile for, a parameter may be what names the page: only known trackers go.
+  it.each([
+    ['https://jualbekas.example/p?cid=200', 'https://jualbekas.example/p?cid=200'],
+    ['https://jualbekas.example/p?uuid=6f9619ff', 'https://jualbekas.example/p?uuid=6f9619ff'],
+    ['https://jualbekas.example/p?t=kemeja&page=2', 'https://jualbekas.example/p?page=2&t=kemeja'],
+    ['https://jualbekas.example/p?source=42&sort=asc', 'https://jualbekas.example/p?sort=asc&source=42'],
+    [
+      'https://jualbekas.example/p?from=toko-a&ref=KMJ-01',
+      'https://jualbekas.example/p?from=toko-a&ref=KMJ-01',
+    ],
+    ['https://jualbekas.example/p?id=1&src=x&lang=id', 'https://jualbekas.example/p?id=1&lang=id&src=x'],
+    [
+      'https://jualbekas.example/p?id=1&utm_source=wa&UTM_Campaign=x&utm_whatever=1',
+      'https://jualbekas.example/p?id=1',
+    ],
+    [
+      'https://jualbekas.example/p?id=1&gclid=a&gbraid=b&wbraid=c&dclid=d',
+      'https://jualbekas.example/p?id=1',
+    ],
+    [
+      'https://jualbekas.example/p?id=1&fbclid=a&igshid=b&msclkid=c&yclid=d&ttclid=e',
+      'https://jualbekas.example/p?id=1',
+    ],
+    [
+      'https://jualbekas.example/p?id=1&mc_cid=a&mc_eid=b&_ga=c&_gl=d&srsltid=e',
+      'https://jualbekas.example/p?id=1',
+    ],
+    ['https://jualbekas.example/p?id=1&spm=a2o4j.pdp', 'https://jualbekas.example/p?id=1'],
+    ['https://jualbekas.example/p?b=2&a=1&a=0', 'https://jualbekas.example/p?a=0&a=1&b=2'],
+  ])('the generic profile canonicalises %s as %s', (url, expected) => {
+    expect(canonicalUrl(url)).toBe(expected);
+  });
+
+  it('keeps two listings apart that differ only in an identity parameter', () => {
+    for (const name of ['cid', 'uuid', 't', 'source', 'sort', 'from']) {
+      expect(key(`https://jualbekas.example/p?${name}=200`)).not.toBe(
+        key(`https://jualbekas.example/p?${name}=100`),
+      );
+    }
+  });
+
+  it.each([
+    ['https://shopee.co.id/tokobekas?uuid=1&sp_atk=2&xptdk=3&from=4', 'https://shopee.co.id/tokobekas'],
+    ['https://www.tokopedia.com/tokobaju?source=x&t=1&whid=2&sort=5', 'https://tokopedia.com/tokobaju'],
+    ['https://www.lazada.co.id/shop/toko?laz_trackid=1&mp=2&cid=3', 'https://lazada.co.id/shop/toko'],
+    [
+      'https://shop.tiktok.com/view/product/1729384756102938475?region=ID&share_app_id=1',
+      'https://shop.tiktok.com/view/product/1729384756102938475',
+    ],
+  ])(
+    "a named marketplace's profile still removes the parameters it adds to shared links: %s",
+    (url, expected) => {
+      expect(canonicalUrl(url)).toBe(expected);
+    },
+  );
+
   it('lists a host and its parent domains, longest first', () => {
     expect(domainCandidates('a.b.shopee.co.id')).toEqual([
       'a.b.shopee.co.id',
