@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -24,11 +25,32 @@ export interface AppConfig {
   checkpointIntervalSeconds: number;
   /** Days an evidence request can be answered and exported; after that it is expired (410). */
   evidenceRetentionDays: number;
+  /** Secret file keying the look-up hashes and encryption of stored Idempotency-Key responses; generated when missing. */
+  idempotencyPepperFile: string;
+  /** Hours a stored Idempotency-Key response is kept (at least 24), then purged. */
+  idempotencyRetentionHours: number;
+  /** How often the purge of expired Idempotency-Key responses runs; 0 turns the timer off. */
+  idempotencyPurgeIntervalSeconds: number;
+  /** Expensive work (evidence exports, full log verification) running at once, and waiting beyond that; then 503. */
+  heavyWorkConcurrency: number;
+  heavyWorkQueue: number;
   jsonBodyLimit: string;
   csvBodyLimit: string;
   logLevel: LogLevel;
   rateLimitPerMinute: number;
   tokenRateLimitPerMinute: number;
+  /** Every request from one address, counted before its body is read or its token checked. */
+  addressRateLimitPerMinute: number;
+  /** Requests from one address without a valid-looking token, and failed authentications. */
+  unauthenticatedRateLimitPerMinute: number;
+  /** Largest body (after inflation) of a request without a valid-looking bearer token. */
+  unauthenticatedBodyLimit: string;
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, loopback/linklocal/uniquelocal); empty: none. */
+  trustProxy: string[];
+  /** Redis for the shared rate-limit counters; unset: the counters are kept in PostgreSQL. */
+  redisUrl: string | null;
+  /** How often each instance adds its local rate-limit counts to the shared counters. */
+  rateLimitSyncMs: number;
   operatorClientId: string | null;
   operatorClientSecret: string | null;
   seedDemo: boolean;
@@ -90,6 +112,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         return file;
       });
 
+  const trustProxy = (): string[] => {
+    const entries = str('TRUST_PROXY', '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
+    for (const entry of entries) {
+      const [address, bits, extra] = entry.split('/');
+      const family = isIP(address);
+      const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+      const bitsOk =
+        bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+      if (!named && (family === 0 || !bitsOk || extra !== undefined)) {
+        problems.push(
+          `TRUST_PROXY must list addresses, CIDRs, loopback, linklocal or uniquelocal (got "${entry}")`,
+        );
+      }
+    }
+    return entries;
+  };
+  const redisUrl = (): string | null => {
+    const value = env.REDIS_URL ? env.REDIS_URL : null;
+    if (value === null) return null;
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'redis:') problems.push('REDIS_URL must be a redis:// URL');
+    } catch {
+      problems.push('REDIS_URL is not a valid URL');
+    }
+    return value;
+  };
+
   const databaseUrl = env.DATABASE_URL ? env.DATABASE_URL : null;
   if (databaseUrl !== null) {
     try {
@@ -130,15 +183,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     auditRetiredKeyFiles: ed25519Files('AUDIT_RETIRED_KEY_FILES'),
     checkpointIntervalSeconds: int('CHECKPOINT_INTERVAL_SECONDS', 60, 0, 3600),
     evidenceRetentionDays: int('EVIDENCE_RETENTION_DAYS', 90, 1, 3650),
+    idempotencyPepperFile: path.resolve(
+      cwd,
+      str('IDEMPOTENCY_PEPPER_FILE', path.join(dataDir, 'keys', 'idempotency-pepper')),
+    ),
+    idempotencyRetentionHours: int('IDEMPOTENCY_RETENTION_HOURS', 24, 24, 24 * 366),
+    idempotencyPurgeIntervalSeconds: int('IDEMPOTENCY_PURGE_INTERVAL_SECONDS', 3600, 0, 86_400),
+    heavyWorkConcurrency: int('HEAVY_WORK_CONCURRENCY', 2, 1, 64),
+    heavyWorkQueue: int('HEAVY_WORK_QUEUE', 8, 0, 1000),
     jsonBodyLimit: limit('JSON_BODY_LIMIT', '32mb'),
     csvBodyLimit: limit('CSV_BODY_LIMIT', '16mb'),
     logLevel,
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     tokenRateLimitPerMinute: int('TOKEN_RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
+    addressRateLimitPerMinute: 0,
+    unauthenticatedRateLimitPerMinute: int('UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE', 300, 1, 10_000_000),
+    unauthenticatedBodyLimit: limit('UNAUTHENTICATED_BODY_LIMIT', '64kb'),
+    trustProxy: trustProxy(),
+    redisUrl: redisUrl(),
+    rateLimitSyncMs: int('RATE_LIMIT_SYNC_MS', 500, 10, 60_000),
     operatorClientId,
     operatorClientSecret,
     seedDemo: bool('SEED_DEMO', databaseUrl === null),
   };
+  // Many clients may share an address (a proxy, a NAT): by default it gets four clients' budgets.
+  config.addressRateLimitPerMinute = int(
+    'ADDRESS_RATE_LIMIT_PER_MINUTE',
+    Math.min(4 * config.rateLimitPerMinute, 40_000_000),
+    config.rateLimitPerMinute,
+    40_000_000,
+  );
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }

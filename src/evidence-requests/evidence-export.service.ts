@@ -5,8 +5,8 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { once } from 'node:events';
-import { PassThrough, Readable, Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { PassThrough, Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import type { Actor } from '../auth/actor';
 import { AuditWriter } from '../audit/audit.writer';
 import { Checkpoint } from '../audit/checkpoint-note';
@@ -14,6 +14,7 @@ import { CheckpointsService } from '../audit/checkpoints.service';
 import { MerkleTreeService } from '../audit/merkle-tree.service';
 import { AppError } from '../common/app-error';
 import { QueryRunner } from 'typeorm';
+import { HeavyWork } from '../database/heavy-work';
 import { TransactionService } from '../database/transaction.service';
 import type { LinkRow } from '../links/link.view';
 import { canonicalJson, entryHash } from '../audit/canonical';
@@ -64,22 +65,15 @@ export class EvidenceExportService {
     private readonly audit: AuditWriter,
     private readonly tree: MerkleTreeService,
     private readonly checkpoints: CheckpointsService,
+    private readonly heavy: HeavyWork,
   ) {}
 
-  async export(actor: Actor, id: string): Promise<EvidencePackage> {
-    const db = this.tx.dataSource;
-    const [request] = await db.query<
-      {
-        id: string;
-        case_number: string;
-        legal_basis: string;
-        purpose: string;
-        status: string;
-        expires_at: Date;
-        created_at: Date;
-        police_agency_id: string;
-      }[]
-    >('SELECT * FROM evidence_requests WHERE id = $1 AND police_agency_id = $2', [id, actor.agencyId]);
+  /** The request may be exported by this caller now: found (404), not expired (410), ready (409). */
+  async check(actor: Actor, id: string): Promise<void> {
+    const [request] = await this.tx.dataSource.query<RequestRow[]>(
+      'SELECT * FROM evidence_requests WHERE id = $1 AND police_agency_id = $2',
+      [id, actor.agencyId],
+    );
     if (!request) throw AppError.notFound('Evidence request');
     if (request.expires_at.getTime() <= Date.now()) throw expired(request);
     if (request.status !== 'ready') {
@@ -88,6 +82,19 @@ export class EvidenceExportService {
         `The request is ${request.status}; a package can be downloaded once it is ready`,
       );
     }
+  }
+
+  /**
+   * Builds the package in the bounded queue of heavy work (503 + Retry-After when full). When `signal` aborts — the
+   * client went away — the build stops at the next chunk and leaves no file, descriptor or connection behind.
+   */
+  async export(actor: Actor, id: string, signal?: AbortSignal): Promise<EvidencePackage> {
+    await this.check(actor, id);
+    return this.heavy.run(() => this.build(actor, id, signal));
+  }
+
+  private async build(actor: Actor, id: string, signal?: AbortSignal): Promise<EvidencePackage> {
+    signal?.throwIfAborted();
     const checkpoint = await this.checkpoints.issueIfGrown();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'evidence-'));
     const file = path.join(dir, `evidence-${id}.zip`);
@@ -116,6 +123,7 @@ export class EvidenceExportService {
         });
         zip.append(pass, { name, date: checkpointDate(checkpoint) });
         for await (const piece of source) {
+          signal?.throwIfAborted();
           const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
           hash.update(buf);
           size += buf.length;
@@ -191,10 +199,15 @@ export class EvidenceExportService {
     }
   }
 
-  stream(pkg: EvidencePackage): Readable {
-    const s = createReadStream(pkg.file);
-    s.on('close', pkg.cleanup);
-    return s;
+  /** Streams the package to `out`; its temporary file goes when the stream ends, fails or the client leaves. */
+  async send(pkg: EvidencePackage, out: Writable): Promise<void> {
+    try {
+      await pipeline(createReadStream(pkg.file), out);
+    } catch {
+      // The client went away mid-download: nothing to answer, only to clean up.
+    } finally {
+      pkg.cleanup();
+    }
   }
 
   /**

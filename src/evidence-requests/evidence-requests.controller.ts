@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Head, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
@@ -80,6 +80,17 @@ export class EvidenceRequestsController {
     return this.requests.close(caller, id);
   }
 
+  @Head(':id/export')
+  @Roles('police')
+  @ApiOperation({
+    summary: 'Whether the package can be downloaded now: checks only, builds and records nothing',
+  })
+  @ApiOkResponse({ description: 'The package can be downloaded' })
+  async exportHead(@Caller() caller: Actor, @UuidParam('id') id: string, @Res() res: Response) {
+    await this.exports.check(caller, id);
+    res.status(200).setHeader('Content-Type', 'application/zip').end();
+  }
+
   @Get(':id/export')
   @Roles('police')
   @ApiProduces('application/zip')
@@ -91,12 +102,16 @@ export class EvidenceRequestsController {
       'manifest.json, manifest.sig, keys.json, links.csv, links.jsonl, seller-records.jsonl, audit-events.jsonl, README.txt',
   })
   async export(@Caller() caller: Actor, @UuidParam('id') id: string, @Res() res: Response) {
-    const pkg = await this.exports.export(caller, id);
+    // A client that leaves while its package is built stops the build; one that leaves mid-download frees the file.
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const pkg = await this.exports.export(caller, id, gone.signal);
+    if (gone.signal.aborted) return pkg.cleanup();
     res.status(200);
     res.setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Length', String(pkg.bytes));
     res.setHeader('Content-Disposition', `attachment; filename="evidence-${id}.zip"`);
     res.setHeader('X-Package-Sha256', pkg.sha256);
-    this.exports.stream(pkg).pipe(res);
+    await this.exports.send(pkg, res);
   }
 }

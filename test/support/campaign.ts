@@ -68,7 +68,8 @@ export async function submitBatch(
   urls: string[],
 ): Promise<{ batchId: string; links: SubmittedLink[] }> {
   const res = await t.http.post('/v1/link-batches').set(c.ministry.auth).send(batch(urls)).expect(201);
-  const listed = (await t.http.get(`/v1/links?batchId=${res.body.id}`).set(c.ministry.auth).expect(200)).body
-    .items as SubmittedLink[];
+  const listed = (
+    await t.http.get(`/v1/links?batchId=${res.body.id}&limit=1000`).set(c.ministry.auth).expect(200)
+  ).body.items as SubmittedLink[];
   return { batchId: res.body.id as string, links: urls.map((u) => listed.find((l) => l.url === u)!) };
 }
