@@ -22,7 +22,7 @@ describe('WorkQueue', () => {
     await new Promise((r) => setImmediate(r));
     expect(started).toEqual([0, 1]);
     expect(q.size).toEqual({ running: 2, waiting: 1 });
-    const refused = await q.run(async () => 'never').catch((e: unknown) => e);
+    const refused = await q.run(() => Promise.resolve('never')).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ status: 503, headers: { 'Retry-After': '7' } });
     gates[0].open();
@@ -38,6 +38,6 @@ describe('WorkQueue', () => {
   it('frees the slot when the work fails', async () => {
     const q = new WorkQueue('exports', 1, 0);
     await expect(q.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await q.run(async () => 'next')).toBe('next');
+    expect(await q.run(() => Promise.resolve('next'))).toBe('next');
   });
 });
