@@ -61,7 +61,12 @@ function badCursors(shape: Kind[]): BadCursor[] {
     whole('base64 of a string', json('shopee')),
     whole('base64 of null', json(null)),
     whole('an empty array', json([])),
-    whole('["zzz"]', json(['zzz'])),
+    // For a one-position uuid or timestamp shape this is a format case: the arity and the type are right.
+    {
+      name: '["zzz"]',
+      cursor: json(['zzz']),
+      formatOnly: shape.length === 1 && !['text', 'integer'].includes(shape[0]),
+    },
     whole('one position too many', json([...good, GOOD.uuid])),
   ];
   if (shape.length > 1) cases.push(whole('one position too few', json(good.slice(0, -1))));
@@ -86,11 +91,19 @@ describe('cursors', () => {
   let t: TestApp;
   let c: Campaign;
   const parties: Record<string, () => Party> = {};
+  let requestId: string;
 
   beforeAll(async () => {
     t = await createTestApp();
     c = await setUpCampaign(t);
-    await submitBatch(t, c, [shopeeUrl(), shopeeUrl()]);
+    const { links } = await submitBatch(t, c, [shopeeUrl(), shopeeUrl()]);
+    requestId = (
+      await t.http
+        .post('/v1/evidence-requests')
+        .set(c.police.auth)
+        .send({ caseNumber: 'LP/1', legalBasis: 'KUHAP', purpose: 'p', scope: { linkIds: [links[0].id] } })
+        .expect(201)
+    ).body.id as string;
     parties.operator = () => t.operator;
     parties.ministry = () => c.ministry;
     parties.police = () => c.police;
@@ -140,6 +153,14 @@ describe('cursors', () => {
       shape: ['timestamp', 'uuid'],
       formatsUnchecked:
         "src/evidence-requests/evidence-requests.service.ts decodes ['string', 'string']; switch to ['timestamp', 'uuid']",
+    },
+    {
+      name: 'GET /v1/evidence-requests/{id}/links',
+      path: () => `/v1/evidence-requests/${requestId}/links`,
+      party: 'police',
+      shape: ['uuid'],
+      formatsUnchecked:
+        "src/evidence-requests/evidence-requests.service.ts decodes ['string'] and checks the uuid by hand without naming cursor; switch to ['uuid']",
     },
   ];
 
