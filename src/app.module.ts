@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from './agencies/agencies.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { BootstrapService } from './cli/bootstrap.service';
-import { IdempotencyInterceptor } from './common/idempotency.interceptor';
+import { IdempotencyModule } from './common/idempotency.module';
 import { MediaTypeGuard } from './common/media-type.guard';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { RateLimitGuard } from './common/rate-limit.guard';
@@ -32,6 +32,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
         DatabaseModule,
+        IdempotencyModule,
         AuditModule,
         AuthModule,
         AgenciesModule,
@@ -50,7 +51,6 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: MediaTypeGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };

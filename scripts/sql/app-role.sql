@@ -22,7 +22,8 @@ GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"app_role";
 GRANT INSERT, UPDATE ON agencies, api_clients, marketplaces, link_batches, links, keywords,
   evidence_requests, evidence_responses TO :"app_role";
 GRANT INSERT, DELETE ON marketplace_domains TO :"app_role";  -- a marketplace's domains are replaced as a set
-GRANT INSERT ON evidence_request_links, idempotency_keys TO :"app_role";
+GRANT INSERT ON evidence_request_links TO :"app_role";
+GRANT INSERT, DELETE ON idempotency_keys TO :"app_role";  -- stored responses, purged after their retention
 
 GRANT INSERT ON audit_events, audit_merkle_nodes, audit_checkpoints TO :"app_role";
 GRANT UPDATE ON audit_head, audit_tree TO :"app_role";

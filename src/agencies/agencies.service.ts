@@ -30,7 +30,7 @@ export class AgenciesService {
   ) {}
 
   async create(actor: Actor, dto: CreateAgencyDto): Promise<AgencyView> {
-    return this.tx.run((m) => this.createIn(m, actor, dto));
+    return this.tx.answer((m) => this.createIn(m, actor, dto));
   }
 
   /** Also used by first-start seeding, inside its own transaction. */
@@ -98,7 +98,7 @@ export class AgenciesService {
         'An operator cannot suspend its own agency; it would lock itself out',
       );
     }
-    return this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const agency = await m
         .getRepository(Agency)
         .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -142,7 +142,7 @@ export class AgenciesService {
     clientId: string = randomUUID(),
   ): Promise<CreatedClientView> {
     const secretHash = await hashSecret(secret);
-    return this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const created = await this.createClientIn(m, actor, agencyId, dto.name, secretHash, clientId);
       return { ...created, clientSecret: secret };
     });
@@ -206,7 +206,7 @@ export class AgenciesService {
 
   /** Revoking twice is fine and writes nothing the second time. */
   async revokeClient(actor: Actor, agencyId: string, clientId: string): Promise<void> {
-    await this.tx.run(async (m) => {
+    await this.tx.answer(async (m) => {
       const client = await m
         .getRepository(ApiClient)
         .findOne({ where: { id: clientId, agencyId }, lock: { mode: 'pessimistic_write' } });

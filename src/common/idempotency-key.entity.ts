@@ -1,22 +1,20 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
+/**
+ * A stored Idempotency-Key response. Nothing here is readable without the pepper: the row is found by an HMAC of
+ * client and key, and the request hash, status, headers and body are sealed (see IdempotencySecrets).
+ */
 @Entity('idempotency_keys')
 @Index('idx_idempotency_keys_created', ['createdAt'])
 export class IdempotencyKey {
-  @PrimaryColumn({ name: 'client_id', type: 'uuid' })
-  clientId!: string;
+  @PrimaryColumn({ name: 'lookup_hash', type: 'bytea' })
+  lookupHash!: Buffer;
 
-  @PrimaryColumn({ type: 'varchar', length: 255 })
-  key!: string;
+  @Column({ type: 'bytea' })
+  iv!: Buffer;
 
-  @Column({ name: 'request_hash', type: 'varchar', length: 64 })
-  requestHash!: string;
-
-  @Column({ name: 'response_status', type: 'smallint' })
-  responseStatus!: number;
-
-  @Column({ name: 'response_body', type: 'jsonb' })
-  responseBody!: unknown;
+  @Column({ name: 'sealed_response', type: 'bytea' })
+  sealedResponse!: Buffer;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

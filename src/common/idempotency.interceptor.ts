@@ -1,24 +1,39 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+  NestInterceptor,
+  StreamableFile,
+} from '@nestjs/common';
+import { HEADERS_METADATA, HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { catchError, from, Observable, of, switchMap } from 'rxjs';
+import { catchError, from, map, Observable, switchMap } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AppError } from './app-error';
-import { IdempotencyContext, idempotencyStorage, IdempotencyReplayNeeded } from './idempotency-context';
+import {
+  idempotencyStorage,
+  IdempotencyReplayNeeded,
+  IdempotentRequest,
+  StoredResponse,
+} from './idempotency-context';
+import { IdempotencySecrets } from './idempotency-secrets';
 
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 
 /**
- * Idempotency-Key on state-changing requests: same client, key and body → the stored response, replayed;
- * same key, other body → 422; same key still in flight → 409 (decided inside the transaction, see claimIdempotencyKey).
+ * Idempotency-Key on state-changing requests: same client, key and body → the stored response, replayed byte for
+ * byte; same key, other body → 422; same key still in flight → 409 (decided inside the transaction, see
+ * IdempotentRequest.claim). The first answer is sent from the very bytes its transaction stored.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly dataSource: DataSource,
     private readonly reflector: Reflector,
+    private readonly secrets: IdempotencySecrets,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -38,50 +53,61 @@ export class IdempotencyInterceptor implements NestInterceptor {
         `${req.method} ${req.originalUrl}\n${req.headers['content-type'] ?? ''}\n${req.bodySha256 ?? ''}`,
       )
       .digest('hex');
+    const handler = context.getHandler();
+    // Nest sets the route's status and fixed headers itself; they are stored too, so a record is the whole response.
     const status =
-      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, handler) ??
       (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
-    const ctx: IdempotencyContext = {
-      clientId: req.actor.clientId,
+    const headers = (
+      this.reflector.get<{ name: string; value: string }[] | undefined>(HEADERS_METADATA, handler) ?? []
+    )
+      .filter((h) => typeof h.value === 'string')
+      .map((h): [string, string] => [h.name, h.value]);
+    const request = new IdempotentRequest(
+      this.secrets,
+      req.actor.clientId,
       key,
       requestHash,
-      responseStatus: status,
-      claimed: false,
-    };
+      status,
+      headers,
+    );
     const res = context.switchToHttp().getResponse<Response>();
+    const replay = () =>
+      from(request.find(this.dataSource)).pipe(
+        map((stored) => {
+          if (!stored) throw new Error('The stored Idempotency-Key response vanished before its replay');
+          return send(res, stored, true);
+        }),
+      );
 
-    return from(this.replay(ctx, res)).pipe(
-      switchMap((replayed) => {
-        if (replayed !== undefined) return of(replayed.body);
+    return from(request.find(this.dataSource)).pipe(
+      switchMap((stored) => {
+        if (stored) return [send(res, stored, true)];
         return new Observable<unknown>((subscriber) =>
-          idempotencyStorage.run(ctx, () => next.handle().subscribe(subscriber)),
+          idempotencyStorage.run(request, () => next.handle().subscribe(subscriber)),
         ).pipe(
+          map((result) => {
+            if (request.answer === undefined || request.answer.result !== result) {
+              throw new Error(
+                `${req.method} ${req.path} did not answer through TransactionService.answer; its Idempotency-Key response was not stored`,
+              );
+            }
+            return send(res, request.answer.response, false);
+          }),
           catchError((error: unknown) => {
             if (!(error instanceof IdempotencyReplayNeeded)) throw error;
-            return from(this.replay(ctx, res)).pipe(switchMap((again) => of(again?.body)));
+            return replay();
           }),
         );
       }),
     );
   }
+}
 
-  private async replay(ctx: IdempotencyContext, res: Response): Promise<{ body: unknown } | undefined> {
-    const rows = await this.dataSource.query<
-      { request_hash: string; response_status: number; response_body: unknown }[]
-    >(
-      'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE client_id = $1 AND key = $2',
-      [ctx.clientId, ctx.key],
-    );
-    const stored = rows[0];
-    if (!stored) return undefined;
-    if (stored.request_hash !== ctx.requestHash) {
-      throw AppError.unprocessable(
-        'IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was used with a different request body; use a new key for a new request',
-      );
-    }
-    res.setHeader('Idempotent-Replayed', 'true');
-    res.status(stored.response_status);
-    return { body: stored.response_body };
-  }
+/** Sends the stored bytes as they are; Nest adds Content-Length for a StreamableFile and keeps our Content-Type. */
+function send(res: Response, stored: StoredResponse, replayed: boolean): StreamableFile | undefined {
+  if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+  for (const [name, value] of stored.headers) res.setHeader(name, value);
+  res.status(stored.status);
+  return stored.body.length > 0 ? new StreamableFile(stored.body) : undefined;
 }

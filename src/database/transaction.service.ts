@@ -1,35 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AppError } from '../common/app-error';
-import {
-  claimIdempotencyKey,
-  idempotencyStorage,
-  storeIdempotentResponse,
-} from '../common/idempotency-context';
+import { idempotencyStorage } from '../common/idempotency-context';
 import { isRetryable } from './pg-errors';
 
-/**
- * The one way a request writes: a READ COMMITTED transaction, retried once on serialization failure or deadlock.
- * When the request carries an Idempotency-Key, its stored response is written in the same transaction.
- */
+/** The one way a request writes: a READ COMMITTED transaction, retried once on serialization failure or deadlock. */
 @Injectable()
 export class TransactionService {
   constructor(readonly dataSource: DataSource) {}
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const idempotency = idempotencyStorage.getStore();
     for (let attempt = 1; ; attempt++) {
-      const owns = idempotency !== undefined && !idempotency.claimed;
       try {
         // PostgreSQL's default READ COMMITTED; naming it would cost a SET TRANSACTION round trip per request.
-        return await this.dataSource.transaction(async (manager) => {
-          if (owns) await claimIdempotencyKey(manager, idempotency);
-          const result = await work(manager);
-          if (owns) await storeIdempotentResponse(manager, idempotency, result);
-          return result;
-        });
+        return await this.dataSource.transaction(work);
       } catch (error) {
-        if (owns) idempotency.claimed = false;
         if (!isRetryable(error)) throw error;
         if (attempt >= 2)
           throw AppError.unavailable('The database could not serialise this change; retry it');
@@ -38,9 +23,26 @@ export class TransactionService {
   }
 
   /**
+   * Like run(), for the transaction whose result is the request's response body: everything the client gets is read
+   * inside it. When the request carries an Idempotency-Key, this transaction first claims the key and, before it
+   * commits, stores that response as it will be sent (status, headers, the serialized bytes), sealed.
+   */
+  async answer<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const request = idempotencyStorage.getStore();
+    if (request === undefined) return this.run(work);
+    const { result, response } = await this.run(async (m) => {
+      await request.claim(m);
+      const result = await work(m);
+      return { result, response: await request.record(m, result) };
+    });
+    request.answer = { response, result };
+    return result;
+  }
+
+  /**
    * Like run(), for work that belongs to no one request: a background job, or one unit of work that many concurrent
-   * callers share (the latest checkpoint's issuing). It never claims or stores the Idempotency-Key of whichever
-   * request happened to start it.
+   * callers share (the latest checkpoint's issuing). Not even an answer() inside it claims or stores the
+   * Idempotency-Key of whichever request happened to start it.
    */
   detached<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return idempotencyStorage.exit(() => this.run(work));

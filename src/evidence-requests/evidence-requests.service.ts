@@ -96,7 +96,7 @@ export class EvidenceRequestsService {
     }
     const listings = await this.listingsOf(scope.urls ?? []);
     const id = randomUUID();
-    await this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const now = new Date();
       const linked = await m.query<{ marketplace_id: string; n: number; link_ids: string[] }[]>(
         `WITH scoped AS (
@@ -170,8 +170,8 @@ export class EvidenceRequestsService {
         ],
         now,
       );
+      return this.get(actor, id, m);
     });
-    return this.get(actor, id);
   }
 
   async list(actor: Actor, q: ListEvidenceRequestsQueryDto): Promise<Page<EvidenceRequestView>> {
@@ -192,15 +192,20 @@ export class EvidenceRequestsService {
     return toPage(views, limit, (v) => [v.createdAt, v.id]);
   }
 
-  async get(actor: Actor, id: string): Promise<EvidenceRequestView> {
+  /** Read with the caller's manager inside a transaction, so a write answers with what it committed. */
+  async get(
+    actor: Actor,
+    id: string,
+    m: EntityManager = this.tx.dataSource.manager,
+  ): Promise<EvidenceRequestView> {
     const params: unknown[] = [id];
     const visible = await this.visibility(actor, params);
-    const rows = await this.tx.dataSource.query<RequestRow[]>(
+    const rows = await m.query<RequestRow[]>(
       `SELECT r.* FROM evidence_requests r WHERE r.id = $1 AND ${visible}`,
       params,
     );
     if (rows.length === 0) throw AppError.notFound('Evidence request');
-    return (await this.views(actor, rows))[0];
+    return (await this.views(actor, rows, m))[0];
   }
 
   /**
@@ -276,7 +281,7 @@ export class EvidenceRequestsService {
     }
     const owned = await this.directory.ownedBy(actor);
     const salt = dto.decision === 'fulfil' ? randomBytes(32).toString('hex') : null;
-    await this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const request = await this.lockOpen(
         m,
         id,
@@ -340,12 +345,12 @@ export class EvidenceRequestsService {
         ],
         now,
       );
+      return this.get(actor, id, m);
     });
-    return this.get(actor, id);
   }
 
   async close(actor: Actor, id: string): Promise<EvidenceRequestView> {
-    await this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const [request] = await m.query<RequestRow[]>(
         'SELECT * FROM evidence_requests WHERE id = $1 AND police_agency_id = $2 FOR UPDATE',
         [id, actor.agencyId],
@@ -372,8 +377,8 @@ export class EvidenceRequestsService {
         ],
         now,
       );
+      return this.get(actor, id, m);
     });
-    return this.get(actor, id);
   }
 
   /** Locks a request the caller may act on, refusing closed (409) and expired (410) ones. */
@@ -399,9 +404,13 @@ export class EvidenceRequestsService {
     return `EXISTS (SELECT 1 FROM evidence_responses x WHERE x.request_id = r.id AND x.marketplace_id = ANY($${params.length}::uuid[]))`;
   }
 
-  private async views(actor: Actor, rows: RequestRow[]): Promise<EvidenceRequestView[]> {
+  private async views(
+    actor: Actor,
+    rows: RequestRow[],
+    m: EntityManager = this.tx.dataSource.manager,
+  ): Promise<EvidenceRequestView[]> {
     if (rows.length === 0) return [];
-    const responses = await this.tx.dataSource.query<ResponseRow[]>(
+    const responses = await m.query<ResponseRow[]>(
       `SELECT x.*, (SELECT count(*)::int FROM evidence_request_links k WHERE k.request_id = x.request_id AND k.marketplace_id = x.marketplace_id) AS link_count
          FROM evidence_responses x WHERE x.request_id = ANY($1::uuid[]) ORDER BY x.marketplace_id`,
       [rows.map((r) => r.id)],

@@ -51,7 +51,7 @@ export class KeywordsService {
   async add(actor: Actor, dto: AddKeywordDto): Promise<KeywordView> {
     const term = dto.term.trim().replace(/\s+/g, ' ');
     if (term === '') throw AppError.validation([{ path: 'term', message: 'term must not be blank' }]);
-    return this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const now = new Date();
       const [row] = await m.query<KeywordRow[]>(
         `INSERT INTO keywords (id, term, normalized_term, note, status, version, added_at)
@@ -78,7 +78,7 @@ export class KeywordsService {
 
   /** Retiring keeps the term (status retired); retiring it again changes nothing. */
   async retire(actor: Actor, id: string): Promise<KeywordView> {
-    return this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const now = new Date();
       const [row] = await m.query<KeywordRow[]>(
         `WITH retired AS (

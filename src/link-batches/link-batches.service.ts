@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../auth/actor';
+import { EntityManager } from 'typeorm';
 import { AuditRecord, AuditWriter } from '../audit/audit.writer';
 import { AppError } from '../common/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
@@ -100,16 +101,17 @@ export class LinkBatchesService {
     return toPage(rows.map(toView), limit, (b) => [b.createdAt, b.id]);
   }
 
-  async get(actor: Actor, id: string): Promise<BatchDetail> {
+  /** Read with the caller's manager inside a transaction, so a cancel answers with what it committed. */
+  async get(actor: Actor, id: string, m: EntityManager = this.tx.dataSource.manager): Promise<BatchDetail> {
     const params: unknown[] = [id];
     const scope = await this.scope(actor, params);
-    const [batch] = await this.tx.dataSource.query<BatchRow[]>(
+    const [batch] = await m.query<BatchRow[]>(
       `SELECT b.*, ${STATUS_SQL(scope)} AS status, ${LINK_COUNT_SQL(scope)} AS visible_link_count FROM link_batches b
         WHERE b.id = $1 ${scope ? `AND EXISTS (SELECT 1 FROM links l WHERE l.batch_id = b.id ${scope})` : ''}`,
       params,
     );
     if (!batch) throw AppError.notFound('Link batch');
-    const counts = await this.tx.dataSource.query<
+    const counts = await m.query<
       { marketplace_id: string; code: string; status: LinkStatus; n: number; overdue: number }[]
     >(
       `SELECT l.marketplace_id, m.code, l.status, count(*)::int AS n,
@@ -145,7 +147,7 @@ export class LinkBatchesService {
 
   /** Withdraws every link not yet final; cancelling twice is a 409 naming the current state. */
   async cancel(actor: Actor, id: string, dto: CancelBatchDto): Promise<BatchDetail> {
-    await this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const [batch] = await m.query<{ cancelled_at: Date | null }[]>(
         'SELECT cancelled_at FROM link_batches WHERE id = $1 FOR UPDATE',
         [id],
@@ -188,8 +190,8 @@ export class LinkBatchesService {
         })),
       ];
       await this.audit.append(m, actor, events, now);
+      return this.get(actor, id, m);
     });
-    return this.get(actor, id);
   }
 
   /** A marketplace sees only its own links of a batch: every query about batches carries this clause. */

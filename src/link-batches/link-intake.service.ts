@@ -138,7 +138,7 @@ export class LinkIntakeService {
           : 1,
     );
 
-    return this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const marketplaceIds = candidates.map((c) => c.marketplace.marketplaceId);
       const listingKeys = candidates.map((c) => c.listingKey);
       const priorRows = await m.query<{ marketplace_id: string; listing_key: string; ids: string[] }[]>(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditRecord, AuditWriter } from '../audit/audit.writer';
 import { AuditService, AuditEventView } from '../audit/audit.service';
@@ -83,18 +84,24 @@ export class LinksService {
   }
 
   async get(actor: Actor, id: string): Promise<LinkView & { history: AuditEventView[] }> {
+    const view = await this.view(this.tx.dataSource.manager, actor, id);
+    return { ...view, history: await this.auditReader.eventsOf(actor, id) };
+  }
+
+  /** A link as the caller may see it, read with the given manager (inside a transaction: what it wrote). */
+  private async view(m: EntityManager, actor: Actor, id: string): Promise<LinkView> {
     const params: unknown[] = [id];
     let scope = '';
     if (actor.role === 'marketplace') {
       params.push(await this.directory.ownedBy(actor));
       scope = 'AND l.marketplace_id = ANY($2::uuid[])';
     }
-    const [row] = await this.tx.dataSource.query<LinkRow[]>(
+    const [row] = await m.query<LinkRow[]>(
       `SELECT ${LINK_COLUMNS}${this.repeatSellerColumn(actor)} FROM links l WHERE l.id = $1 ${scope}`,
       params,
     );
     if (!row) throw AppError.notFound('Link');
-    return { ...toLinkView(row), history: await this.auditReader.eventsOf(actor, id) };
+    return toLinkView(row);
   }
 
   /** Items are judged one by one; the accepted ones are written with one UPDATE and their events in one insert. */
@@ -104,7 +111,7 @@ export class LinksService {
       ...new Set(items.filter((i): i is AcknowledgementItem => typeof i !== 'string').map((i) => i.linkId)),
     ].sort();
     const owned = await this.directory.ownedBy(actor);
-    return this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const now = new Date();
       // The caller's agency runs these marketplaces: it is the party of every event written here.
       const locked = await m.query<LockedLink[]>(
@@ -186,13 +193,13 @@ export class LinksService {
 
   /** Withdrawing a withdrawn link changes nothing; withdrawing another final link is a 409 naming its status. */
   async withdraw(actor: Actor, id: string, dto: WithdrawLinkDto): Promise<LinkView> {
-    await this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const [link] = await m.query<{ status: LinkStatus; agency_id: string }[]>(
         `SELECT l.status, mk.agency_id FROM links l JOIN marketplaces mk ON mk.id = l.marketplace_id WHERE l.id = $1 FOR UPDATE OF l`,
         [id],
       );
       if (!link) throw AppError.notFound('Link');
-      if (link.status === 'withdrawn') return;
+      if (link.status === 'withdrawn') return this.view(m, actor, id);
       if (!canTransition(link.status, 'withdrawn', 'ministry')) {
         throw AppError.conflict(
           'LINK_INVALID_TRANSITION',
@@ -219,10 +226,8 @@ export class LinksService {
         ],
         now,
       );
+      return this.view(m, actor, id);
     });
-    const { history, ...view } = await this.get(actor, id);
-    void history;
-    return view;
   }
 
   /** Repeat sellers are shown to the ministry, the association, the police and the operator; not computed for marketplaces. */

@@ -24,7 +24,7 @@ export class MarketplacesService {
   ) {}
 
   create(actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceView> {
-    return this.tx.run((m) => this.createIn(m, actor, dto));
+    return this.tx.answer((m) => this.createIn(m, actor, dto));
   }
 
   async createIn(m: EntityManager, actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceView> {
@@ -100,7 +100,7 @@ export class MarketplacesService {
   }
 
   async update(actor: Actor, id: string, dto: UpdateMarketplaceDto): Promise<MarketplaceView> {
-    return this.tx.run(async (m) => {
+    return this.tx.answer(async (m) => {
       const marketplace = await m
         .getRepository(Marketplace)
         .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
