@@ -55,8 +55,10 @@ export async function createTestApp(
     DATABASE_URL: url,
     RATE_LIMIT_PER_MINUTE: '100000',
     TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
+    UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '100000',
     SEED_DEMO: 'false',
     CHECKPOINT_INTERVAL_SECONDS: '0',
+    IDEMPOTENCY_PURGE_INTERVAL_SECONDS: '0',
     ...env,
   });
   const app = await createApp(
