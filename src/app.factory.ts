@@ -8,8 +8,11 @@ import type { Logger } from 'pino';
 import * as swaggerUi from 'swagger-ui-express';
 import { AppModule } from './app.module';
 import { answerClientErrors } from './common/client-errors';
+import { TokenKeysService } from './auth/token-keys.service';
 import { bodyParsing } from './common/body-parsing';
+import { cheapRefusals } from './common/cheap-refusals.middleware';
 import { PinoNestLogger, requestLogging } from './common/logger';
+import { RateLimits } from './common/rate-limits.service';
 import { requestId } from './common/request-id.middleware';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
@@ -35,13 +38,22 @@ export async function createApp(
 }
 
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies TRUST_PROXY names; by default req.ip is the socket's peer.
+  app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(requestId);
   app.use(helmet());
   app.use(requestLogging(logger));
   app.use(requestMetrics);
-  app.use(bodyParsing({ json: config.jsonBodyLimit, csv: config.csvBodyLimit }));
+  // Cheap refusals first: the address's budgets (and the token's signature) before any body is read.
+  app.use(cheapRefusals(app.get(RateLimits), app.get(TokenKeysService), config));
+  app.use(
+    bodyParsing({
+      json: config.jsonBodyLimit,
+      csv: config.csvBodyLimit,
+      unauthenticated: config.unauthenticatedBodyLimit,
+    }),
+  );
   if (existsSync(OPENAPI_FILE)) {
     const document = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as swaggerUi.JsonObject;
     app.use(

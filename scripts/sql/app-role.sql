@@ -24,6 +24,7 @@ GRANT INSERT, UPDATE ON agencies, api_clients, marketplaces, link_batches, links
 GRANT INSERT, DELETE ON marketplace_domains TO :"app_role";  -- a marketplace's domains are replaced as a set
 GRANT INSERT ON evidence_request_links TO :"app_role";
 GRANT INSERT, DELETE ON idempotency_keys TO :"app_role";  -- stored responses, purged after their retention
+GRANT INSERT, UPDATE, DELETE ON rate_limit_counters TO :"app_role";  -- shared per-minute counters, pruned
 
 GRANT INSERT ON audit_events, audit_merkle_nodes, audit_checkpoints TO :"app_role";
 GRANT UPDATE ON audit_head, audit_tree TO :"app_role";

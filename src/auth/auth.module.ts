@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { RateLimits } from '../common/rate-limits.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { TokenKeysService } from './token-keys.service';
@@ -6,7 +7,7 @@ import { TokenKeysService } from './token-keys.service';
 @Global()
 @Module({
   controllers: [AuthController],
-  providers: [AuthService, TokenKeysService],
-  exports: [TokenKeysService],
+  providers: [AuthService, TokenKeysService, RateLimits],
+  exports: [TokenKeysService, RateLimits],
 })
 export class AuthModule {}

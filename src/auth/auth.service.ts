@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AppError, tooManyRequests } from '../common/app-error';
-import { RateLimiter } from '../common/rate-limiter';
+import { normaliseClientId, RateLimits } from '../common/rate-limits.service';
 import { TokenRequestDto, TokenResponseDto } from './dto/token-request.dto';
 import { verifySecret } from './secrets';
 import { TOKEN_ALG, TokenKeysService } from './token-keys.service';
@@ -13,21 +13,33 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class AuthService {
-  private readonly limiter: RateLimiter;
-
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly keys: TokenKeysService,
-  ) {
-    this.limiter = new RateLimiter(config.tokenRateLimitPerMinute);
+    private readonly limits: RateLimits,
+  ) {}
+
+  /**
+   * Every failure says the same thing, so a caller cannot tell an unknown client from a wrong secret. Only failed
+   * attempts count, per (client id, address): a stranger guessing elsewhere cannot lock the owner out, and the
+   * address's own flood is the unauthenticated budget's business (counted before the body was read).
+   */
+  async issueToken(dto: TokenRequestDto, ip: string): Promise<TokenResponseDto> {
+    const clientId = normaliseClientId(dto.client_id);
+    const check = await this.limits.tokenAttempt(clientId, ip, false);
+    if (check.retryAfter > 0) throw tooManyRequests(check.retryAfter);
+    try {
+      return await this.issue(clientId, dto.client_secret);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 401)
+        await this.limits.tokenAttempt(clientId, ip, true);
+      throw error;
+    }
   }
 
-  /** Every failure says the same thing, so a caller cannot tell an unknown client from a wrong secret. */
-  async issueToken(dto: TokenRequestDto, ip: string): Promise<TokenResponseDto> {
-    const wait = Math.max(this.limiter.hit(`ip:${ip}`), this.limiter.hit(`client:${dto.client_id}`));
-    if (wait > 0) throw tooManyRequests(wait);
-    const rows = UUID.test(dto.client_id)
+  private async issue(clientId: string, clientSecret: string): Promise<TokenResponseDto> {
+    const rows = UUID.test(clientId)
       ? await this.dataSource.query<
           {
             id: string;
@@ -40,11 +52,11 @@ export class AuthService {
         >(
           `SELECT c.id, c.secret_hash, c.revoked_at, a.id AS agency_id, a.type, a.status
              FROM api_clients c JOIN agencies a ON a.id = c.agency_id WHERE c.id = $1`,
-          [dto.client_id],
+          [clientId],
         )
       : [];
     const client = rows[0];
-    const secretOk = await verifySecret(dto.client_secret, client?.secret_hash ?? null);
+    const secretOk = await verifySecret(clientSecret, client?.secret_hash ?? null);
     if (!client || !secretOk || client.revoked_at !== null || client.status !== 'active') {
       throw AppError.unauthorized('Invalid client credentials');
     }

@@ -38,6 +38,32 @@ function rememberHash(req: Request, _res: Response, buf: Buffer): void {
 export interface BodyLimits {
   json: string;
   csv: string;
+  /** For a request without a valid-looking bearer token (see cheapRefusals): only public routes take those. */
+  unauthenticated?: string;
+}
+
+function parsers(limits: { json: string; csv: string }) {
+  // body-parser counts `limit` on the inflated body for gzip, deflate and br alike, and stops inflating there.
+  return {
+    json: express.json({
+      limit: limits.json,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      verify: rememberHash,
+    }),
+    form: express.urlencoded({
+      limit: '16kb',
+      extended: false,
+      parameterLimit: 20,
+      verify: rememberHash,
+    }),
+    csv: express.text({
+      limit: limits.csv,
+      type: ['text/csv'],
+      defaultCharset: 'utf-8',
+      verify: rememberHash,
+    }),
+  };
 }
 
 /**
@@ -45,25 +71,12 @@ export interface BodyLimits {
  * Nest's exception filter can see the request. Which media types a route accepts is decided per route.
  */
 export function bodyParsing(limits: BodyLimits): RequestHandler {
-  const json = express.json({
-    limit: limits.json,
-    strict: true,
-    type: ['application/json', 'application/*+json'],
-    verify: rememberHash,
-  });
-  const form = express.urlencoded({
-    limit: '16kb',
-    extended: false,
-    parameterLimit: 20,
-    verify: rememberHash,
-  });
-  const csv = express.text({
-    limit: limits.csv,
-    type: ['text/csv'],
-    defaultCharset: 'utf-8',
-    verify: rememberHash,
-  });
+  const authenticated = parsers(limits);
+  const unauthenticated = limits.unauthenticated
+    ? parsers({ json: limits.unauthenticated, csv: limits.unauthenticated })
+    : authenticated;
   return (req: Request, res: Response, next: NextFunction) => {
+    const { json, form, csv } = req.preAuth && 'error' in req.preAuth ? unauthenticated : authenticated;
     const done = (err?: unknown) => {
       if (!err) {
         const unsafe = req.body && typeof req.body === 'object' ? findUnsafeKey(req.body, 0, '') : null;

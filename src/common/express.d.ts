@@ -1,3 +1,4 @@
+import type { PreVerifiedToken } from '../auth/access-token';
 import type { Actor } from '../auth/actor';
 
 declare module 'express-serve-static-core' {
@@ -5,5 +6,7 @@ declare module 'express-serve-static-core' {
     id?: string;
     actor?: Actor;
     bodySha256?: string;
+    /** The bearer token as checked before the body was read (see cheapRefusals). */
+    preAuth?: PreVerifiedToken;
   }
 }

@@ -1,22 +1,21 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { APP_CONFIG, AppConfig } from '../config/config';
 import { tooManyRequests } from './app-error';
-import { RateLimiter } from './rate-limiter';
+import { RateLimits } from './rate-limits.service';
 
-/** Per-client (else per-address) request budget; runs after authentication so it can key on the client. */
+/**
+ * Per-client request budget; runs after authentication so it can key on the client. Addresses, and requests
+ * without a valid token, were already limited before their bodies were read (cheapRefusals).
+ */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly limiter: RateLimiter;
+  constructor(private readonly limits: RateLimits) {}
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.limiter = new RateLimiter(config.rateLimitPerMinute);
-  }
-
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    const wait = this.limiter.hit(req.actor?.clientId ? `client:${req.actor.clientId}` : `ip:${req.ip}`);
-    if (wait > 0) throw tooManyRequests(wait);
+    if (!req.actor?.clientId) return true;
+    const { retryAfter } = await this.limits.client(req.actor.clientId);
+    if (retryAfter > 0) throw tooManyRequests(retryAfter);
     return true;
   }
 }

@@ -121,8 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       const [address, bits, extra] = entry.split('/');
       const family = isIP(address);
       const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
-      const bitsOk =
-        bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+      const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
       if (!named && (family === 0 || !bitsOk || extra !== undefined)) {
         problems.push(
           `TRUST_PROXY must list addresses, CIDRs, loopback, linklocal or uniquelocal (got "${entry}")`,

@@ -55,6 +55,7 @@ export class ApiProcess {
         LOG_LEVEL: 'error',
         RATE_LIMIT_PER_MINUTE: '1000000',
         TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
+        UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '100000',
         SEED_DEMO: 'true',
         CHECKPOINT_INTERVAL_SECONDS: '0',
         ...this.env,

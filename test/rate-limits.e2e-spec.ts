@@ -1,0 +1,272 @@
+import { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import request from 'supertest';
+import { createApp } from '../src/app.factory';
+import { createLogger } from '../src/common/logger';
+import { loadConfig } from '../src/config/config';
+import { createTestApp, Party, TestApp } from './support/app';
+import { expectProblem } from './support/problem';
+
+/** 62 KB of gzip that inflates to 31 MB of JSON: `{"code":"aaaa…"}`. */
+const GZIP_BOMB = gzipSync(Buffer.from(`{"code":"${'a'.repeat(31 * 1024 * 1024)}"}`), { level: 9 });
+
+/** Sends a Buffer as it is (supertest would otherwise serialise it as JSON). */
+const raw = (body: unknown) => body as string;
+
+/** Counters are per clock minute: a test that needs `seconds` waits for a new minute if this one is ending. */
+async function roomInWindow(seconds: number): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < seconds * 1000) await new Promise((r) => setTimeout(r, left + 50));
+}
+
+// The tests tell addresses apart through X-Forwarded-For, which TRUST_PROXY makes the app believe from loopback.
+let nextAddress = 1;
+const address = () => `198.51.100.${nextAddress++}`;
+
+describe('cheap refusals: unauthenticated requests', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ TRUST_PROXY: 'loopback', UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '5' });
+  });
+  afterAll(() => t.close());
+
+  it('answers a flood without a token with 429 before reading any body', async () => {
+    await roomInWindow(10);
+    const from = address();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await t.http
+        .post('/v1/agencies')
+        .set('X-Forwarded-For', from)
+        .set('Content-Type', 'application/json')
+        .send('{not json');
+      statuses.push(res.status);
+    }
+    // Within the budget the body is still parsed first (400), as before.
+    expect(statuses).toEqual([400, 400, 400, 400, 400]);
+    const started = Date.now();
+    const refused = await t.http
+      .post('/v1/agencies')
+      .set('X-Forwarded-For', from)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(raw)
+      .send(GZIP_BOMB);
+    expectProblem(refused, 429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const bad = await t.http
+      .get('/v1/agencies')
+      .set('X-Forwarded-For', from)
+      .set('Authorization', 'Bearer x.y.z');
+    expectProblem(bad, 429);
+  });
+
+  it('counts a request with an invalid token against the tighter budget', async () => {
+    await roomInWindow(10);
+    const from = address();
+    for (let i = 0; i < 5; i++) {
+      await t.http
+        .get('/v1/agencies')
+        .set('X-Forwarded-For', from)
+        .set('Authorization', 'Bearer nope')
+        .expect(401);
+    }
+    expectProblem(await t.http.get('/health').set('X-Forwarded-For', from), 429);
+  });
+
+  it('answers an unauthenticated gzip bomb with 413 without inflating it all', async () => {
+    const started = Date.now();
+    const res = await t.http
+      .post('/v1/auth/token')
+      .set('X-Forwarded-For', address())
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(raw)
+      .send(GZIP_BOMB);
+    expectProblem(res, 413);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('gives requests with a valid token the normal budget, even from a flooded address', async () => {
+    const from = address();
+    const police: Party = await t.party('police');
+    await roomInWindow(10);
+    for (let i = 0; i < 6; i++) await t.http.get('/health').set('X-Forwarded-For', from);
+    expectProblem(await t.http.get('/health').set('X-Forwarded-For', from), 429);
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      statuses.push((await t.http.get('/v1/agencies').set('X-Forwarded-For', from).set(police.auth)).status);
+    }
+    expect(statuses).toEqual(new Array(20).fill(200));
+  });
+
+  it('takes the peer address, not X-Forwarded-For, when TRUST_PROXY is unset', async () => {
+    const plain = await createTestApp({ UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      // createTestApp fetched the operator's token from the same peer.
+      await roomInWindow(10);
+      for (let i = 0; i < 2; i++)
+        await plain.http.get('/health').set('X-Forwarded-For', address()).expect(200);
+      expectProblem(await plain.http.get('/health').set('X-Forwarded-For', address()), 429);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe('cheap refusals: compressed bodies of authenticated clients', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ JSON_BODY_LIMIT: '1mb' });
+  });
+  afterAll(() => t.close());
+
+  it('caps the inflated size at the plain limit: a gzip bomb is 413 after inflating 1 MB', async () => {
+    const started = Date.now();
+    const res = await t.http
+      .post('/v1/agencies')
+      .set(t.operator.auth)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(raw)
+      .send(GZIP_BOMB);
+    expectProblem(res, 413);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('still reads a small gzip body', async () => {
+    const body = gzipSync(
+      Buffer.from(JSON.stringify({ code: 'gz-ok', name: 'Gzip police', type: 'police' })),
+    );
+    const res = await t.http
+      .post('/v1/agencies')
+      .set(t.operator.auth)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(raw)
+      .send(body);
+    expect(res.status).toBe(201);
+  });
+});
+
+describe('token endpoint: failed attempts per client id and address', () => {
+  let t: TestApp;
+  let owner: Party;
+  beforeAll(async () => {
+    t = await createTestApp({
+      TRUST_PROXY: 'loopback',
+      TOKEN_RATE_LIMIT_PER_MINUTE: '30',
+      UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '1000',
+    });
+    owner = await t.party('police');
+  });
+  afterAll(() => t.close());
+
+  const attempt = (from: string, clientId: string, secret: string) =>
+    t.http
+      .post('/v1/auth/token')
+      .set('X-Forwarded-For', from)
+      .send({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+
+  it('30 bad secrets from one address do not lock the owner out from another', async () => {
+    await roomInWindow(40);
+    const stranger = address();
+    const tries = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => attempt(stranger, owner.clientId, `wrong-${i}`)),
+    );
+    expect(tries.map((r) => r.status)).toEqual(new Array(30).fill(401));
+    const refused = await attempt(stranger, owner.clientId, owner.clientSecret);
+    expectProblem(refused, 429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await attempt(address(), owner.clientId, owner.clientSecret).expect(200);
+  });
+
+  it('letter-case and whitespace variants of a client id share one counter', async () => {
+    const from = address();
+    const variants = [owner.clientId.toUpperCase(), ` ${owner.clientId} `, owner.clientId.toLowerCase()];
+    await roomInWindow(40);
+    const tries = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => attempt(from, variants[i % 3], 'wrong')),
+    );
+    expect(tries.map((r) => r.status)).toEqual(new Array(30).fill(401));
+    for (const v of variants) expectProblem(await attempt(from, v, 'wrong'), 429);
+  });
+
+  it('does not count successful attempts', async () => {
+    const from = address();
+    const tries = await Promise.all(
+      Array.from({ length: 35 }, () => attempt(from, owner.clientId, owner.clientSecret)),
+    );
+    expect(tries.map((r) => r.status)).toEqual(new Array(35).fill(200));
+  });
+});
+
+describe('two instances on one database', () => {
+  let a: TestApp;
+  let b: INestApplication;
+  let dataDir: string;
+  beforeAll(async () => {
+    const env = {
+      TRUST_PROXY: 'loopback',
+      UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '6',
+      TOKEN_RATE_LIMIT_PER_MINUTE: '4',
+      RATE_LIMIT_SYNC_MS: '50',
+    };
+    a = await createTestApp(env);
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'takedown-app-b-'));
+    const config = loadConfig({
+      ...env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: a.config.databaseUrl!,
+      TOKEN_KEY_FILE: a.config.tokenKeyFile,
+      AUDIT_KEY_FILE: a.config.auditKeyFile,
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+      CHECKPOINT_INTERVAL_SECONDS: '0',
+    });
+    b = await createApp(config, config.databaseUrl!, createLogger('silent'));
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const sync = () => new Promise((r) => setTimeout(r, 200));
+
+  it('share one unauthenticated budget per address', async () => {
+    await roomInWindow(10);
+    const from = address();
+    const httpB = request(b.getHttpServer() as Parameters<typeof request>[0]);
+    for (let i = 0; i < 4; i++) await a.http.get('/health').set('X-Forwarded-For', from).expect(200);
+    await sync();
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await httpB.get('/health').set('X-Forwarded-For', from)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    await sync();
+    // A counts from memory between syncs; within one sync it learns what B counted.
+    await a.http.get('/health').set('X-Forwarded-For', from);
+    await sync();
+    expectProblem(await a.http.get('/health').set('X-Forwarded-For', from), 429);
+  });
+
+  it('share one failed-attempt budget per client id and address', async () => {
+    const from = address();
+    const httpB = request(b.getHttpServer() as Parameters<typeof request>[0]);
+    const police = await a.party('police');
+    await roomInWindow(20);
+    const attempt = (http: typeof httpB) =>
+      http
+        .post('/v1/auth/token')
+        .set('X-Forwarded-For', from)
+        .send({ grant_type: 'client_credentials', client_id: police.clientId, client_secret: 'wrong' });
+    for (let i = 0; i < 4; i++) await attempt(i % 2 ? a.http : httpB).expect(401);
+    await sync();
+    expectProblem(await attempt(httpB), 429);
+    expectProblem(await attempt(a.http), 429);
+  });
+});
