@@ -270,3 +270,35 @@ describe('two instances on one database', () => {
     expectProblem(await attempt(a.http), 429);
   });
 });
+
+describe('two instances sharing counters in Redis (REDIS_URL)', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    const env = {
+      TRUST_PROXY: 'loopback',
+      UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '6',
+      RATE_LIMIT_SYNC_MS: '50',
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    };
+    // Two databases: only Redis joins them.
+    a = await createTestApp(env);
+    b = await createTestApp(env);
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('share one unauthenticated budget per address', async () => {
+    await roomInWindow(10);
+    // Redis outlives this run: an address of its own.
+    const from = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
+    for (let i = 0; i < 4; i++) await a.http.get('/health').set('X-Forwarded-For', from).expect(200);
+    await new Promise((r) => setTimeout(r, 200));
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await b.http.get('/health').set('X-Forwarded-For', from)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+});

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { PostgresCounterStore } from './rate-limit-stores';
-import { SharedRateLimiter, Verdict } from './shared-rate-limiter';
+import { PostgresCounterStore, RedisCounterStore } from './rate-limit-stores';
+import { CounterStore, SharedRateLimiter, Verdict } from './shared-rate-limiter';
 
 /** A client id as the limits see it, so letter-case or whitespace variants share one counter. */
 export function normaliseClientId(clientId: string): string {
@@ -18,12 +18,17 @@ export function normaliseClientId(clientId: string): string {
 export class RateLimits implements OnApplicationShutdown {
   private readonly logger = new Logger('RateLimits');
   readonly limiter: SharedRateLimiter;
+  private readonly store: CounterStore;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     dataSource: DataSource,
   ) {
-    this.limiter = new SharedRateLimiter(new PostgresCounterStore(dataSource), {
+    const store = config.redisUrl
+      ? new RedisCounterStore(config.redisUrl)
+      : new PostgresCounterStore(dataSource);
+    this.store = store;
+    this.limiter = new SharedRateLimiter(store, {
       syncMs: config.rateLimitSyncMs,
       onError: (error) =>
         this.logger.warn(`shared rate-limit counters unavailable, counting per instance: ${String(error)}`),
@@ -57,5 +62,6 @@ export class RateLimits implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.limiter.close().catch(() => undefined);
+    await this.store.close();
   }
 }
