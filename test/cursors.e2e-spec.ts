@@ -115,8 +115,6 @@ describe('cursors', () => {
     path: () => string;
     party: keyof typeof parties;
     shape: Kind[];
-    /** Set while the route's service still decodes with the untyped ['string', ...] form: formats then reach SQL. */
-    formatsUnchecked?: string;
   }
   const routes: Route[] = [
     { name: 'GET /v1/agencies', path: () => '/v1/agencies', party: 'operator', shape: ['text', 'uuid'] },
@@ -151,16 +149,12 @@ describe('cursors', () => {
       path: () => '/v1/evidence-requests',
       party: 'police',
       shape: ['timestamp', 'uuid'],
-      formatsUnchecked:
-        "src/evidence-requests/evidence-requests.service.ts decodes ['string', 'string']; switch to ['timestamp', 'uuid']",
     },
     {
       name: 'GET /v1/evidence-requests/{id}/links',
       path: () => `/v1/evidence-requests/${requestId}/links`,
       party: 'police',
       shape: ['uuid'],
-      formatsUnchecked:
-        "src/evidence-requests/evidence-requests.service.ts decodes ['string'] and checks the uuid by hand without naming cursor; switch to ['uuid']",
     },
   ];
 
@@ -182,16 +176,6 @@ describe('cursors', () => {
       expect(expectProblem(await get(route, cursor), 400)).toEqual(
         expect.objectContaining({ errors: [{ path: 'cursor', message: expect.any(String) }] }),
       );
-    it.each(cases.filter((k) => !route.formatsUnchecked || !k.formatOnly))(
-      'refuses a cursor that is $name with 400 naming cursor',
-      (k) => refused(k),
-    );
-    // A known gap in a file owned elsewhere: these pass (and so fail here) once that service decodes typed.
-    if (route.formatsUnchecked) {
-      it.failing.each(cases.filter((k) => k.formatOnly))(
-        `refuses a cursor that is $name (${route.formatsUnchecked})`,
-        (k) => refused(k),
-      );
-    }
+    it.each(cases)('refuses a cursor that is $name with 400 naming cursor', (k) => refused(k));
   });
 });

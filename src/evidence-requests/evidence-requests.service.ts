@@ -178,7 +178,7 @@ export class EvidenceRequestsService {
     const limit = q.limit ?? 100;
     const params: unknown[] = [];
     const where = [await this.visibility(actor, params)];
-    const cursor = decodeCursor(q.cursor, ['string', 'string']);
+    const cursor = decodeCursor(q.cursor, ['timestamp', 'uuid']);
     if (cursor) {
       params.push(cursor[0], cursor[1]);
       where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
@@ -218,9 +218,7 @@ export class EvidenceRequestsService {
     q: ListEvidenceRequestLinksQueryDto,
   ): Promise<Page<EvidenceRequestLinkView>> {
     const limit = q.limit ?? 100;
-    const after = decodeCursor(q.cursor, ['string']);
-    if (after && !UUID.test(String(after[0])))
-      throw AppError.badRequest('INVALID_CURSOR', 'cursor is not one this API issued');
+    const after = decodeCursor(q.cursor, ['uuid']);
     const owned = actor.role === 'marketplace' ? await this.directory.ownedBy(actor) : null;
     // A marketplace is addressed when it holds a part of the request; police only ever see their agency's requests.
     const [request] = await this.tx.dataSource.query<{ id: string }[]>(
@@ -453,8 +451,6 @@ export class EvidenceRequestsService {
     });
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface EvidenceRequestLinkView {
   linkId: string;
