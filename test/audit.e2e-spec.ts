@@ -40,6 +40,7 @@ describe('audit trail', () => {
       headSeq: gaps.n,
       headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       firstBadSeq: null,
+      problem: null,
     });
   });
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { AuditService } from './audit.service';
@@ -11,6 +11,7 @@ import {
   InclusionProofQueryDto,
   VerifyQueryDto,
 } from './dto/audit-query.dto';
+import { VerifyResultDto } from './dto/verify-result.dto';
 import { MerkleTreeService } from './merkle-tree.service';
 
 const EVERY_ROLE = ['operator', 'ministry', 'marketplace', 'association', 'police'] as const;
@@ -36,8 +37,16 @@ export class AuditController {
 
   @Get('audit/verify')
   @Roles('operator')
-  @ApiOperation({ summary: 'Recompute the hash chain and report the first bad seq' })
-  verify(@Query() query: VerifyQueryDto) {
+  @ApiOperation({
+    summary: 'Check every row, the hash chain, the signed checkpoints and the stored Merkle tree',
+    description:
+      'Each event of the range is checked against its canonical text (searchable columns, entry hash, seq and prev). ' +
+      'When the range starts at seq 1 (the default), the Merkle root at every signed checkpoint is recomputed from the ' +
+      'log and compared with the signed root, each signature is verified, and the stored Merkle nodes are compared; ' +
+      'a log that ends before a signed tree size is reported. Reports the first seq that can no longer be vouched for.',
+  })
+  @ApiOkResponse({ type: VerifyResultDto })
+  verify(@Query() query: VerifyQueryDto): Promise<VerifyResultDto> {
     return this.audit.verify(query);
   }
 

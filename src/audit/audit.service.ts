@@ -1,9 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { createPublicKey } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { entryHash, ZERO_HASH } from './canonical';
+import { ZERO_HASH } from './canonical';
+import { Checkpoint } from './checkpoint-note';
+import { CheckpointsService } from './checkpoints.service';
 import { AuditEventsQueryDto, VerifyQueryDto } from './dto/audit-query.dto';
+import { VerifyResultDto } from './dto/verify-result.dto';
+import { ENTRY_COLUMNS, ENTRY_SOURCE_COLUMNS, StoredEntry } from './entry-check';
+import { CheckpointToCheck, checkpointFaults, Finding, LogVerification } from './log-verification';
+import { subtreesEndingIn } from './merkle';
+import { STORED_LEVEL } from './merkle-tree.service';
 
 export interface AuditEventView {
   seq: number;
@@ -19,13 +27,7 @@ export interface AuditEventView {
   entryHash: string;
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  headSeq: number;
-  headHash: string;
-  firstBadSeq: number | null;
-}
+export type VerifyResult = VerifyResultDto;
 
 interface EventRow {
   seq: string;
@@ -44,11 +46,14 @@ interface EventRow {
 
 /** Entity types the association may read across all marketplaces. */
 const ASSOCIATION_READABLE = ['link', 'link_batch', 'marketplace', 'keyword'];
-const VERIFY_CHUNK = 5000;
+const VERIFY_CHUNK = 10000;
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly checkpointsService: CheckpointsService,
+  ) {}
 
   /** Visibility lives in the WHERE clause: an event the caller may not see is simply not found. */
   visibilityClause(actor: Actor, params: unknown[]): string {
@@ -102,68 +107,144 @@ export class AuditService {
   }
 
   /**
-   * Recomputes every entry hash from the stored canonical text and checks each link of the chain, in chunks so a
-   * log of millions of events is checked in flat memory. Reports the first seq that does not hold.
+   * Checks everything the log lets one check, in one pass of flat memory however long the log (see
+   * LogVerification): each row of the range against its canonical text, hash and chain link, and the head row.
+   * The Merkle checks (every signed checkpoint's root and signature, every stored node) need the entry hashes from
+   * seq 1, so they run when the range starts at seq 1 (the default): over the checkpoints up to toSeq, and, when the
+   * range reaches the head, against any checkpoint or integrated tree that covers more than the log now holds.
+   * A range that starts later checks its rows and chain only, and is the cheap way to follow a growing log.
    */
   async verify(q: VerifyQueryDto): Promise<VerifyResult> {
-    const [head] = await this.dataSource.query<{ head_seq: string; head_hash: string }[]>(
-      `SELECT next_seq::int8 - 1 AS head_seq, encode(last_hash, 'hex') AS head_hash FROM audit_head WHERE id = 1`,
-    );
-    const headSeq = Number(head.head_seq);
     const fromSeq = q.fromSeq ?? 1;
+    const start = await this.verificationStart(fromSeq === 1);
+    const { headSeq } = start;
     const toSeq = Math.min(q.toSeq ?? headSeq, headSeq);
-    let expectedPrev = ZERO_HASH;
+    let prev = Buffer.from(ZERO_HASH, 'hex');
+    let gap: Finding | null = null;
     if (fromSeq > 1) {
-      const before = await this.dataSource.query<{ h: string }[]>(
-        `SELECT encode(entry_hash, 'hex') AS h FROM audit_events WHERE seq = $1`,
+      const [before] = await this.dataSource.query<{ entry_hash: Buffer }[]>(
+        'SELECT entry_hash FROM audit_events WHERE seq = $1',
         [fromSeq - 1],
       );
-      expectedPrev = before[0]?.h ?? '';
+      if (before) prev = before.entry_hash;
+      else if (fromSeq - 1 <= headSeq) gap = missing(fromSeq - 1);
     }
-    let checked = 0;
-    let next = fromSeq;
-    const result = (firstBadSeq: number | null): VerifyResult => ({
-      ok: firstBadSeq === null,
-      checked,
+    const merkle = fromSeq === 1 ? { checkpoints: start.checkpoints, integratedSize: start.treeSize } : null;
+    const pass = new LogVerification(fromSeq, prev, merkle);
+    const result = (finding: Finding | null): VerifyResult => ({
+      ok: finding === null,
+      checked: pass.checked,
       headSeq,
-      headHash: head.head_hash,
-      firstBadSeq,
+      headHash: start.headHash.toString('hex'),
+      firstBadSeq: finding?.firstBadSeq ?? null,
+      problem: finding?.problem ?? null,
     });
-    while (next <= toSeq) {
-      const rows = await this.dataSource.query<
-        Pick<EventRow, 'seq' | 'canonical' | 'prev_hash' | 'entry_hash'>[]
-      >(
-        `SELECT seq::int8 AS seq, canonical, encode(prev_hash, 'hex') AS prev_hash, encode(entry_hash, 'hex') AS entry_hash
-           FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq`,
-        [next, Math.min(next + VERIFY_CHUNK - 1, toSeq)],
-      );
-      for (const row of rows) {
-        const seq = Number(row.seq);
-        if (seq !== next || !entryHolds(row, seq, expectedPrev)) return result(next);
-        expectedPrev = row.entry_hash;
-        checked++;
-        next++;
+    if (gap) return result(gap);
+    const fetch = (from: number) =>
+      this.verificationChunk(from, Math.min(from + VERIFY_CHUNK - 1, toSeq), merkle);
+    // The next chunk is read while this one is hashed: PostgreSQL and the event loop work side by side.
+    let ahead = fromSeq <= toSeq ? fetch(fromSeq) : null;
+    while (ahead) {
+      const chunk = await ahead;
+      const after = pass.nextSeq + chunk.rows.length;
+      ahead = chunk.rows.length > 0 && after <= toSeq ? fetch(after) : null;
+      const finding = chunk.rows.length === 0 ? missing(pass.nextSeq) : pass.consume(chunk.rows, chunk.nodes);
+      if (finding) {
+        ahead?.catch(() => undefined);
+        return result(finding);
       }
-      if (rows.length === 0) return result(next);
     }
-    if (toSeq === headSeq && headSeq >= fromSeq && expectedPrev !== head.head_hash) return result(headSeq);
-    return result(null);
+    return result(pass.finish(toSeq === headSeq ? { seq: headSeq, hash: start.headHash } : null));
+  }
+
+  /** Head, integrated tree size and checkpoints in one statement, so they are of one moment. */
+  private async verificationStart(withCheckpoints: boolean): Promise<{
+    headSeq: number;
+    headHash: Buffer;
+    treeSize: number;
+    checkpoints: CheckpointToCheck[];
+  }> {
+    const rows = await this.dataSource.query<
+      {
+        head_seq: string;
+        head_hash: Buffer;
+        integrated: string;
+        tree_size: string | null;
+        root_hash: Buffer;
+        issued_at: Date;
+        key_id: string;
+        note: string;
+        signature: string;
+      }[]
+    >(
+      `SELECT h.next_seq::int8 - 1 AS head_seq, h.last_hash AS head_hash, t.size::int8 AS integrated,
+              c.tree_size::int8 AS tree_size, c.root_hash, c.issued_at, c.key_id, c.note, c.signature
+         FROM audit_head h CROSS JOIN audit_tree t LEFT JOIN audit_checkpoints c ON $1
+        WHERE h.id = 1 AND t.id = 1 ORDER BY c.tree_size`,
+      [withCheckpoints],
+    );
+    const stored = rows.filter((r) => r.tree_size !== null);
+    const notes: Checkpoint[] = stored.map((r) => ({
+      origin: r.note.split('\n')[0],
+      treeSize: Number(r.tree_size),
+      rootHash: r.root_hash.toString('hex'),
+      issuedAt: r.issued_at.toISOString(),
+      keyId: r.key_id,
+      note: r.note,
+      signature: r.signature,
+    }));
+    const keys = new Map(
+      this.checkpointsService
+        .keys()
+        .keys.map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: 'jwk' })] as const),
+    );
+    const faults = checkpointFaults(notes, keys);
+    return {
+      headSeq: Number(rows[0].head_seq),
+      headHash: rows[0].head_hash,
+      treeSize: Number(rows[0].integrated),
+      checkpoints: stored.map((r, i) => ({
+        treeSize: notes[i].treeSize,
+        rootHash: r.root_hash,
+        fault: faults[i],
+      })),
+    };
+  }
+
+  /** Events [from, to] and, for the Merkle checks, the stored nodes they complete (up to the integrated size). */
+  private async verificationChunk(
+    from: number,
+    to: number,
+    merkle: { integratedSize: number } | null,
+  ): Promise<{ rows: StoredEntry[]; nodes: Map<string, Buffer> }> {
+    const ranges = merkle
+      ? subtreesEndingIn(from - 1, Math.min(to, merkle.integratedSize), STORED_LEVEL)
+      : [];
+    const [rows, nodeRows] = await Promise.all([
+      this.dataSource.query<StoredEntry[]>(
+        `SELECT ${ENTRY_COLUMNS}
+           FROM (SELECT ${ENTRY_SOURCE_COLUMNS}, lag(entry_hash) OVER (ORDER BY seq) AS lag_hash
+                   FROM audit_events WHERE seq >= $1::int8 - 1 AND seq <= $2) e
+          WHERE e.seq >= $1 ORDER BY e.seq`,
+        [from, to],
+      ),
+      ranges.length === 0
+        ? []
+        : this.dataSource.query<{ level: number; idx: string; hash: Buffer }[]>(
+            `SELECT n.level, n.idx::int8 AS idx, n.hash FROM audit_merkle_nodes n
+               JOIN unnest($1::smallint[], $2::int8[], $3::int8[]) AS w(level, lo, hi)
+                 ON n.level = w.level AND n.idx >= w.lo AND n.idx < w.hi`,
+            [ranges.map((r) => r.level), ranges.map((r) => r.from), ranges.map((r) => r.to)],
+          ),
+    ]);
+    const nodes = new Map<string, Buffer>();
+    for (const n of nodeRows) nodes.set(`${n.level}/${n.idx}`, n.hash);
+    return { rows, nodes };
   }
 }
 
-function entryHolds(
-  row: { canonical: string; prev_hash: string; entry_hash: string },
-  seq: number,
-  expectedPrev: string,
-): boolean {
-  if (row.prev_hash !== expectedPrev) return false;
-  if (entryHash(row.canonical).toString('hex') !== row.entry_hash) return false;
-  try {
-    const entry = JSON.parse(row.canonical) as { seq?: unknown; prev?: unknown };
-    return entry.seq === seq && entry.prev === expectedPrev;
-  } catch {
-    return false;
-  }
+function missing(seq: number): Finding {
+  return { firstBadSeq: seq, problem: `seq ${seq}: the row is missing` };
 }
 
 function toView(row: EventRow): AuditEventView {
