@@ -11,6 +11,7 @@ import {
   InclusionProofQueryDto,
   VerifyQueryDto,
 } from './dto/audit-query.dto';
+import { HeavyWork } from '../database/heavy-work';
 import { VerifyResultDto } from './dto/verify-result.dto';
 import { MerkleTreeService } from './merkle-tree.service';
 
@@ -26,6 +27,7 @@ export class AuditController {
     private readonly audit: AuditService,
     private readonly tree: MerkleTreeService,
     private readonly checkpoints: CheckpointsService,
+    private readonly heavy: HeavyWork,
   ) {}
 
   @Get('audit-events')
@@ -47,7 +49,8 @@ export class AuditController {
   })
   @ApiOkResponse({ type: VerifyResultDto })
   verify(@Query() query: VerifyQueryDto): Promise<VerifyResultDto> {
-    return this.audit.verify(query);
+    // A full verification reads the whole log: it waits in the same bounded queue as exports (503 when full).
+    return this.heavy.run(() => this.audit.verify(query));
   }
 
   @Get('audit/checkpoints/latest')
