@@ -127,7 +127,7 @@ export class EvidenceExportService {
           const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
           hash.update(buf);
           size += buf.length;
-          if (!pass.write(buf)) await new Promise((r) => pass.once('drain', r));
+          if (!pass.write(buf)) await drained(pass, signal);
         }
         pass.end();
         await done;
@@ -192,7 +192,9 @@ export class EvidenceExportService {
       return { file, sha256, bytes, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
     } catch (error) {
       // A refused or failed package leaves nothing behind: no open stream, descriptor or file.
+      zip.unpipe(out);
       zip.abort();
+      out.on('error', () => undefined); // archiver may still flush into it as it stops
       out.destroy();
       rmSync(dir, { recursive: true, force: true });
       throw error;
@@ -312,6 +314,7 @@ export class EvidenceExportService {
         WHERE k.request_id = $1 AND k.marketplace_id = ANY($2::uuid[]) ORDER BY k.link_id`,
       [id, fulfilled, treeSize],
     );
+    let whole = false;
     try {
       for await (const chunk of rows) {
         let json = '';
@@ -330,9 +333,10 @@ export class EvidenceExportService {
         await write(table);
         yield json;
       }
-    } catch (error) {
-      csv.destroy();
-      throw error;
+      whole = true;
+    } finally {
+      // Refused, failed or abandoned (the client left): the CSV's descriptor goes with it.
+      if (!whole) csv.destroy();
     }
     csv.end();
     await finished(csv);
@@ -483,6 +487,18 @@ async function* cursor<T>(runner: QueryRunner, sql: string, params: unknown[]): 
     // After a failed statement the transaction is aborted and the cursor gone with it; ROLLBACK follows.
     await runner.query(`CLOSE ${name}`).catch(() => undefined);
   }
+}
+
+/** Waits for a full stream to drain, or for the client to leave (then the build must not wait forever). */
+function drained(stream: PassThrough, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const gone = () => reject(signal!.reason as Error);
+    stream.once('drain', () => {
+      signal?.removeEventListener('abort', gone);
+      resolve();
+    });
+    signal?.addEventListener('abort', gone, { once: true });
+  });
 }
 
 /** Rows of one query on the snapshot's connection (QueryRunner.query is untyped). */
