@@ -46,7 +46,7 @@ interface EventRow {
 
 /** Entity types the association may read across all marketplaces. */
 const ASSOCIATION_READABLE = ['link', 'link_batch', 'marketplace', 'keyword'];
-const VERIFY_CHUNK = 10000;
+const VERIFY_CHUNK = 5000;
 
 @Injectable()
 export class AuditService {
@@ -119,11 +119,11 @@ export class AuditService {
     const start = await this.verificationStart(fromSeq === 1);
     const { headSeq } = start;
     const toSeq = Math.min(q.toSeq ?? headSeq, headSeq);
-    let prev = Buffer.from(ZERO_HASH, 'hex');
+    let prev = ZERO_HASH;
     let gap: Finding | null = null;
     if (fromSeq > 1) {
-      const [before] = await this.dataSource.query<{ entry_hash: Buffer }[]>(
-        'SELECT entry_hash FROM audit_events WHERE seq = $1',
+      const [before] = await this.dataSource.query<{ entry_hash: string }[]>(
+        `SELECT encode(entry_hash, 'hex') AS entry_hash FROM audit_events WHERE seq = $1`,
         [fromSeq - 1],
       );
       if (before) prev = before.entry_hash;
@@ -135,7 +135,7 @@ export class AuditService {
       ok: finding === null,
       checked: pass.checked,
       headSeq,
-      headHash: start.headHash.toString('hex'),
+      headHash: start.headHash,
       firstBadSeq: finding?.firstBadSeq ?? null,
       problem: finding?.problem ?? null,
     });
@@ -160,25 +160,26 @@ export class AuditService {
   /** Head, integrated tree size and checkpoints in one statement, so they are of one moment. */
   private async verificationStart(withCheckpoints: boolean): Promise<{
     headSeq: number;
-    headHash: Buffer;
+    headHash: string;
     treeSize: number;
     checkpoints: CheckpointToCheck[];
   }> {
     const rows = await this.dataSource.query<
       {
         head_seq: string;
-        head_hash: Buffer;
+        head_hash: string;
         integrated: string;
         tree_size: string | null;
-        root_hash: Buffer;
+        root_hash: string;
         issued_at: Date;
         key_id: string;
         note: string;
         signature: string;
       }[]
     >(
-      `SELECT h.next_seq::int8 - 1 AS head_seq, h.last_hash AS head_hash, t.size::int8 AS integrated,
-              c.tree_size::int8 AS tree_size, c.root_hash, c.issued_at, c.key_id, c.note, c.signature
+      `SELECT h.next_seq::int8 - 1 AS head_seq, encode(h.last_hash, 'hex') AS head_hash, t.size::int8 AS integrated,
+              c.tree_size::int8 AS tree_size, encode(c.root_hash, 'hex') AS root_hash, c.issued_at, c.key_id, c.note,
+              c.signature
          FROM audit_head h CROSS JOIN audit_tree t LEFT JOIN audit_checkpoints c ON $1
         WHERE h.id = 1 AND t.id = 1 ORDER BY c.tree_size`,
       [withCheckpoints],
@@ -187,7 +188,7 @@ export class AuditService {
     const notes: Checkpoint[] = stored.map((r) => ({
       origin: r.note.split('\n')[0],
       treeSize: Number(r.tree_size),
-      rootHash: r.root_hash.toString('hex'),
+      rootHash: r.root_hash,
       issuedAt: r.issued_at.toISOString(),
       keyId: r.key_id,
       note: r.note,
@@ -216,7 +217,7 @@ export class AuditService {
     from: number,
     to: number,
     merkle: { integratedSize: number } | null,
-  ): Promise<{ rows: StoredEntry[]; nodes: Map<string, Buffer> }> {
+  ): Promise<{ rows: StoredEntry[]; nodes: Map<string, string> }> {
     const ranges = merkle
       ? subtreesEndingIn(from - 1, Math.min(to, merkle.integratedSize), STORED_LEVEL)
       : [];
@@ -230,14 +231,14 @@ export class AuditService {
       ),
       ranges.length === 0
         ? []
-        : this.dataSource.query<{ level: number; idx: string; hash: Buffer }[]>(
-            `SELECT n.level, n.idx::int8 AS idx, n.hash FROM audit_merkle_nodes n
+        : this.dataSource.query<{ level: number; idx: string; hash: string }[]>(
+            `SELECT n.level, n.idx::int8 AS idx, encode(n.hash, 'hex') AS hash FROM audit_merkle_nodes n
                JOIN unnest($1::smallint[], $2::int8[], $3::int8[]) AS w(level, lo, hi)
                  ON n.level = w.level AND n.idx >= w.lo AND n.idx < w.hi`,
             [ranges.map((r) => r.level), ranges.map((r) => r.from), ranges.map((r) => r.to)],
           ),
     ]);
-    const nodes = new Map<string, Buffer>();
+    const nodes = new Map<string, string>();
     for (const n of nodeRows) nodes.set(`${n.level}/${n.idx}`, n.hash);
     return { rows, nodes };
   }

@@ -9,9 +9,10 @@ import { entryHash } from './canonical';
 export interface StoredEntry {
   seq: number;
   canonical: string;
-  /** Null when it equals the entry hash of the row before in seq order (compared by PostgreSQL). */
-  prev_hash: Buffer | null;
-  entry_hash: Buffer;
+  /** Hex; null when it equals the entry hash of the row before in seq order (compared by PostgreSQL). */
+  prev_hash: string | null;
+  /** Hex. */
+  entry_hash: string;
   /** occurred_at (UTC, microseconds), actor_client_id, actor_agency_id, entity_id, party_agency_id; '|' between, '' for null. */
   ids: string;
   actor_role: string;
@@ -27,7 +28,8 @@ export interface StoredEntry {
  * unambiguously.
  */
 export const ENTRY_COLUMNS = `e.seq::float8 AS seq, e.canonical,
-  CASE WHEN e.prev_hash = e.lag_hash THEN NULL ELSE e.prev_hash END AS prev_hash, e.entry_hash,
+  CASE WHEN e.prev_hash = e.lag_hash THEN NULL ELSE encode(e.prev_hash, 'hex') END AS prev_hash,
+  encode(e.entry_hash, 'hex') AS entry_hash,
   concat_ws('|', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
     coalesce(e.actor_client_id::text, ''), coalesce(e.actor_agency_id::text, ''), e.entity_id::text,
     coalesce(e.party_agency_id::text, '')) AS ids,
@@ -49,26 +51,27 @@ export interface ParsedEntry {
   seq?: unknown;
 }
 
-/** SHA-256(0x00 ‖ canonical), as entryHash, in one call where Node has crypto.hash (a third of the cost). */
-const recomputeEntryHash: (canonical: string) => Buffer =
+/** SHA-256(0x00 ‖ canonical) in hex, as entryHash, in one call where Node has crypto.hash (a third of the cost). */
+const recomputeEntryHash: (canonical: string) => string =
   typeof crypto.hash === 'function'
-    ? (canonical) => crypto.hash('sha256', `\u0000${canonical}`, 'buffer')
-    : entryHash;
+    ? (canonical) => crypto.hash('sha256', `\u0000${canonical}`, 'hex')
+    : (canonical) => entryHash(canonical).toString('hex');
 
 /**
- * What is wrong with one row, as a sentence naming its seq, or null when the row holds: its place in the chain, its
- * entry hash, and every searchable column against the canonical text the hash covers (the columns are what queries
- * filter on, so a column moved behind the triggers would hide an event from its agency or show it to another).
+ * What is wrong with one row, as a sentence naming its seq, or null when the row holds: its place in the chain (after
+ * the entry hash `expectedPrev`, hex), its entry hash, and every searchable column against the canonical text the
+ * hash covers (the columns are what queries filter on, so a column moved behind the triggers would hide an event
+ * from its agency or show it to another).
  */
-export function checkEntry(row: StoredEntry, seq: number, expectedPrev: Buffer): string | null {
+export function checkEntry(row: StoredEntry, seq: number, expectedPrev: string): string | null {
   const problem = (what: string) => `seq ${seq}: ${what}`;
-  if (row.prev_hash !== null && !row.prev_hash.equals(expectedPrev))
+  if (row.prev_hash !== null && row.prev_hash !== expectedPrev)
     return problem(
       seq === 1
         ? 'prev_hash is not the zero hash'
         : `prev_hash does not match the entry hash of seq ${seq - 1}`,
     );
-  if (!recomputeEntryHash(row.canonical).equals(row.entry_hash))
+  if (recomputeEntryHash(row.canonical) !== row.entry_hash)
     return problem('entry_hash is not the SHA-256 of the canonical text');
   let entry: ParsedEntry;
   try {
@@ -78,7 +81,7 @@ export function checkEntry(row: StoredEntry, seq: number, expectedPrev: Buffer):
   }
   if (entry === null || typeof entry !== 'object') return problem('the canonical text is not a JSON object');
   if (entry.seq !== seq) return problem('the canonical text names another seq');
-  if (entry.prev !== expectedPrev.toString('hex'))
+  if (entry.prev !== expectedPrev)
     return problem(`the canonical text's prev is not the entry hash of seq ${seq - 1}`);
   const column = columnDiffering(row, entry);
   return column === null ? null : problem(`${column} column differs from the canonical text`);

@@ -26,11 +26,11 @@ function log(n: number, note: (seq: number) => string = () => 'original'): Row[]
       seq,
       prev,
     );
-    const hash = entryHash(canonical);
+    const hash = entryHash(canonical).toString('hex');
     rows.push({
       seq,
       canonical,
-      prev_hash: Buffer.from(prev, 'hex'),
+      prev_hash: prev,
       entry_hash: hash,
       ids: `2026-11-25T10:00:00.123000Z|||${ENTITY}|`,
       actor_role: 'system',
@@ -38,23 +38,23 @@ function log(n: number, note: (seq: number) => string = () => 'original'): Row[]
       entity_type: 'keyword',
       request_id: null,
     });
-    prev = hash.toString('hex');
+    prev = hash;
   }
   return rows;
 }
 
 /** The stored nodes and signed roots of `rows` as integrated up to `integrated`, with checkpoints at `sizes`. */
 function merkleOf(rows: Row[], integrated: number, sizes: number[]) {
-  const nodes = new Map<string, Buffer>();
+  const nodes = new Map<string, string>();
   const range = new CompactRange();
-  const roots = new Map<number, Buffer>([[0, range.root()]]);
+  const roots = new Map<number, string>([[0, range.root()]]);
   for (const r of rows.slice(0, integrated)) {
     range.append(r.entry_hash, (level, index, hash) => nodes.set(`${level}/${index}`, hash), STORED_LEVEL);
     roots.set(range.size, range.root());
   }
   const checkpoints: CheckpointToCheck[] = sizes.map((treeSize) => ({
     treeSize,
-    rootHash: roots.get(treeSize) as Buffer,
+    rootHash: roots.get(treeSize) as string,
     fault: null,
   }));
   return { nodes, checkpoints, integrated };
@@ -66,7 +66,7 @@ function run(
   head = { seq: rows.length, hash: rows[rows.length - 1].entry_hash },
   chunk = 7,
 ): { finding: Finding | null; checked: number } {
-  const pass = new LogVerification(1, Buffer.alloc(32), {
+  const pass = new LogVerification(1, ZERO_HASH, {
     checkpoints: m.checkpoints,
     integratedSize: m.integrated,
   });
@@ -109,7 +109,7 @@ describe('LogVerification', () => {
 
   it('blames the stored node when the log agrees with the signed root', () => {
     const nodes = new Map(signed.nodes);
-    nodes.set(`${STORED_LEVEL}/2`, Buffer.alloc(32));
+    nodes.set(`${STORED_LEVEL}/2`, ZERO_HASH);
     expect(run(original, { ...signed, nodes }).finding).toEqual({
       firstBadSeq: 33,
       problem:
@@ -149,12 +149,12 @@ describe('LogVerification', () => {
   it('reports a missing row, a broken link and a head row that does not match', () => {
     const gap = [...original.slice(0, 40), ...original.slice(41)];
     expect(run(gap, signed).finding).toEqual({ firstBadSeq: 41, problem: 'seq 41: the row is missing' });
-    const broken = original.map((r) => (r.seq === 41 ? { ...r, prev_hash: Buffer.alloc(32, 9) } : r));
+    const broken = original.map((r) => (r.seq === 41 ? { ...r, prev_hash: '09'.repeat(32) } : r));
     expect(run(broken, signed)).toEqual({
       finding: { firstBadSeq: 41, problem: 'seq 41: prev_hash does not match the entry hash of seq 40' },
       checked: 40,
     });
-    expect(run(original, signed, { seq: 100, hash: Buffer.alloc(32) }).finding).toEqual({
+    expect(run(original, signed, { seq: 100, hash: ZERO_HASH }).finding).toEqual({
       firstBadSeq: 100,
       problem: 'audit_head.last_hash differs from the entry hash of seq 100',
     });

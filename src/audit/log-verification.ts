@@ -7,7 +7,8 @@ import { STORED_LEVEL } from './merkle-tree.service';
 /** A stored checkpoint as verification needs it: the signed root, and what is wrong with the row itself, if anything. */
 export interface CheckpointToCheck {
   treeSize: number;
-  rootHash: Buffer;
+  /** Hex. */
+  rootHash: string;
   fault: string | null;
 }
 
@@ -55,7 +56,7 @@ export function checkpointFaults(checkpoints: Checkpoint[], keys: Map<string, Ke
  */
 export class LogVerification {
   private next: number;
-  private prev: Buffer;
+  private prev: string;
   private passed = 0;
   private readonly range: CompactRange | null;
   private readonly checkpoints: CheckpointToCheck[];
@@ -64,11 +65,12 @@ export class LogVerification {
   private vouchedFor = 0;
   /** The first stored node found to differ; reported once a checkpoint or the end says whether the log or it is wrong. */
   private nodeFault: NodeFault | null = null;
-  private stored = new Map<string, Buffer>();
+  private stored = new Map<string, string>();
 
   constructor(
     fromSeq: number,
-    prevHash: Buffer,
+    /** The entry hash (hex) of the row before fromSeq, or the zero hash. */
+    prevHash: string,
     /** Given only when the pass starts at seq 1: every checkpoint in tree-size order, and the integrated tree size. */
     private readonly merkle: { checkpoints: CheckpointToCheck[]; integratedSize: number } | null,
   ) {
@@ -88,10 +90,10 @@ export class LogVerification {
   }
 
   /**
-   * Checks the next rows of the log, in seq order, given the stored Merkle nodes (keyed `level/index`) that they
+   * Checks the next rows of the log, in seq order, given the stored Merkle nodes (hex, keyed `level/index`) that they
    * complete; returns the first finding, after which the pass is over.
    */
-  consume(rows: StoredEntry[], storedNodes: Map<string, Buffer>): Finding | null {
+  consume(rows: StoredEntry[], storedNodes: Map<string, string>): Finding | null {
     this.stored = storedNodes;
     if (this.range?.size === 0) {
       const finding = this.reachCheckpoints();
@@ -116,7 +118,7 @@ export class LogVerification {
   }
 
   /** After the last row of the range: `head` when the range reached the log's head, to check what lies beyond it. */
-  finish(head: { seq: number; hash: Buffer } | null): Finding | null {
+  finish(head: { seq: number; hash: string } | null): Finding | null {
     if (this.range?.size === 0) {
       const finding = this.reachCheckpoints();
       if (finding) return finding;
@@ -124,7 +126,7 @@ export class LogVerification {
     const node = this.nodeFinding();
     if (node) return node;
     if (!head) return null;
-    if (head.seq >= 1 && head.seq === this.next - 1 && !head.hash.equals(this.prev))
+    if (head.seq >= 1 && head.seq === this.next - 1 && head.hash !== this.prev)
       return {
         firstBadSeq: head.seq,
         problem: `audit_head.last_hash differs from the entry hash of seq ${head.seq}`,
@@ -146,11 +148,11 @@ export class LogVerification {
     return null;
   }
 
-  private readonly compareNode = (level: number, index: number, hash: Buffer): void => {
+  private readonly compareNode = (level: number, index: number, hash: string): void => {
     const span = 2 ** level;
     if (this.nodeFault || (index + 1) * span > (this.merkle?.integratedSize ?? 0)) return;
     const stored = this.stored.get(`${level}/${index}`);
-    if (stored && stored.equals(hash)) return;
+    if (stored === hash) return;
     this.nodeFault = { first: index * span + 1, last: (index + 1) * span, missing: !stored, level, index };
   };
 
@@ -163,7 +165,7 @@ export class LogVerification {
     ) {
       const cp = this.checkpoints[this.reachedCheckpoints++];
       if (cp.fault !== null) return this.checkpointFinding(cp, cp.fault);
-      if (!(this.range as CompactRange).root().equals(cp.rootHash)) {
+      if ((this.range as CompactRange).root() !== cp.rootHash) {
         const where = this.nodeFault
           ? `; the first stored Merkle node to ${this.nodeFault.missing ? 'be missing' : 'differ'} covers seq ${this.nodeFault.first}–${this.nodeFault.last}`
           : '';
