@@ -97,6 +97,8 @@ async function main(): Promise<void> {
       if ((written + BATCH) % CHECKPOINT_EVERY === 0) await checkpoints.issueIfGrown();
     }
     await checkpoints.issueIfGrown();
+    // As autovacuum does on a live log; without statistics both checks read each chunk through a sort.
+    await dataSource.query('ANALYZE audit_events');
     console.log(
       `${EVENTS} events written and checkpointed in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
