@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Pool } from 'pg';
+import { HeavyWork } from '../src/database/heavy-work';
 import { createTestApp, TestApp } from './support/app';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch } from './support/campaign';
 import { expectProblem } from './support/problem';
@@ -61,9 +62,13 @@ describe('evidence exports under pressure', () => {
       )[0].n,
     );
   const pool = () => (t.db.driver as unknown as { master: Pool }).master;
+  const queue = () => t.app.get(HeavyWork).size;
+  const busy = () =>
+    readdirSync(tmp).length > 0 ||
+    pool().idleCount !== pool().totalCount ||
+    queue().running + queue().waiting > 0;
   const settled = async () => {
-    for (let i = 0; i < 100 && (readdirSync(tmp).length > 0 || pool().idleCount !== pool().totalCount); i++)
-      await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && busy(); i++) await new Promise((r) => setTimeout(r, 50));
   };
 
   it('answers HEAD without building or recording a package', async () => {
@@ -122,6 +127,7 @@ describe('evidence exports under pressure', () => {
     await settled();
     expect(readdirSync(tmp)).toEqual([]);
     expect(pool().idleCount).toBe(pool().totalCount);
+    expect(queue()).toEqual({ running: 0, waiting: 0 });
     // Whatever was built before the client left was either recorded and sent, or neither.
     expect(await exported()).toBeGreaterThanOrEqual(before);
     await t.http.get(`/v1/evidence-requests/${requestId}/export`).set(c.police.auth).buffer(true).expect(200);

@@ -35,6 +35,22 @@ describe('WorkQueue', () => {
     expect(q.size).toEqual({ running: 0, waiting: 0 });
   });
 
+  it('lets a caller whose client left give up its place in line', async () => {
+    const q = new WorkQueue('exports', 1, 1);
+    const first = gate();
+    const running = q.run(() => first.opened);
+    const gone = new AbortController();
+    const waiting = q.run(() => Promise.resolve('never'), gone.signal);
+    await new Promise((r) => setImmediate(r));
+    expect(q.size).toEqual({ running: 1, waiting: 1 });
+    gone.abort(new Error('client left'));
+    await expect(waiting).rejects.toThrow('client left');
+    expect(q.size).toEqual({ running: 1, waiting: 0 });
+    first.open();
+    await running;
+    expect(q.size).toEqual({ running: 0, waiting: 0 });
+  });
+
   it('frees the slot when the work fails', async () => {
     const q = new WorkQueue('exports', 1, 0);
     await expect(q.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -16,10 +16,23 @@ export class WorkQueue {
     private readonly retryAfterSeconds = 5,
   ) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs `work` when a slot is free; a caller whose `signal` aborts while in line leaves the line. */
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
     if (this.active >= this.running) {
       if (this.line.length >= this.waiting) throw this.full();
-      await new Promise<void>((resolve) => this.line.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const turn = () => {
+          signal?.removeEventListener('abort', leave);
+          resolve();
+        };
+        const leave = () => {
+          this.line.splice(this.line.indexOf(turn), 1);
+          reject(signal!.reason as Error);
+        };
+        this.line.push(turn);
+        signal?.addEventListener('abort', leave, { once: true });
+      });
     } else {
       this.active++;
     }

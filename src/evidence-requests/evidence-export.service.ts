@@ -90,7 +90,7 @@ export class EvidenceExportService {
    */
   async export(actor: Actor, id: string, signal?: AbortSignal): Promise<EvidencePackage> {
     await this.check(actor, id);
-    return this.heavy.run(() => this.build(actor, id, signal));
+    return this.heavy.run(() => this.build(actor, id, signal), signal);
   }
 
   private async build(actor: Actor, id: string, signal?: AbortSignal): Promise<EvidencePackage> {
