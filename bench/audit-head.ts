@@ -6,31 +6,17 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { createApp } from '../src/app.factory';
 import { SYSTEM_ACTOR } from '../src/auth/actor';
 import { AuditWriter } from '../src/audit/audit.writer';
 import { AuditService } from '../src/audit/audit.service';
-import { createLogger } from '../src/common/logger';
-import { loadConfig } from '../src/config/config';
-import { migrate } from '../src/database/migrate';
 import { TransactionService } from '../src/database/transaction.service';
-import { withScratchDatabase } from '../test/support/scratch-database';
+import { withScratchApp } from './scratch-app';
 
 const SECONDS = Number(process.env.BENCH_HEAD_SECONDS ?? 10);
 const WORKERS = [1, 2, 4, 8, 16];
 
 async function main(): Promise<void> {
-  await withScratchDatabase('bench_head', async ({ url, tmp }) => {
-    await migrate(url);
-    const config = loadConfig({
-      ...process.env,
-      DATABASE_URL: url,
-      DATA_DIR: path.join(tmp, 'data'),
-      CHECKPOINT_INTERVAL_SECONDS: '0',
-      LOG_LEVEL: 'silent',
-    });
-    const app = await createApp(config, url, createLogger('silent'));
+  await withScratchApp('bench_head', async (app) => {
     const tx = app.get(TransactionService);
     const audit = app.get(AuditWriter);
     console.log(`audit head ceiling: one event per transaction, ${SECONDS} s per step`);
@@ -65,7 +51,6 @@ async function main(): Promise<void> {
     }
     const verify = await app.get(AuditService).verify({});
     console.log(`chain after the run: ${verify.ok ? 'verified' : 'BROKEN'} (${verify.checked} events)`);
-    await app.close();
   });
 }
 

@@ -6,19 +6,14 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { createApp } from '../src/app.factory';
 import { Actor } from '../src/auth/actor';
 import { AuditService } from '../src/audit/audit.service';
 import { AuditRecord, AuditWriter } from '../src/audit/audit.writer';
 import { entryHash, ZERO_HASH } from '../src/audit/canonical';
 import { CheckpointsService } from '../src/audit/checkpoints.service';
-import { createLogger } from '../src/common/logger';
-import { loadConfig } from '../src/config/config';
-import { migrate } from '../src/database/migrate';
 import { TransactionService } from '../src/database/transaction.service';
-import { withScratchDatabase } from '../test/support/scratch-database';
+import { withScratchApp } from './scratch-app';
 
 const EVENTS = Number(process.env.BENCH_VERIFY_EVENTS ?? 250_000);
 const ROUNDS = Number(process.env.BENCH_VERIFY_ROUNDS ?? 3);
@@ -54,16 +49,7 @@ async function chainOnly(dataSource: DataSource, headSeq: number): Promise<boole
 }
 
 async function main(): Promise<void> {
-  await withScratchDatabase('bench_verify', async ({ url, tmp }) => {
-    await migrate(url);
-    const config = loadConfig({
-      ...process.env,
-      DATABASE_URL: url,
-      DATA_DIR: path.join(tmp, 'data'),
-      CHECKPOINT_INTERVAL_SECONDS: '0',
-      LOG_LEVEL: 'silent',
-    });
-    const app = await createApp(config, url, createLogger('silent'));
+  await withScratchApp('bench_verify', async (app) => {
     const tx = app.get(TransactionService);
     const writer = app.get(AuditWriter);
     const checkpoints = app.get(CheckpointsService);
@@ -122,7 +108,6 @@ async function main(): Promise<void> {
       `median: chain only ${median(rates.chainOnly).toFixed(0)} events/s, verify ${median(rates.verify).toFixed(0)} events/s, ` +
         `verify takes ${(median(rates.chainOnly) / median(rates.verify)).toFixed(2)}× as long`,
     );
-    await app.close();
   });
 }
 
