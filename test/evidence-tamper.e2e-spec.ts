@@ -9,7 +9,7 @@ import type request from 'supertest';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, TestApp } from './support/app';
-import { applyAppRoleScript, APP_ROLE, APP_ROLE_PASSWORD } from './support/app-role';
+import { asAppRole } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 import { expectProblem } from './support/problem';
 
@@ -39,19 +39,7 @@ describe('evidence that cannot lie: tampering with what a package is built from'
   let jwks: string;
 
   beforeAll(async () => {
-    t = await createTestApp(
-      {},
-      {
-        connectAs: async (url) => {
-          ownerUrl = url;
-          await applyAppRoleScript(url);
-          const u = new URL(url);
-          u.username = APP_ROLE;
-          u.password = APP_ROLE_PASSWORD;
-          return u.toString();
-        },
-      },
-    );
+    t = await createTestApp({}, { connectAs: asAppRole((url) => (ownerUrl = url)) });
     owner = new Client({ connectionString: ownerUrl });
     await owner.connect();
     c = await setUpCampaign(t);

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { IdempotencyPurge } from '../src/common/idempotency-purge';
 import { createTestApp, TestApp } from './support/app';
-import { APP_ROLE, APP_ROLE_PASSWORD, applyAppRoleScript } from './support/app-role';
+import { APP_ROLE, asAppRole } from './support/app-role';
 
 /** Stored responses are kept for IDEMPOTENCY_RETENTION_HOURS, then purged by the application role itself. */
 describe('Idempotency-Key retention', () => {
@@ -29,16 +29,7 @@ describe('Idempotency-Key retention', () => {
   beforeAll(async () => {
     t = await createTestApp(
       { IDEMPOTENCY_RETENTION_HOURS: '24', IDEMPOTENCY_PURGE_INTERVAL_SECONDS: '0' },
-      {
-        connectAs: async (url) => {
-          ownerUrl = url;
-          await applyAppRoleScript(url);
-          const u = new URL(url);
-          u.username = APP_ROLE;
-          u.password = APP_ROLE_PASSWORD;
-          return u.toString();
-        },
-      },
+      { connectAs: asAppRole((url) => (ownerUrl = url)) },
     );
   });
   afterAll(() => t.close());

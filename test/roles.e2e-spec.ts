@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createTestApp, TestApp } from './support/app';
-import { applyAppRoleScript, APP_ROLE as ROLE, APP_ROLE_PASSWORD as PASSWORD } from './support/app-role';
+import { APP_ROLE as ROLE, asAppRole } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 
 describe('the least-privilege application role (scripts/sql/app-role.sql)', () => {
@@ -9,19 +9,7 @@ describe('the least-privilege application role (scripts/sql/app-role.sql)', () =
   let ownerUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp(
-      {},
-      {
-        connectAs: async (url) => {
-          ownerUrl = url;
-          await applyAppRoleScript(url);
-          const u = new URL(url);
-          u.username = ROLE;
-          u.password = PASSWORD;
-          return u.toString();
-        },
-      },
-    );
+    t = await createTestApp({}, { connectAs: asAppRole((url) => (ownerUrl = url)) });
     c = await setUpCampaign(t);
   });
   afterAll(() => t.close());

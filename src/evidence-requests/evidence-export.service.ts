@@ -100,6 +100,10 @@ export class EvidenceExportService {
     const file = path.join(dir, `evidence-${id}.zip`);
     const zip = archiver('zip', { zlib: { level: ZIP_LEVEL } });
     const out = createWriteStream(file);
+    // Failures reach the build through the promises below (entry, finalize, finished); a package given up half-way
+    // can still see late errors from compression in flight, which must not become uncaught ones.
+    zip.on('error', () => undefined);
+    out.on('error', () => undefined);
     try {
       const files: PackageFile[] = [];
       const outerHash = createHash('sha256');
@@ -117,10 +121,12 @@ export class EvidenceExportService {
         let size = 0;
         // Room for a chunk (≈ 2 MB of lines), so the next one is built while zlib compresses this one.
         const pass = new PassThrough({ highWaterMark: 4 * 2 ** 20 });
+        pass.on('error', () => undefined);
         const done = new Promise<void>((resolve, reject) => {
           zip.once('entry', () => resolve());
           zip.once('error', reject);
         });
+        done.catch(() => undefined); // awaited below unless the source fails first
         zip.append(pass, { name, date: checkpointDate(checkpoint) });
         for await (const piece of source) {
           signal?.throwIfAborted();
@@ -194,7 +200,6 @@ export class EvidenceExportService {
       // A refused or failed package leaves nothing behind: no open stream, descriptor or file.
       zip.unpipe(out);
       zip.abort();
-      out.on('error', () => undefined); // archiver may still flush into it as it stops
       out.destroy();
       rmSync(dir, { recursive: true, force: true });
       throw error;

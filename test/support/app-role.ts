@@ -30,3 +30,18 @@ export async function applyAppRoleScript(ownerUrl: string): Promise<void> {
     await owner.end();
   }
 }
+
+/**
+ * createTestApp's `connectAs` for the least-privilege role: applies the script to the new database, tells `onOwner`
+ * the owner's URL (for what the role may not do), and connects the app as the role.
+ */
+export function asAppRole(onOwner: (ownerUrl: string) => void = () => undefined) {
+  return async (ownerUrl: string): Promise<string> => {
+    onOwner(ownerUrl);
+    await applyAppRoleScript(ownerUrl);
+    const u = new URL(ownerUrl);
+    u.username = APP_ROLE;
+    u.password = APP_ROLE_PASSWORD;
+    return u.toString();
+  };
+}
