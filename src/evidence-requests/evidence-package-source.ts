@@ -1,0 +1,336 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { QueryRunner } from 'typeorm';
+import { canonicalJson, entryHash } from '../audit/canonical';
+import { MerkleTreeService } from '../audit/merkle-tree.service';
+import { AppError } from '../common/app-error';
+import type { LinkRow } from '../links/link.view';
+import {
+  CSV_HEADER,
+  csvRow,
+  EventBody,
+  linkLine,
+  linkSetDigest,
+  PackageLink,
+  replayLink,
+  ReplayError,
+  replayRequest,
+  RequestStory,
+  sellerRecordsCommitment,
+} from './evidence-package';
+import type { RequestRow } from './evidence-requests.service';
+
+/** Rows per cursor fetch: small chunks die young in V8's heap (5,000 was slower and peaked 100 MB higher). */
+const CHUNK = 1000;
+
+/**
+ * What a package's files say, read from one snapshot: derived from the audit events and checked against the rows.
+ * Any difference is refused (409 EVIDENCE_INTEGRITY, logged) so an edited row never reaches a package.
+ */
+@Injectable()
+export class EvidencePackageSource {
+  private readonly logger = new Logger('EvidenceExport');
+
+  constructor(private readonly tree: MerkleTreeService) {}
+
+  /**
+   * The request as its own events tell it, checked against its rows: the filing (case, police agency), every
+   * marketplace's answer, the status, and the set of links in scope of each part. Any difference refuses the export.
+   */
+  async request(runner: QueryRunner, id: string, treeSize: number): Promise<RequestStory> {
+    const events = await select<{ canonical: string }[]>(
+      runner,
+      'SELECT canonical FROM audit_events WHERE entity_id = $1 AND seq <= $2 ORDER BY seq',
+      [id, treeSize],
+    );
+    const story = replayOrRefuse(() =>
+      replayRequest(
+        id,
+        events.map((e) => JSON.parse(e.canonical) as EventBody),
+      ),
+    );
+    const [row] = await select<RequestRow[]>(runner, 'SELECT * FROM evidence_requests WHERE id = $1', [id]);
+    const stored = {
+      id: row.id,
+      caseNumber: row.case_number,
+      legalBasis: row.legal_basis,
+      purpose: row.purpose,
+      policeAgencyId: row.police_agency_id,
+      createdAt: row.created_at.toISOString(),
+    };
+    for (const [field, value] of Object.entries(story.request))
+      if (stored[field as keyof typeof stored] !== value)
+        throw this.integrity(`request ${id}`, field, stored[field as keyof typeof stored], value);
+    if (row.status !== story.status)
+      throw this.integrity(`request ${id}`, 'status', row.status, story.status);
+
+    const responses = await select<{ marketplace_id: string; decision: string | null }[]>(
+      runner,
+      'SELECT marketplace_id, decision FROM evidence_responses WHERE request_id = $1 ORDER BY marketplace_id',
+      [id],
+    );
+    const scoped = await select<{ marketplace_id: string; n: number; link_ids: string[] }[]>(
+      runner,
+      `SELECT marketplace_id, count(*)::int AS n, array_agg(link_id) AS link_ids FROM evidence_request_links
+        WHERE request_id = $1 GROUP BY marketplace_id`,
+      [id],
+    );
+    const byMarketplace = new Map(story.parts.map((p) => [p.marketplaceId, p]));
+    for (const r of responses) {
+      const part = byMarketplace.get(r.marketplace_id);
+      const where = `request ${id}, marketplace ${r.marketplace_id}`;
+      if (!part) throw this.integrity(where, 'addressed', 'an answer row', 'not addressed at filing');
+      if (r.decision !== part.decision) throw this.integrity(where, 'decision', r.decision, part.decision);
+    }
+    if (responses.length !== story.parts.length)
+      throw this.integrity(
+        `request ${id}`,
+        'marketplaces',
+        `${responses.length} answer rows`,
+        `${story.parts.length} addressed`,
+      );
+    for (const part of story.parts) {
+      const where = `request ${id}, marketplace ${part.marketplaceId}`;
+      const links = scoped.find((x) => x.marketplace_id === part.marketplaceId);
+      if ((links?.n ?? 0) !== part.links)
+        throw this.integrity(where, 'links in scope', links?.n ?? 0, part.links);
+      if (part.linksSha256 === null) {
+        if (part.decision === 'fulfil')
+          throw this.integrity(where, 'links in scope', 'links', 'no commitment to them in the filing event');
+      } else if (linkSetDigest(links?.link_ids ?? []) !== part.linksSha256) {
+        throw this.integrity(
+          where,
+          'links in scope',
+          'another set of links',
+          'the set the filing event commits to',
+        );
+      }
+    }
+    for (const x of scoped)
+      if (!byMarketplace.has(x.marketplace_id))
+        throw this.integrity(`request ${id}, marketplace ${x.marketplace_id}`, 'links in scope', x.n, 0);
+    return story;
+  }
+
+  /**
+   * Yields links.jsonl — each line a replay of the link's own events, compared with its row — and writes links.csv,
+   * computed from the same replays, to `csv` as it goes, ending it when done.
+   */
+  async *linkLines(
+    runner: QueryRunner,
+    id: string,
+    fulfilled: string[],
+    treeSize: number,
+    csv: Writable,
+  ): AsyncGenerator<string> {
+    const write = async (text: string) => {
+      if (!csv.write(text)) await once(csv, 'drain');
+    };
+    await write(CSV_HEADER);
+    const rows = cursor<LinkRow & { link_id: string; scoped_marketplace_id: string; events: string[] }>(
+      runner,
+      `SELECT k.link_id, k.marketplace_id AS scoped_marketplace_id, ${STORED_LINK_COLUMNS},
+              ARRAY(SELECT e.canonical FROM audit_events e WHERE e.entity_id = k.link_id AND e.seq <= $3 ORDER BY e.seq) AS events
+         FROM evidence_request_links k LEFT JOIN links l ON l.id = k.link_id
+        WHERE k.request_id = $1 AND k.marketplace_id = ANY($2::uuid[]) ORDER BY k.link_id`,
+      [id, fulfilled, treeSize],
+    );
+    let whole = false;
+    try {
+      for await (const chunk of rows) {
+        let json = '';
+        let table = '';
+        for (const row of chunk) {
+          const link = replayOrRefuse(() =>
+            replayLink(
+              row.link_id,
+              row.events.map((e) => JSON.parse(e) as EventBody),
+            ),
+          );
+          this.compareLink(row, link);
+          json += linkLine(link);
+          table += csvRow(link);
+        }
+        await write(table);
+        yield json;
+      }
+      whole = true;
+    } finally {
+      // Refused, failed or abandoned (the client left): the CSV's descriptor goes with it.
+      if (!whole) csv.destroy();
+    }
+    csv.end();
+    await finished(csv);
+  }
+
+  /** The row must say exactly what the link's events say: an edited row is never shipped. */
+  private compareLink(
+    row: LinkRow & { link_id: string; scoped_marketplace_id: string },
+    link: PackageLink,
+  ): void {
+    const where = `link ${row.link_id}`;
+    if (row.id === null) throw this.integrity(where, 'row', 'missing', 'a link created by its events');
+    if (row.scoped_marketplace_id !== link.marketplaceId)
+      throw this.integrity(where, 'marketplaceId (in scope)', row.scoped_marketplace_id, link.marketplaceId);
+    const stored: PackageLink = {
+      id: row.id,
+      batchId: row.batch_id,
+      marketplaceId: row.marketplace_id,
+      url: row.url,
+      canonicalUrl: row.canonical_url,
+      listingKey: row.listing_key,
+      note: row.note,
+      keywords: row.keywords,
+      createdAt: row.created_at.toISOString(),
+      dueAt: row.due_at.toISOString(),
+      status: row.status,
+      statusReason: row.status_reason,
+      resolvedAt: row.resolved_at?.toISOString() ?? null,
+      listing: row.listing as Record<string, unknown> | null,
+      sellerRef: row.seller_ref,
+      relisted: row.relisted,
+      priorLinkIds: row.prior_link_ids,
+    };
+    for (const field of Object.keys(link) as (keyof PackageLink)[]) {
+      if (canonicalJson(stored[field]) !== canonicalJson(link[field]))
+        throw this.integrity(where, field, stored[field], link[field]);
+    }
+  }
+
+  /** One line per fulfilling answer, its records as stored, checked against the commitment in the answer's event. */
+  async sellerRecordLines(runner: QueryRunner, id: string, story: RequestStory): Promise<string[]> {
+    const rows = await select<
+      { marketplace_id: string; seller_records: unknown[]; seller_records_salt: string }[]
+    >(
+      runner,
+      `SELECT marketplace_id, seller_records, seller_records_salt FROM evidence_responses
+        WHERE request_id = $1 AND decision = 'fulfil' ORDER BY marketplace_id`,
+      [id],
+    );
+    return rows.map((r) => {
+      const part = story.parts.find((p) => p.marketplaceId === r.marketplace_id)!;
+      const where = `request ${id}, seller records of marketplace ${r.marketplace_id}`;
+      if (part.sellerRecordsSha256 === null)
+        throw this.integrity(where, 'sellerRecordsSha256', 'records', 'no commitment in the answer event');
+      const found = r.seller_records_salt
+        ? sellerRecordsCommitment(r.seller_records_salt, r.seller_records)
+        : null;
+      if (found !== part.sellerRecordsSha256)
+        throw this.integrity(where, 'sellerRecordsSha256', found, part.sellerRecordsSha256);
+      return (
+        JSON.stringify({
+          marketplaceId: r.marketplace_id,
+          salt: r.seller_records_salt,
+          sellerRecords: r.seller_records,
+        }) + '\n'
+      );
+    });
+  }
+
+  /** A stored row that differs from its audit events: refused, and reported to the operator. */
+  private integrity(where: string, field: string, stored: unknown, byEvents: unknown): AppError {
+    const detail = `${where}: ${field} is ${show(stored)} in the database but ${show(byEvents)} by its audit events`;
+    this.logger.error({ where, field }, `evidence integrity: ${detail}`);
+    return AppError.conflict('EVIDENCE_INTEGRITY', detail);
+  }
+
+  /**
+   * Every event of the scoped links and of the request up to the checkpoint, in seq order, each with its inclusion
+   * proof. The plan is spelled out, since at filing time the statistics know nothing of the request's links: for
+   * each entity its seqs from the (entity_id, seq) index (OFFSET 0 keeps PostgreSQL from turning this into a scan of
+   * the whole log), those few integers sorted, then each event read by its seq as the cursor advances.
+   */
+  async *eventLines(
+    runner: QueryRunner,
+    id: string,
+    fulfilled: string[],
+    treeSize: number,
+  ): AsyncGenerator<string> {
+    const rows = cursor<{ seq: string; canonical: string; entry_hash: string }>(
+      runner,
+      `SELECT e.seq, e.canonical, encode(e.entry_hash, 'hex') AS entry_hash
+         FROM (SELECT x.seq
+                 FROM (SELECT link_id FROM evidence_request_links WHERE request_id = $1 AND marketplace_id = ANY($3::uuid[])
+                       UNION ALL SELECT $1) AS k(id)
+                 CROSS JOIN LATERAL (SELECT seq FROM audit_events WHERE entity_id = k.id AND seq <= $2 OFFSET 0) AS x
+                ORDER BY x.seq) AS s
+        CROSS JOIN LATERAL (SELECT * FROM audit_events WHERE seq = s.seq OFFSET 0) AS e`,
+      [id, treeSize, fulfilled],
+    );
+    for await (const chunk of rows) {
+      // On the snapshot's own connection: nothing here waits for a second one while holding this one.
+      const proofs = await this.tree.inclusionProofs(
+        chunk.map((r) => Number(r.seq)),
+        treeSize,
+        runner.manager,
+      );
+      // Written by hand in the contract's key order: JSON.stringify of 5,000 objects a chunk was the GC's main load.
+      let text = '';
+      chunk.forEach((r, i) => {
+        const seq = Number(r.seq);
+        // A text edited behind the log's back is refused here, not left for the recipient's verifier to find.
+        if (entryHash(r.canonical).toString('hex') !== r.entry_hash)
+          throw this.integrity(
+            `audit event seq ${seq}`,
+            'canonical',
+            'text that hashes otherwise',
+            `entry hash ${r.entry_hash}`,
+          );
+        text += `{"seq":${seq},"leafIndex":${seq - 1},"canonical":${JSON.stringify(r.canonical)},"entryHash":"${r.entry_hash}","inclusionProof":[${proofs[i].map((h) => `"${h}"`).join(',')}]}\n`;
+      });
+      yield text;
+    }
+  }
+}
+
+let cursors = 0;
+
+/** A server-side cursor inside the runner's transaction, fetched CHUNK rows at a time. */
+async function* cursor<T>(runner: QueryRunner, sql: string, params: unknown[]): AsyncGenerator<T[]> {
+  const name = `export_${++cursors}`;
+  await runner.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
+  const fetch = () => {
+    const rows = runner.query(`FETCH ${CHUNK} FROM ${name}`) as Promise<T[]>;
+    rows.catch(() => undefined); // awaited below; this only keeps a failure from being reported as unhandled
+    return rows;
+  };
+  // One chunk ahead: PostgreSQL reads the next rows while this process turns the current ones into lines.
+  let next = fetch();
+  try {
+    for (;;) {
+      const rows = await next;
+      if (rows.length === 0) return;
+      next = fetch();
+      yield rows;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    // After a failed statement the transaction is aborted and the cursor gone with it; ROLLBACK follows.
+    await runner.query(`CLOSE ${name}`).catch(() => undefined);
+  }
+}
+
+/** Rows of one query on the snapshot's connection (QueryRunner.query is untyped). */
+async function select<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T> {
+  return (await runner.query(sql, params)) as T;
+}
+
+function replayOrRefuse<T>(replay: () => T): T {
+  try {
+    return replay();
+  } catch (error) {
+    if (error instanceof ReplayError) throw AppError.conflict('EVIDENCE_INTEGRITY', error.message);
+    throw error;
+  }
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** The link's stored columns (no view derived from time or other links), NULL when the row is gone. */
+const STORED_LINK_COLUMNS = `l.id, l.batch_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
+  l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.resolved_at`;
