@@ -108,12 +108,19 @@ export class EvidenceExportService {
         });
         done.catch(() => undefined); // awaited below unless the source fails first
         zip.append(pass, { name, date: checkpointDate(checkpoint) });
-        for await (const piece of source) {
-          signal?.throwIfAborted();
-          const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-          hash.update(buf);
-          size += buf.length;
-          if (!pass.write(buf)) await drained(pass, signal);
+        try {
+          for await (const piece of source) {
+            signal?.throwIfAborted();
+            const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+            hash.update(buf);
+            size += buf.length;
+            if (!pass.write(buf)) await drained(pass, signal);
+          }
+        } catch (error) {
+          // Refused or abandoned: what is still buffered must not flow into the compressor the abort destroys.
+          pass.unpipe();
+          pass.destroy();
+          throw error;
         }
         pass.end();
         await done;
