@@ -44,6 +44,16 @@ describe('audit trail', () => {
     });
   });
 
+  it('refuses a verification range that would check nothing (400), instead of answering ok', async () => {
+    const head = await t.auditCount();
+    for (const query of ['fromSeq=5&toSeq=2', `fromSeq=${head + 1}`]) {
+      const problem = expectProblem(await t.http.get(`/v1/audit/verify?${query}`).set(t.operator.auth), 400);
+      expect(problem.errors).toEqual([
+        { path: expect.stringMatching(/^(toSeq|fromSeq)$/), message: expect.any(String) },
+      ]);
+    }
+  });
+
   it('stores every entry as its exact RFC 8785 text, however many events a change wrote', async () => {
     await t.party('marketplace');
     const rows: { canonical: string; seq: string }[] = await t.db.query(

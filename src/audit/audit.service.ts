@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createPublicKey } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { AppError } from '../common/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { ZERO_HASH } from './canonical';
 import { Checkpoint } from './checkpoint-note';
@@ -116,8 +117,15 @@ export class AuditService {
    */
   async verify(q: VerifyQueryDto): Promise<VerifyResult> {
     const fromSeq = q.fromSeq ?? 1;
+    if (q.toSeq !== undefined && fromSeq > q.toSeq)
+      throw AppError.validation([{ path: 'toSeq', message: `toSeq must not be below fromSeq (${fromSeq})` }]);
     const start = await this.verificationStart(fromSeq === 1);
     const { headSeq } = start;
+    // An answer that checked nothing must not read as "ok".
+    if (fromSeq > headSeq && headSeq > 0)
+      throw AppError.validation([
+        { path: 'fromSeq', message: `fromSeq is past the head of the log (seq ${headSeq})` },
+      ]);
     const toSeq = Math.min(q.toSeq ?? headSeq, headSeq);
     let prev = ZERO_HASH;
     let gap: Finding | null = null;
