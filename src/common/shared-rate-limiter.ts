@@ -6,7 +6,7 @@
  * key still starts from everyone's total; after that, hits are only counted in memory and added to the shared
  * counter in one batched statement every `syncMs` (or sooner once `flushAfter` hits are pending), which returns
  * the new totals. So a hot key costs one write per instance per sync, not one per request, and a budget can be
- * overrun by at most the hits the other instances count within one sync. A key at half its limit or more is also
+ * overrun by about the hits the other instances count within two syncs (their flush, then ours). A key at half its limit or more is also
  * re-read at each sync (a read, not a write) so an instance learns what the others counted even while it counts
  * nothing itself: a check such as "has this client failed too often" stays right across instances within two
  * syncs. A key over its limit is refused from memory until its window ends. If the shared store fails, each instance goes on with its own counts.
