@@ -13,7 +13,7 @@ import { CheckpointsService } from '../audit/checkpoints.service';
 import { AppError } from '../common/app-error';
 import { HeavyWork } from '../database/heavy-work';
 import { TransactionService } from '../database/transaction.service';
-import type { RequestStory } from './evidence-package';
+import type { PackageLink, RequestStory } from './evidence-package';
 import { expired, RequestRow } from './evidence-requests.service';
 import { EvidencePackageSource } from './evidence-package-source';
 import { README } from './package-readme';
@@ -132,15 +132,20 @@ export class EvidenceExportService {
         story = await this.source.request(runner, id, checkpoint.treeSize);
         const fulfilled = story.parts.filter((p) => p.decision === 'fulfil').map((p) => p.marketplaceId);
         await add('README.txt', [README]);
+        // The events first: as they stream into the ZIP each link's are replayed, so the link lines need no second read.
+        const replays = new Map<string, PackageLink>();
+        await add(
+          'audit-events.jsonl',
+          this.source.eventLines(runner, id, fulfilled, checkpoint.treeSize, replays),
+        );
         // One pass over the links writes both forms: JSON lines into the ZIP, CSV aside to be added next.
         const csv = path.join(dir, 'links.csv');
         await add(
           'links.jsonl',
-          this.source.linkLines(runner, id, fulfilled, checkpoint.treeSize, createWriteStream(csv)),
+          this.source.linkLines(runner, id, fulfilled, replays, createWriteStream(csv)),
         );
         await add('links.csv', createReadStream(csv));
         await add('seller-records.jsonl', await this.source.sellerRecordLines(runner, id, story));
-        await add('audit-events.jsonl', this.source.eventLines(runner, id, fulfilled, checkpoint.treeSize));
         await add('keys.json', [JSON.stringify(this.checkpoints.keys(), null, 2) + '\n']);
       });
       const manifest = Buffer.from(

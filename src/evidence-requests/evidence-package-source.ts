@@ -14,7 +14,7 @@ import {
   linkLine,
   linkSetDigest,
   PackageLink,
-  replayLink,
+  applyLinkEvent,
   ReplayError,
   replayRequest,
   RequestStory,
@@ -122,20 +122,21 @@ export class EvidencePackageSource {
     runner: QueryRunner,
     id: string,
     fulfilled: string[],
-    treeSize: number,
+    replays: Map<string, PackageLink>,
     csv: Writable,
   ): AsyncGenerator<string> {
+    // A write still in flight when a refusal destroys the file fails late; real failures surface through finished().
+    csv.on('error', () => undefined);
     const write = async (text: string) => {
       if (!csv.write(text)) await once(csv, 'drain');
     };
     await write(CSV_HEADER);
-    const rows = cursor<LinkRow & { link_id: string; scoped_marketplace_id: string; events: string[] }>(
+    const rows = cursor<LinkRow & { link_id: string; scoped_marketplace_id: string }>(
       runner,
-      `SELECT k.link_id, k.marketplace_id AS scoped_marketplace_id, ${STORED_LINK_COLUMNS},
-              ARRAY(SELECT e.canonical FROM audit_events e WHERE e.entity_id = k.link_id AND e.seq <= $3 ORDER BY e.seq) AS events
+      `SELECT k.link_id, k.marketplace_id AS scoped_marketplace_id, ${STORED_LINK_COLUMNS}
          FROM evidence_request_links k LEFT JOIN links l ON l.id = k.link_id
         WHERE k.request_id = $1 AND k.marketplace_id = ANY($2::uuid[]) ORDER BY k.link_id`,
-      [id, fulfilled, treeSize],
+      [id, fulfilled],
     );
     let whole = false;
     try {
@@ -143,12 +144,8 @@ export class EvidencePackageSource {
         let json = '';
         let table = '';
         for (const row of chunk) {
-          const link = replayOrRefuse(() =>
-            replayLink(
-              row.link_id,
-              row.events.map((e) => JSON.parse(e) as EventBody),
-            ),
-          );
+          const link = replays.get(row.link_id);
+          if (!link) throw this.integrity(`link ${row.link_id}`, 'audit events', 'a link in scope', 'none');
           this.compareLink(row, link);
           json += linkLine(link);
           table += csvRow(link);
@@ -238,7 +235,7 @@ export class EvidencePackageSource {
 
   /**
    * Every event of the scoped links and of the request up to the checkpoint, in seq order, each with its inclusion
-   * proof. The plan is spelled out, since at filing time the statistics know nothing of the request's links: for
+   * proof; as they pass, each link's events are replayed into `replays` (keyed by link id) for linkLines to check. The plan is spelled out, since at filing time the statistics know nothing of the request's links: for
    * each entity its seqs from the (entity_id, seq) index (OFFSET 0 keeps PostgreSQL from turning this into a scan of
    * the whole log), those few integers sorted, then each event read by its seq as the cursor advances.
    */
@@ -247,10 +244,11 @@ export class EvidencePackageSource {
     id: string,
     fulfilled: string[],
     treeSize: number,
+    replays: Map<string, PackageLink>,
   ): AsyncGenerator<string> {
-    const rows = cursor<{ seq: string; canonical: string; entry_hash: string }>(
+    const rows = cursor<{ seq: string; entity_id: string; canonical: string; entry_hash: string }>(
       runner,
-      `SELECT e.seq, e.canonical, encode(e.entry_hash, 'hex') AS entry_hash
+      `SELECT e.seq, e.entity_id, e.canonical, encode(e.entry_hash, 'hex') AS entry_hash
          FROM (SELECT x.seq
                  FROM (SELECT link_id FROM evidence_request_links WHERE request_id = $1 AND marketplace_id = ANY($3::uuid[])
                        UNION ALL SELECT $1) AS k(id)
@@ -278,6 +276,16 @@ export class EvidencePackageSource {
             'text that hashes otherwise',
             `entry hash ${r.entry_hash}`,
           );
+        const body = JSON.parse(r.canonical) as EventBody;
+        if (body.entity?.id !== r.entity_id)
+          throw this.integrity(`audit event seq ${seq}`, 'entity_id', r.entity_id, body.entity?.id);
+        if (r.entity_id !== id) {
+          const link = replays.get(r.entity_id) ?? null;
+          replays.set(
+            r.entity_id,
+            replayOrRefuse(() => applyLinkEvent(r.entity_id, link, body)),
+          );
+        }
         text += `{"seq":${seq},"leafIndex":${seq - 1},"canonical":${JSON.stringify(r.canonical)},"entryHash":"${r.entry_hash}","inclusionProof":[${proofs[i].map((h) => `"${h}"`).join(',')}]}\n`;
       });
       yield text;

@@ -49,64 +49,73 @@ const MARKETPLACE_STATUSES = new Set(['acknowledged', 'taken_down', 'not_found',
 export function replayLink(linkId: string, events: EventBody[]): PackageLink {
   if (events.length === 0) throw new ReplayError(`link ${linkId} has no audit events`);
   let link: PackageLink | null = null;
-  let lastSeq = 0;
-  for (const e of events) {
-    const where = `link ${linkId}, event seq ${e.seq}`;
-    if (e.entity?.type !== 'link' || e.entity.id !== linkId)
-      throw new ReplayError(`${where}: the event belongs to ${e.entity?.type} ${e.entity?.id}`);
-    if (!(e.seq > lastSeq)) throw new ReplayError(`${where}: events are not in seq order`);
-    lastSeq = e.seq;
-    const d = e.data ?? {};
-    if (e.action === 'link.created') {
-      if (link) throw new ReplayError(`${where}: a second link.created`);
-      link = {
-        id: linkId,
-        batchId: str(d.batchId, where, 'batchId'),
-        marketplaceId: str(d.marketplaceId, where, 'marketplaceId'),
-        url: str(d.url, where, 'url'),
-        canonicalUrl: str(d.canonicalUrl, where, 'canonicalUrl'),
-        listingKey: str(d.listingKey, where, 'listingKey'),
-        note: d.note === undefined ? null : str(d.note, where, 'note'),
-        keywords: d.keywords === undefined ? [] : strings(d.keywords, where, 'keywords'),
-        createdAt: instant(e.at, where, 'at'),
-        dueAt: instant(d.dueAt, where, 'dueAt'),
-        status: str(d.status, where, 'status'),
-        statusReason: null,
-        resolvedAt: null,
-        listing: null,
-        sellerRef: null,
-        relisted: d.relisted === true,
-        priorLinkIds: d.priorLinkIds === undefined ? [] : strings(d.priorLinkIds, where, 'priorLinkIds'),
-      };
-      continue;
-    }
-    if (!link) throw new ReplayError(`${where}: ${e.action} before link.created`);
-    const status = e.action.slice('link.'.length);
-    const known =
-      e.action === 'link.withdrawn' || (e.action.startsWith('link.') && MARKETPLACE_STATUSES.has(status));
-    if (!known) throw new ReplayError(`${where}: ${e.action} is not an event the replay knows`);
-    if (d.status !== status)
-      throw new ReplayError(`${where}: data.status is ${String(d.status)}, not ${status}`);
-    if (d.from !== link.status)
-      throw new ReplayError(
-        `${where}: moves from ${String(d.from)}, but the link's events leave it ${link.status}`,
-      );
-    if (FINAL.has(link.status))
-      throw new ReplayError(`${where}: the link was already final (${link.status})`);
-    link.status = status;
-    if (d.reason !== undefined) link.statusReason = str(d.reason, where, 'reason');
-    if (d.listing !== undefined) {
-      if (typeof d.listing !== 'object' || d.listing === null || Array.isArray(d.listing))
-        throw new ReplayError(`${where}: data.listing is not an object`);
-      link.listing = d.listing as Record<string, unknown>;
-      const sellerRef = link.listing.sellerRef;
-      if (sellerRef !== undefined) link.sellerRef = str(sellerRef, where, 'listing.sellerRef');
-    }
-    // A marketplace says when it acted (`at`); a withdrawal acts when it is recorded.
-    if (FINAL.has(status)) link.resolvedAt = instant(d.at ?? e.at, where, 'at');
-  }
+  for (const e of events) link = applyLinkEvent(linkId, link, e);
   return link!;
 }
+
+/**
+ * One step of the replay: the link after event `e`, given the link before it (null before its creation). The link
+ * object is changed in place, so a long replay allocates one object per link. Events must come in seq order.
+ */
+export function applyLinkEvent(linkId: string, link: PackageLink | null, e: EventBody): PackageLink {
+  const where = `link ${linkId}, event seq ${e.seq}`;
+  if (e.entity?.type !== 'link' || e.entity.id !== linkId)
+    throw new ReplayError(`${where}: the event belongs to ${e.entity?.type} ${e.entity?.id}`);
+  if (link && !(e.seq > lastSeqOf.get(link)!)) throw new ReplayError(`${where}: events are not in seq order`);
+  const d = e.data ?? {};
+  if (e.action === 'link.created') {
+    if (link) throw new ReplayError(`${where}: a second link.created`);
+    const created: PackageLink = {
+      id: linkId,
+      batchId: str(d.batchId, where, 'batchId'),
+      marketplaceId: str(d.marketplaceId, where, 'marketplaceId'),
+      url: str(d.url, where, 'url'),
+      canonicalUrl: str(d.canonicalUrl, where, 'canonicalUrl'),
+      listingKey: str(d.listingKey, where, 'listingKey'),
+      note: d.note === undefined ? null : str(d.note, where, 'note'),
+      keywords: d.keywords === undefined ? [] : strings(d.keywords, where, 'keywords'),
+      createdAt: instant(e.at, where, 'at'),
+      dueAt: instant(d.dueAt, where, 'dueAt'),
+      status: str(d.status, where, 'status'),
+      statusReason: null,
+      resolvedAt: null,
+      listing: null,
+      sellerRef: null,
+      relisted: d.relisted === true,
+      priorLinkIds: d.priorLinkIds === undefined ? [] : strings(d.priorLinkIds, where, 'priorLinkIds'),
+    };
+    lastSeqOf.set(created, e.seq);
+    return created;
+  }
+  if (!link) throw new ReplayError(`${where}: ${e.action} before link.created`);
+  lastSeqOf.set(link, e.seq);
+  const status = e.action.slice('link.'.length);
+  const known =
+    e.action === 'link.withdrawn' || (e.action.startsWith('link.') && MARKETPLACE_STATUSES.has(status));
+  if (!known) throw new ReplayError(`${where}: ${e.action} is not an event the replay knows`);
+  if (d.status !== status)
+    throw new ReplayError(`${where}: data.status is ${String(d.status)}, not ${status}`);
+  if (d.from !== link.status)
+    throw new ReplayError(
+      `${where}: moves from ${String(d.from)}, but the link's events leave it ${link.status}`,
+    );
+  if (FINAL.has(link.status)) throw new ReplayError(`${where}: the link was already final (${link.status})`);
+  link.status = status;
+  if (d.reason !== undefined) link.statusReason = str(d.reason, where, 'reason');
+  if (d.listing !== undefined) {
+    if (typeof d.listing !== 'object' || d.listing === null || Array.isArray(d.listing))
+      throw new ReplayError(`${where}: data.listing is not an object`);
+    link.listing = d.listing as Record<string, unknown>;
+    const sellerRef = link.listing.sellerRef;
+    if (sellerRef !== undefined) link.sellerRef = str(sellerRef, where, 'listing.sellerRef');
+  }
+  // A marketplace says when it acted (`at`); a withdrawal acts when it is recorded.
+  if (FINAL.has(status)) link.resolvedAt = instant(d.at ?? e.at, where, 'at');
+  return link;
+}
+
+/** The seq of the last event applied to each replayed link, kept beside it so the line stays exactly the contract's. */
+const lastSeqOf = new WeakMap<PackageLink, number>();
 
 function str(v: unknown, where: string, field: string): string {
   if (typeof v !== 'string') throw new ReplayError(`${where}: data.${field} is not a string`);
