@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { PostgresCounterStore, RedisCounterStore } from './rate-limit-stores';
@@ -15,7 +15,7 @@ export function normaliseClientId(clientId: string): string {
  * per client after authentication, and failed token requests per (client id, address).
  */
 @Injectable()
-export class RateLimits implements OnApplicationShutdown {
+export class RateLimits implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('RateLimits');
   readonly limiter: SharedRateLimiter;
   private readonly store: CounterStore;
@@ -60,8 +60,12 @@ export class RateLimits implements OnApplicationShutdown {
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** The last counts go out while the database is still open (TypeORM closes it in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.limiter.close().catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.store.close();
   }
 }
