@@ -90,6 +90,7 @@ export class SharedRateLimiter {
   private pendingHits = 0;
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private closing = false;
   private lastPrune = -1;
   private failed = false;
 
@@ -142,9 +143,14 @@ export class SharedRateLimiter {
     return this.flushing;
   }
 
+  /**
+   * Stops syncing after one last flush. That flush is best effort: on Ctrl-C an embedded PostgreSQL in the same
+   * process group stops at the same moment, and a few uncounted hits then are not worth a warning.
+   */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.closing = true;
     await this.flush();
   }
 
@@ -236,7 +242,7 @@ export class SharedRateLimiter {
   }
 
   private failure(error: unknown): void {
-    if (!this.failed) this.options.onError?.(error);
+    if (!this.failed && !this.closing) this.options.onError?.(error);
     this.failed = true;
   }
 
