@@ -252,9 +252,17 @@ describe('hostile input on every route', () => {
     )[0].s;
 
   const judge = async (res: Response, before: string, what: string) => {
-    if (res.status >= 500) throw new Error(`${what} → ${res.status}: ${res.text.slice(0, 300)}`);
+    if (res.status >= 500) throw new Error(`${what} → ${res.status}: ${res.text?.slice(0, 300)}`);
     if (res.status < 400) return;
     const type = String(res.headers['content-type'] ?? '');
+    // A HEAD answer has no body by HTTP's rules: its refusal is a problem by its media type, and changes nothing.
+    if (what.startsWith('HEAD ')) {
+      if (!type.startsWith('application/problem+json'))
+        throw new Error(`${what} → ${res.status} is not a problem: ${type}`);
+      const after = await snapshot();
+      if (after !== before) throw new Error(`${what} → ${res.status} changed state: ${before} → ${after}`);
+      return;
+    }
     const body = res.body as Record<string, unknown>;
     if (
       !type.startsWith('application/problem+json') ||
