@@ -1,4 +1,4 @@
-import { canTransition, isFinal } from './link-state';
+import { canTransition, isFinal, linkIsOpen, linkIsOverdue, openStatusPredicate } from './link-state';
 import { LINK_STATUSES, LinkStatus } from './link.entity';
 
 describe('link state machine', () => {
@@ -25,5 +25,16 @@ describe('link state machine', () => {
 
   it('knows the final states', () => {
     expect(LINK_STATUSES.filter(isFinal)).toEqual(['taken_down', 'not_found', 'rejected', 'withdrawn']);
+  });
+});
+
+describe('open-status SQL', () => {
+  it('writes the partial unique index predicate the migrations created', () => {
+    expect(openStatusPredicate()).toBe("status IN ('pending', 'acknowledged')");
+  });
+
+  it('qualifies the column for a query', () => {
+    expect(linkIsOpen('x')).toEqual(["x.status IN ('pending', 'acknowledged')", []]);
+    expect(linkIsOverdue()[0]).toBe("(l.status IN ('pending', 'acknowledged') AND l.due_at < now())");
   });
 });

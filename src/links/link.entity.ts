@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { LinkBatch } from '../link-batches/link-batch.entity';
 import { Marketplace } from '../marketplaces/marketplace.entity';
+import { openStatusPredicate } from './link-state';
 
 export const LINK_STATUSES = [
   'pending',
@@ -11,8 +12,6 @@ export const LINK_STATUSES = [
   'withdrawn',
 ] as const;
 export type LinkStatus = (typeof LINK_STATUSES)[number];
-export const OPEN_STATUSES: LinkStatus[] = ['pending', 'acknowledged'];
-export const FINAL_STATUSES: LinkStatus[] = ['taken_down', 'not_found', 'rejected', 'withdrawn'];
 
 export interface ListingEvidence {
   title?: string;
@@ -27,7 +26,7 @@ export interface ListingEvidence {
 // The same listing cannot be open twice: enforced here, also between concurrent batches.
 @Index('uq_links_open_listing', ['marketplaceId', 'listingKey'], {
   unique: true,
-  where: `status IN ('pending', 'acknowledged')`,
+  where: openStatusPredicate(),
 })
 @Index('idx_links_listing', ['marketplaceId', 'listingKey'])
 @Index('idx_links_batch', ['batchId', 'status'])
