@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../src/auth/actor';
+import { keywordAdded } from '../src/audit/audit-events';
 import { AuditWriter } from '../src/audit/audit.writer';
 import { AuditService } from '../src/audit/audit.service';
 import { TransactionService } from '../src/database/transaction.service';
@@ -29,15 +30,7 @@ async function main(): Promise<void> {
           while (performance.now() < until) {
             const t0 = performance.now();
             await tx.run((m) =>
-              audit.append(m, SYSTEM_ACTOR, [
-                {
-                  action: 'bench.changed',
-                  entityType: 'bench',
-                  entityId: randomUUID(),
-                  partyAgencyId: null,
-                  data: { note: 'audit head ceiling' },
-                },
-              ]),
+              audit.record(m, SYSTEM_ACTOR, keywordAdded(randomUUID(), 'audit head ceiling', null)),
             );
             latencies.push(performance.now() - t0);
           }

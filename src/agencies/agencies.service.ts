@@ -4,7 +4,15 @@ import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { generateClientSecret, hashSecret } from '../auth/secrets';
 import { AuditWriter } from '../audit/audit.writer';
-import { AppError } from '../common/app-error';
+import {
+  agencyCreated,
+  agencyRenamed,
+  agencyStatusChanged,
+  apiClientCreated,
+  apiClientRevoked,
+  AuditRecord,
+} from '../audit/audit-events';
+import { AppError } from '../errors/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import { Agency } from './agency.entity';
@@ -51,18 +59,10 @@ export class AgenciesService {
       updatedAt: now,
     });
     await m.insert(Agency, agency);
-    await this.audit.append(
+    await this.audit.record(
       m,
       actor,
-      [
-        {
-          action: 'agency.created',
-          entityType: 'agency',
-          entityId: id,
-          partyAgencyId: id,
-          data: { code: dto.code, name: dto.name, type: dto.type },
-        },
-      ],
+      agencyCreated({ id, code: dto.code, name: dto.name, type: dto.type }),
       now,
     );
     return toAgencyView(agency);
@@ -104,26 +104,13 @@ export class AgenciesService {
         .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!agency) throw AppError.notFound('Agency');
       const now = new Date();
-      const events = [];
+      const events: AuditRecord[] = [];
       if (dto.name !== undefined && dto.name !== agency.name) {
-        events.push({
-          action: 'agency.updated',
-          entityType: 'agency',
-          entityId: id,
-          partyAgencyId: id,
-          data: { name: { from: agency.name, to: dto.name } },
-        });
+        events.push(agencyRenamed(id, { from: agency.name, to: dto.name }));
         agency.name = dto.name;
       }
       if (dto.status !== undefined && dto.status !== agency.status) {
-        const action = dto.status === 'suspended' ? 'agency.suspended' : 'agency.reactivated';
-        events.push({
-          action,
-          entityType: 'agency',
-          entityId: id,
-          partyAgencyId: id,
-          data: { status: { from: agency.status, to: dto.status } },
-        });
+        events.push(agencyStatusChanged(id, { from: agency.status, to: dto.status }));
         agency.status = dto.status;
       }
       if (events.length === 0) return toAgencyView(agency);
@@ -168,20 +155,7 @@ export class AgenciesService {
       revokedAt: null,
     });
     await m.insert(ApiClient, client);
-    await this.audit.append(
-      m,
-      actor,
-      [
-        {
-          action: 'api_client.created',
-          entityType: 'api_client',
-          entityId: clientId,
-          partyAgencyId: agencyId,
-          data: { agencyId, name },
-        },
-      ],
-      now,
-    );
+    await this.audit.record(m, actor, apiClientCreated(clientId, agencyId, name), now);
     return toClientView(client);
   }
 
@@ -214,20 +188,7 @@ export class AgenciesService {
       if (client.revokedAt !== null) return;
       const now = new Date();
       await m.update(ApiClient, { id: clientId }, { revokedAt: now });
-      await this.audit.append(
-        m,
-        actor,
-        [
-          {
-            action: 'api_client.revoked',
-            entityType: 'api_client',
-            entityId: clientId,
-            partyAgencyId: agencyId,
-            data: { agencyId },
-          },
-        ],
-        now,
-      );
+      await this.audit.record(m, actor, apiClientRevoked(clientId, agencyId), now);
     });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { copyRows, CopyValue } from '../database/copy';
+import type { AuditRecord } from './audit-events';
 import { completeEntry, entryHash, EntryBody, prepareEntry } from './canonical';
 
 /** Up to this many events go in one INSERT with the head update; more are streamed by COPY. */
@@ -23,21 +24,18 @@ const AUDIT_COLUMNS = [
   'entry_hash',
 ];
 
-export interface AuditRecord {
-  action: string;
-  entityType: string;
-  entityId: string;
-  /** The agency, besides operator and ministry, that may read the event. */
-  partyAgencyId?: string | null;
-  data?: Record<string, unknown>;
-}
-
 /**
  * Appends events to the hash chain inside the caller's transaction. Call it last, just before commit: the head row
  * lock it takes is the log's single serialisation point and is held until the transaction ends.
  */
 @Injectable()
 export class AuditWriter {
+  /** One event: the common case. */
+  async record(manager: EntityManager, actor: Actor, event: AuditRecord, at = new Date()): Promise<number> {
+    const { firstSeq } = await this.append(manager, actor, [event], at);
+    return firstSeq;
+  }
+
   async append(
     manager: EntityManager,
     actor: Actor,
@@ -52,7 +50,7 @@ export class AuditWriter {
         action: r.action,
         actor: actorPart,
         at: occurredAt,
-        data: r.data ?? {},
+        data: r.data,
         entity: { type: r.entityType, id: r.entityId },
         requestId: actor.requestId,
       };

@@ -7,10 +7,11 @@ import * as path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Actor } from '../auth/actor';
+import { evidenceRequestExported } from '../audit/audit-events';
 import { AuditWriter } from '../audit/audit.writer';
 import { Checkpoint } from '../audit/checkpoint-note';
 import { CheckpointsService } from '../audit/checkpoints.service';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { HeavyWork } from '../database/heavy-work';
 import { TransactionService } from '../database/transaction.service';
 import type { PackageLink, RequestStory } from './evidence-package';
@@ -171,21 +172,17 @@ export class EvidenceExportService {
       await finished(out);
       const sha256 = outerHash.digest('hex');
       await this.tx.run((m) =>
-        this.audit.append(m, actor, [
-          {
-            action: 'evidence_request.exported',
-            entityType: 'evidence_request',
-            entityId: id,
-            partyAgencyId: actor.agencyId,
-            data: {
-              sha256,
-              bytes,
-              treeSize: checkpoint.treeSize,
-              rootHash: checkpoint.rootHash,
-              files: files.map((f) => ({ name: f.name, sha256: f.sha256 })),
-            },
-          },
-        ]),
+        this.audit.record(
+          m,
+          actor,
+          evidenceRequestExported(id, actor.agencyId, {
+            sha256,
+            bytes,
+            treeSize: checkpoint.treeSize,
+            rootHash: checkpoint.rootHash,
+            files: files.map((f) => ({ name: f.name, sha256: f.sha256 })),
+          }),
+        ),
       );
       return { file, sha256, bytes, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
     } catch (error) {

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { evidenceRequestAnswered, evidenceRequestClosed, evidenceRequestFiled } from '../audit/audit-events';
 import { AuditWriter } from '../audit/audit.writer';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TransactionService } from '../database/transaction.service';
@@ -144,30 +145,21 @@ export class EvidenceRequestsService {
         `INSERT INTO evidence_responses (request_id, marketplace_id) SELECT $1, unnest($2::uuid[])`,
         [id, linked.map((r) => r.marketplace_id)],
       );
-      await this.audit.append(
+      await this.audit.record(
         m,
         actor,
-        [
-          {
-            action: 'evidence_request.filed',
-            entityType: 'evidence_request',
-            entityId: id,
-            partyAgencyId: actor.agencyId,
-            data: {
-              caseNumber: dto.caseNumber,
-              legalBasis: dto.legalBasis,
-              purpose: dto.purpose,
-              scope: { ...scope },
-              linkCount,
-              // The fixed set of links, committed to per marketplace: a package is checked against it.
-              marketplaces: linked.map((r) => ({
-                marketplaceId: r.marketplace_id,
-                links: r.n,
-                linksSha256: linkSetDigest(r.link_ids),
-              })),
-            },
-          },
-        ],
+        evidenceRequestFiled(id, actor.agencyId, {
+          caseNumber: dto.caseNumber,
+          legalBasis: dto.legalBasis,
+          purpose: dto.purpose,
+          scope: { ...scope },
+          linkCount,
+          marketplaces: linked.map((r) => ({
+            marketplaceId: r.marketplace_id,
+            links: r.n,
+            linksSha256: linkSetDigest(r.link_ids),
+          })),
+        }),
         now,
       );
       return this.get(actor, id, m);
@@ -320,27 +312,17 @@ export class EvidenceRequestsService {
          SELECT status FROM u`,
         [id, now],
       );
-      await this.audit.append(
+      await this.audit.record(
         m,
         actor,
-        [
-          {
-            action: 'evidence_request.answered',
-            entityType: 'evidence_request',
-            entityId: id,
-            partyAgencyId: request.police_agency_id,
-            data: {
-              marketplaceId: answered[0].marketplace_id,
-              decision: dto.decision,
-              ...(dto.reason ? { reason: dto.reason } : {}),
-              sellerRecordCount: dto.sellerRecords?.length ?? 0,
-              ...(salt
-                ? { sellerRecordsSha256: sellerRecordsCommitment(salt, plain(dto.sellerRecords!)) }
-                : {}),
-              status,
-            },
-          },
-        ],
+        evidenceRequestAnswered(id, request.police_agency_id, {
+          marketplaceId: answered[0].marketplace_id,
+          decision: dto.decision,
+          reason: dto.reason,
+          sellerRecordCount: dto.sellerRecords?.length ?? 0,
+          sellerRecordsSha256: salt ? sellerRecordsCommitment(salt, plain(dto.sellerRecords!)) : undefined,
+          status,
+        }),
         now,
       );
       return this.get(actor, id, m);
@@ -361,20 +343,7 @@ export class EvidenceRequestsService {
         `UPDATE evidence_requests SET status = 'closed', closed_at = $2, updated_at = $2 WHERE id = $1`,
         [id, now],
       );
-      await this.audit.append(
-        m,
-        actor,
-        [
-          {
-            action: 'evidence_request.closed',
-            entityType: 'evidence_request',
-            entityId: id,
-            partyAgencyId: actor.agencyId,
-            data: { from: request.status },
-          },
-        ],
-        now,
-      );
+      await this.audit.record(m, actor, evidenceRequestClosed(id, actor.agencyId, request.status), now);
       return this.get(actor, id, m);
     });
   }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import { AuditWriter } from '../audit/audit.writer';
-import { AppError } from '../common/app-error';
+import { keywordAdded, keywordRetired } from '../audit/audit-events';
+import { AppError } from '../errors/app-error';
 import { TransactionService } from '../database/transaction.service';
 import { AddKeywordDto, KeywordsQueryDto } from './dto/keyword.dto';
 
@@ -59,19 +60,7 @@ export class KeywordsService {
          RETURNING id, term, note, status, version, added_at, retired_at`,
         [randomUUID(), term, normalizeTerm(term), dto.note ?? null, now],
       );
-      await this.audit.append(
-        m,
-        actor,
-        [
-          {
-            action: 'keyword.added',
-            entityType: 'keyword',
-            entityId: row.id,
-            data: { term, note: dto.note ?? null },
-          },
-        ],
-        now,
-      );
+      await this.audit.record(m, actor, keywordAdded(row.id, term, dto.note ?? null), now);
       return toView(row);
     });
   }
@@ -88,12 +77,7 @@ export class KeywordsService {
         [id, now],
       );
       if (row) {
-        await this.audit.append(
-          m,
-          actor,
-          [{ action: 'keyword.retired', entityType: 'keyword', entityId: id, data: { term: row.term } }],
-          now,
-        );
+        await this.audit.record(m, actor, keywordRetired(id, row.term), now);
         return toView(row);
       }
       const [existing] = await m.query<KeywordRow[]>(

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../auth/actor';
 import { EntityManager } from 'typeorm';
-import { AuditRecord, AuditWriter } from '../audit/audit.writer';
-import { AppError } from '../common/app-error';
+import { AuditRecord, linkBatchCancelled, linkWithdrawn } from '../audit/audit-events';
+import { AuditWriter } from '../audit/audit.writer';
+import { AppError } from '../errors/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import { LinkStatus, LINK_STATUSES } from '../links/link.entity';
@@ -175,19 +176,8 @@ export class LinkBatchesService {
         dto.reason,
       ]);
       const events: AuditRecord[] = [
-        {
-          action: 'link_batch.cancelled',
-          entityType: 'link_batch',
-          entityId: id,
-          data: { reason: dto.reason, withdrawn: withdrawn.length },
-        },
-        ...withdrawn.map((w) => ({
-          action: 'link.withdrawn',
-          entityType: 'link',
-          entityId: w.id,
-          partyAgencyId: w.agency_id,
-          data: { from: w.status, status: 'withdrawn', reason: dto.reason, batchCancelled: true },
-        })),
+        linkBatchCancelled(id, dto.reason, withdrawn.length),
+        ...withdrawn.map((w) => linkWithdrawn(w.id, w.agency_id, w.status, dto.reason, 'batch')),
       ];
       await this.audit.append(m, actor, events, now);
       return this.get(actor, id, m);

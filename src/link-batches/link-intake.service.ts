@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
-import { AuditRecord, AuditWriter } from '../audit/audit.writer';
-import { AppError } from '../common/app-error';
+import { AuditRecord, linkBatchCreated, linkCreated } from '../audit/audit-events';
+import { AuditWriter } from '../audit/audit.writer';
+import { AppError } from '../errors/app-error';
 import { copyRows, pgArrayLiteral } from '../database/copy';
 import { TransactionService } from '../database/transaction.service';
 import { MarketplaceDirectory, RoutedMarketplace } from '../marketplaces/marketplace-directory';
@@ -251,24 +252,21 @@ export class LinkIntakeService {
         };
         entry.accepted++;
         perMarketplace.set(c.marketplace.marketplaceId, entry);
-        events.push({
-          action: 'link.created',
-          entityType: 'link',
-          entityId: c.id,
-          partyAgencyId: c.marketplace.agencyId,
-          data: {
+        events.push(
+          linkCreated({
+            id: c.id,
             batchId,
             marketplaceId: c.marketplace.marketplaceId,
+            marketplaceAgencyId: c.marketplace.agencyId,
             url: c.url,
             canonicalUrl: c.canonicalUrl,
             listingKey: c.listingKey,
-            status: 'pending',
             dueAt: c.dueAt,
-            ...(priorLinkIds.length > 0 ? { relisted: true, priorLinkIds } : {}),
-            ...(c.keywords.length > 0 ? { keywords: c.keywords } : {}),
-            ...(c.note !== null ? { note: c.note } : {}),
-          },
-        });
+            priorLinkIds,
+            keywords: c.keywords,
+            note: c.note,
+          }),
+        );
       }
       result.counts = {
         accepted: accepted.length,
@@ -279,18 +277,7 @@ export class LinkIntakeService {
       result.byMarketplace = [...perMarketplace.values()].sort((a, b) => a.code.localeCompare(b.code));
       result.duplicates.sort((a, b) => a.index - b.index);
       result.relisted.sort((a, b) => a.index - b.index);
-      events.unshift({
-        action: 'link_batch.created',
-        entityType: 'link_batch',
-        entityId: batchId,
-        data: {
-          reference: meta.reference,
-          legalBasis: meta.legalBasis,
-          ...(meta.category ? { category: meta.category } : {}),
-          ...(meta.dueAt ? { dueAt: meta.dueAt } : {}),
-          counts: result.counts,
-        },
-      });
+      events.unshift(linkBatchCreated(batchId, meta, result.counts));
       await this.audit.append(m, actor, events, now);
       return result;
     });

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { AuditRecord, AuditWriter } from '../audit/audit.writer';
+import { AuditRecord, linkReported, linkWithdrawn } from '../audit/audit-events';
+import { AuditWriter } from '../audit/audit.writer';
 import { AuditService, AuditEventView } from '../audit/audit.service';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
@@ -152,19 +153,15 @@ export class LinksService {
         }
         if (isFinal(item.status)) link.resolved_at = at;
         link.changed = true;
-        events.push({
-          action: `link.${item.status}`,
-          entityType: 'link',
-          entityId: link.id,
-          partyAgencyId: actor.agencyId,
-          data: {
+        events.push(
+          linkReported(link.id, actor.agencyId, {
             from,
             status: item.status,
-            at: at.toISOString(),
-            ...(item.reason ? { reason: item.reason } : {}),
-            ...(item.listing ? { listing: item.listing } : {}),
-          },
-        });
+            at,
+            reason: item.reason,
+            listing: item.listing,
+          }),
+        );
         return { linkId, ok: true, status: item.status };
       });
       const changed = locked.filter((l) => l.changed);
@@ -211,21 +208,7 @@ export class LinksService {
         `UPDATE links SET status = 'withdrawn', status_reason = $2, resolved_at = $3, updated_at = $3 WHERE id = $1`,
         [id, dto.reason, now],
       );
-      await this.audit.append(
-        m,
-        actor,
-        [
-          {
-            action: 'link.withdrawn',
-            entityType: 'link',
-            entityId: id,
-            // The marketplace's agency, not the withdrawing ministry: the marketplace must see it in the link's history.
-            partyAgencyId: link.agency_id,
-            data: { from: link.status, status: 'withdrawn', reason: dto.reason },
-          },
-        ],
-        now,
-      );
+      await this.audit.record(m, actor, linkWithdrawn(id, link.agency_id, link.status, dto.reason), now);
       return this.view(m, actor, id);
     });
   }

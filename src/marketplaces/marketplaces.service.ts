@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Agency } from '../agencies/agency.entity';
 import type { Actor } from '../auth/actor';
+import { marketplaceCreated, marketplaceUpdated } from '../audit/audit-events';
 import { AuditWriter } from '../audit/audit.writer';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import {
@@ -51,24 +52,10 @@ export class MarketplacesService {
       MarketplaceDomain,
       dto.domains.map((domain) => ({ domain, marketplaceId: marketplace.id })),
     );
-    await this.audit.append(
+    await this.audit.record(
       m,
       actor,
-      [
-        {
-          action: 'marketplace.created',
-          entityType: 'marketplace',
-          entityId: marketplace.id,
-          partyAgencyId: marketplace.agencyId,
-          data: {
-            agencyId: dto.agencyId,
-            code: dto.code,
-            name: dto.name,
-            domains: dto.domains,
-            takedownSlaHours: marketplace.takedownSlaHours,
-          },
-        },
-      ],
+      marketplaceCreated(marketplace.id, { ...dto, takedownSlaHours: marketplace.takedownSlaHours }),
       now,
     );
     return toView(marketplace, dto.domains);
@@ -134,20 +121,7 @@ export class MarketplacesService {
           newDomains.map((domain) => ({ domain, marketplaceId: id })),
         );
       }
-      await this.audit.append(
-        m,
-        actor,
-        [
-          {
-            action: 'marketplace.updated',
-            entityType: 'marketplace',
-            entityId: id,
-            partyAgencyId: marketplace.agencyId,
-            data: changes,
-          },
-        ],
-        now,
-      );
+      await this.audit.record(m, actor, marketplaceUpdated(id, marketplace.agencyId, changes), now);
       return toView(marketplace, newDomains);
     });
   }

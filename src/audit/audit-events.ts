@@ -1,0 +1,344 @@
+/**
+ * The audit event catalogue: every action the services write, with the entity it is about, the agency besides operator
+ * and ministry that may read it (the party), and the shape of its data. docs/audit-events.md lists the same.
+ *
+ * The log is append-only, so what was written stays valid forever: an action or entity type never leaves this list
+ * once an event carries it, and a changed shape is a new action (or an optional field), never an edit. Readers and
+ * the verifier accept every action ever written, including ones no code writes any more.
+ */
+import type { LinkStatus, ListingEvidence } from '../links/link.entity';
+
+export type AuditEntityType =
+  'agency' | 'api_client' | 'marketplace' | 'keyword' | 'link_batch' | 'link' | 'evidence_request';
+
+/** A link's report by its marketplace: the action names the status reported. */
+export type LinkReportedStatus = Extract<
+  LinkStatus,
+  'acknowledged' | 'taken_down' | 'not_found' | 'rejected'
+>;
+
+export type AuditAction =
+  | 'agency.created'
+  | 'agency.updated'
+  | 'agency.suspended'
+  | 'agency.reactivated'
+  | 'api_client.created'
+  | 'api_client.revoked'
+  | 'marketplace.created'
+  | 'marketplace.updated'
+  | 'keyword.added'
+  | 'keyword.retired'
+  | 'link_batch.created'
+  | 'link_batch.cancelled'
+  | 'link.created'
+  | `link.${LinkReportedStatus}`
+  | 'link.withdrawn'
+  | 'evidence_request.filed'
+  | 'evidence_request.answered'
+  | 'evidence_request.closed'
+  | 'evidence_request.exported';
+
+export interface AuditRecord {
+  action: AuditAction;
+  entityType: AuditEntityType;
+  entityId: string;
+  /** The agency, besides operator and ministry, that may read the event. */
+  partyAgencyId?: string | null;
+  data: Record<string, unknown>;
+}
+
+interface Change<T> {
+  from: T;
+  to: T;
+}
+
+// Agencies and their API clients. The party is the agency itself.
+
+export function agencyCreated(agency: { id: string; code: string; name: string; type: string }): AuditRecord {
+  const { id, code, name, type } = agency;
+  return {
+    action: 'agency.created',
+    entityType: 'agency',
+    entityId: id,
+    partyAgencyId: id,
+    data: { code, name, type },
+  };
+}
+
+export function agencyRenamed(id: string, name: Change<string>): AuditRecord {
+  return { action: 'agency.updated', entityType: 'agency', entityId: id, partyAgencyId: id, data: { name } };
+}
+
+export function agencyStatusChanged(id: string, status: Change<'active' | 'suspended'>): AuditRecord {
+  const action = status.to === 'suspended' ? 'agency.suspended' : 'agency.reactivated';
+  return { action, entityType: 'agency', entityId: id, partyAgencyId: id, data: { status } };
+}
+
+export function apiClientCreated(clientId: string, agencyId: string, name: string): AuditRecord {
+  return {
+    action: 'api_client.created',
+    entityType: 'api_client',
+    entityId: clientId,
+    partyAgencyId: agencyId,
+    data: { agencyId, name },
+  };
+}
+
+export function apiClientRevoked(clientId: string, agencyId: string): AuditRecord {
+  return {
+    action: 'api_client.revoked',
+    entityType: 'api_client',
+    entityId: clientId,
+    partyAgencyId: agencyId,
+    data: { agencyId },
+  };
+}
+
+// Marketplaces. The party is the marketplace's agency.
+
+export function marketplaceCreated(
+  id: string,
+  m: { agencyId: string; code: string; name: string; domains: string[]; takedownSlaHours: number },
+): AuditRecord {
+  return {
+    action: 'marketplace.created',
+    entityType: 'marketplace',
+    entityId: id,
+    partyAgencyId: m.agencyId,
+    data: {
+      agencyId: m.agencyId,
+      code: m.code,
+      name: m.name,
+      domains: m.domains,
+      takedownSlaHours: m.takedownSlaHours,
+    },
+  };
+}
+
+/** Only the fields that changed, each as {from, to}. */
+export function marketplaceUpdated(
+  id: string,
+  agencyId: string,
+  changes: Record<string, Change<unknown>>,
+): AuditRecord {
+  return {
+    action: 'marketplace.updated',
+    entityType: 'marketplace',
+    entityId: id,
+    partyAgencyId: agencyId,
+    data: changes,
+  };
+}
+
+// Keywords: public to every reader of the log (no party).
+
+export function keywordAdded(id: string, term: string, note: string | null): AuditRecord {
+  return { action: 'keyword.added', entityType: 'keyword', entityId: id, data: { term, note } };
+}
+
+export function keywordRetired(id: string, term: string): AuditRecord {
+  return { action: 'keyword.retired', entityType: 'keyword', entityId: id, data: { term } };
+}
+
+// Link batches (no party: ministries and the operator read them) and their links (the marketplace's agency).
+
+export interface BatchCounts {
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  relisted: number;
+}
+
+export function linkBatchCreated(
+  id: string,
+  meta: { reference: string; legalBasis: string; category?: string | null; dueAt?: string | null },
+  counts: BatchCounts,
+): AuditRecord {
+  return {
+    action: 'link_batch.created',
+    entityType: 'link_batch',
+    entityId: id,
+    data: {
+      reference: meta.reference,
+      legalBasis: meta.legalBasis,
+      ...(meta.category ? { category: meta.category } : {}),
+      ...(meta.dueAt ? { dueAt: meta.dueAt } : {}),
+      counts,
+    },
+  };
+}
+
+export function linkBatchCancelled(id: string, reason: string, withdrawn: number): AuditRecord {
+  return {
+    action: 'link_batch.cancelled',
+    entityType: 'link_batch',
+    entityId: id,
+    data: { reason, withdrawn },
+  };
+}
+
+export interface CreatedLink {
+  id: string;
+  batchId: string;
+  marketplaceId: string;
+  /** The marketplace's agency: it must see its links' history. */
+  marketplaceAgencyId: string;
+  url: string;
+  canonicalUrl: string;
+  listingKey: string;
+  dueAt: string;
+  priorLinkIds: string[];
+  keywords: string[];
+  note: string | null;
+}
+
+export function linkCreated(link: CreatedLink): AuditRecord {
+  return {
+    action: 'link.created',
+    entityType: 'link',
+    entityId: link.id,
+    partyAgencyId: link.marketplaceAgencyId,
+    data: {
+      batchId: link.batchId,
+      marketplaceId: link.marketplaceId,
+      url: link.url,
+      canonicalUrl: link.canonicalUrl,
+      listingKey: link.listingKey,
+      status: 'pending',
+      dueAt: link.dueAt,
+      ...(link.priorLinkIds.length > 0 ? { relisted: true, priorLinkIds: link.priorLinkIds } : {}),
+      ...(link.keywords.length > 0 ? { keywords: link.keywords } : {}),
+      ...(link.note !== null ? { note: link.note } : {}),
+    },
+  };
+}
+
+/** A marketplace's report on its own link: the party is the reporting marketplace's agency. */
+export function linkReported(
+  id: string,
+  marketplaceAgencyId: string | null,
+  report: {
+    from: LinkStatus;
+    status: LinkReportedStatus;
+    at: Date;
+    reason?: string | null;
+    listing?: ListingEvidence | null;
+  },
+): AuditRecord {
+  return {
+    action: `link.${report.status}`,
+    entityType: 'link',
+    entityId: id,
+    partyAgencyId: marketplaceAgencyId,
+    data: {
+      from: report.from,
+      status: report.status,
+      at: report.at.toISOString(),
+      ...(report.reason ? { reason: report.reason } : {}),
+      ...(report.listing ? { listing: report.listing } : {}),
+    },
+  };
+}
+
+/**
+ * A ministry withdraws a link, alone or by cancelling its batch. The party is the marketplace's agency, not the
+ * withdrawing ministry: the marketplace must see it in the link's history.
+ */
+export function linkWithdrawn(
+  id: string,
+  marketplaceAgencyId: string,
+  from: LinkStatus,
+  reason: string,
+  by: 'link' | 'batch' = 'link',
+): AuditRecord {
+  return {
+    action: 'link.withdrawn',
+    entityType: 'link',
+    entityId: id,
+    partyAgencyId: marketplaceAgencyId,
+    data: { from, status: 'withdrawn', reason, ...(by === 'batch' ? { batchCancelled: true } : {}) },
+  };
+}
+
+// Evidence requests. The party is the filing police agency.
+
+export function evidenceRequestFiled(
+  id: string,
+  policeAgencyId: string | null,
+  data: {
+    caseNumber: string;
+    legalBasis: string;
+    purpose: string;
+    scope: Record<string, unknown>;
+    linkCount: number;
+    /** The fixed set of links, committed to per marketplace: a package is checked against it. */
+    marketplaces: { marketplaceId: string; links: number; linksSha256: string }[];
+  },
+): AuditRecord {
+  return {
+    action: 'evidence_request.filed',
+    entityType: 'evidence_request',
+    entityId: id,
+    partyAgencyId: policeAgencyId,
+    data,
+  };
+}
+
+export function evidenceRequestAnswered(
+  id: string,
+  policeAgencyId: string | null,
+  answer: {
+    marketplaceId: string;
+    decision: 'fulfil' | 'decline';
+    reason?: string | null;
+    sellerRecordCount: number;
+    /** The commitment to the seller records the package will carry (fulfilling answers only). */
+    sellerRecordsSha256?: string;
+    status: string;
+  },
+): AuditRecord {
+  return {
+    action: 'evidence_request.answered',
+    entityType: 'evidence_request',
+    entityId: id,
+    partyAgencyId: policeAgencyId,
+    data: {
+      marketplaceId: answer.marketplaceId,
+      decision: answer.decision,
+      ...(answer.reason ? { reason: answer.reason } : {}),
+      sellerRecordCount: answer.sellerRecordCount,
+      ...(answer.sellerRecordsSha256 ? { sellerRecordsSha256: answer.sellerRecordsSha256 } : {}),
+      status: answer.status,
+    },
+  };
+}
+
+export function evidenceRequestClosed(id: string, policeAgencyId: string | null, from: string): AuditRecord {
+  return {
+    action: 'evidence_request.closed',
+    entityType: 'evidence_request',
+    entityId: id,
+    partyAgencyId: policeAgencyId,
+    data: { from },
+  };
+}
+
+export function evidenceRequestExported(
+  id: string,
+  policeAgencyId: string | null,
+  data: {
+    sha256: string;
+    bytes: number;
+    treeSize: number;
+    rootHash: string;
+    files: { name: string; sha256: string }[];
+  },
+): AuditRecord {
+  return {
+    action: 'evidence_request.exported',
+    entityType: 'evidence_request',
+    entityId: id,
+    partyAgencyId: policeAgencyId,
+    data,
+  };
+}
