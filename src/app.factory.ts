@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import * as swaggerUi from 'swagger-ui-express';
 import { AppModule } from './app.module';
-import { answerClientErrors } from './common/client-errors';
+import { answerClientErrors } from './errors/client-errors';
 import { TokenKeysService } from './auth/token-keys.service';
 import { bodyParsing } from './common/body-parsing';
 import { cheapRefusals } from './common/cheap-refusals.middleware';

@@ -5,10 +5,10 @@ import { AgenciesModule } from './agencies/agencies.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
-import { BootstrapService } from './cli/bootstrap.service';
-import { IdempotencyModule } from './common/idempotency.module';
+import { BootstrapModule } from './bootstrap/bootstrap.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MediaTypeGuard } from './common/media-type.guard';
-import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { RateLimitGuard } from './common/rate-limit.guard';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -44,9 +44,9 @@ export class AppModule {
         EvidenceRequestsModule,
         HealthModule,
         VerifierDownloadModule,
+        BootstrapModule,
       ],
       providers: [
-        BootstrapService,
         // Guards run in this order: who are you, how often, what did you send.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
-import { BootstrapService } from './cli/bootstrap.service';
+import { BootstrapService } from './bootstrap/bootstrap.service';
 import { createLogger } from './common/logger';
 import { ConfigError, loadConfig } from './config/config';
 import { EmbeddedDatabase, EmbeddedPostgresError, startEmbeddedPostgres } from './database/embedded-postgres';

@@ -1,6 +1,6 @@
 import { statSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BootstrapService } from '../src/cli/bootstrap.service';
+import { BootstrapService } from '../src/bootstrap/bootstrap.service';
 import { createTestApp, TestApp } from './support/app';
 
 describe('first start', () => {

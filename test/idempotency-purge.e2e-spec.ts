@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { IdempotencyPurge } from '../src/common/idempotency-purge';
+import { IdempotencyPurge } from '../src/idempotency/idempotency-purge';
 import { createTestApp, TestApp } from './support/app';
 import { APP_ROLE, asAppRole } from './support/app-role';
 

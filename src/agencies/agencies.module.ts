@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { AgenciesController } from './agencies.controller';
 import { AgenciesService } from './agencies.service';
 
-@Module({ controllers: [AgenciesController], providers: [AgenciesService], exports: [AgenciesService] })
+@Module({
+  imports: [AuditModule],
+  controllers: [AgenciesController],
+  providers: [AgenciesService],
+  exports: [AgenciesService],
+})
 export class AgenciesModule {}

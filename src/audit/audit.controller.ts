@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { AuditService } from './audit.service';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { CheckpointsService } from './checkpoints.service';
 import {
   AuditEventsQueryDto,

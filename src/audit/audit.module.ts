@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditWriter } from './audit.writer';
 import { CheckpointsService } from './checkpoints.service';
 import { MerkleTreeService } from './merkle-tree.service';
 
-@Global()
 @Module({
   controllers: [AuditController],
   providers: [AuditWriter, AuditService, MerkleTreeService, CheckpointsService],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createPublicKey } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { ZERO_HASH } from './canonical';
 import { Checkpoint } from './checkpoint-note';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jwkThumbprint, loadOrCreatePrivateKey, publicJwk } from '../auth/keys';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TransactionService } from '../database/transaction.service';
 import { Checkpoint, signCheckpoint } from './checkpoint-note';

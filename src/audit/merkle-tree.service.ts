@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { copyRows } from '../database/copy';
 import { TransactionService } from '../database/transaction.service';
 import {

@@ -1,5 +1,5 @@
 import { errors, jwtVerify } from 'jose';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import type { AppConfig } from '../config/config';
 import { Role, ROLES } from './actor';
 import { TOKEN_ALG, TokenKeysService } from './token-keys.service';

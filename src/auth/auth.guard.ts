@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { RateLimits } from '../common/rate-limits.service';
 import { preVerify } from './access-token';

@@ -1,10 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { RateLimits } from '../common/rate-limits.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { TokenKeysService } from './token-keys.service';
 
-@Global()
 @Module({
   controllers: [AuthController],
   providers: [AuthService, TokenKeysService, RateLimits],

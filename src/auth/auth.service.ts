@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { AppError, tooManyRequests } from '../common/app-error';
+import { AppError, tooManyRequests } from '../errors/app-error';
 import { normaliseClientId, RateLimits } from '../common/rate-limits.service';
 import { TokenRequestDto, TokenResponseDto } from './dto/token-request.dto';
 import { verifySecret } from './secrets';

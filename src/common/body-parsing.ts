@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { AppError } from './app-error';
-import { sendProblem } from './problem-details.filter';
+import { AppError } from '../errors/app-error';
+import { sendProblem } from '../errors/problem-details.filter';
 
 const MAX_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -2,8 +2,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { preVerify } from '../auth/access-token';
 import type { TokenKeysService } from '../auth/token-keys.service';
 import type { AppConfig } from '../config/config';
-import { tooManyRequests } from './app-error';
-import { sendProblem } from './problem-details.filter';
+import { tooManyRequests } from '../errors/app-error';
+import { sendProblem } from '../errors/problem-details.filter';
 import type { RateLimits } from './rate-limits.service';
 
 /**

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AppError } from './app-error';
+import { AppError } from '../errors/app-error';
 
 const ACCEPTS = 'accepts-media-types';
 export type BodyMediaType = 'json' | 'form' | 'csv';

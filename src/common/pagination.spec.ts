@@ -1,4 +1,4 @@
-import { AppError } from './app-error';
+import { AppError } from '../errors/app-error';
 import { decodeCursor, encodeCursor } from './pagination';
 
 const ID = '6f9619ff-8b86-4011-b42d-00cf4fc964ff';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { AppError } from './app-error';
+import { AppError } from '../errors/app-error';
 import { IntQueryParam } from './int-query-param';
 
 export class PageQueryDto {

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { tooManyRequests } from './app-error';
+import { tooManyRequests } from '../errors/app-error';
 import { RateLimits } from './rate-limits.service';
 
 /**

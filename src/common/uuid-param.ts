@@ -1,5 +1,5 @@
 import { Param, ParseUUIDPipe } from '@nestjs/common';
-import { AppError } from './app-error';
+import { AppError } from '../errors/app-error';
 
 /** A path parameter that must be a UUID; anything else is a 400 problem naming the parameter. */
 export const UuidParam = (name: string) =>

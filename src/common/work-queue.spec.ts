@@ -1,4 +1,4 @@
-import { AppError } from './app-error';
+import { AppError } from '../errors/app-error';
 import { WorkQueue } from './work-queue';
 
 function gate() {

@@ -1,4 +1,4 @@
-import { AppError } from './app-error';
+import { AppError } from '../errors/app-error';
 
 /**
  * Bounds expensive work (evidence exports, full verifications): at most `running` at once and `waiting` more in line;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { AppError } from '../common/app-error';
-import { idempotencyStorage } from '../common/idempotency-context';
-import { isRetryable } from './pg-errors';
+import { AppError } from '../errors/app-error';
+import { idempotencyStorage } from '../idempotency/idempotency-context';
+import { isRetryable } from '../errors/pg-errors';
 
 /** The one way a request writes: a READ COMMITTED transaction, retried once on serialization failure or deadlock. */
 @Injectable()

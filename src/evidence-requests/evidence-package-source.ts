@@ -5,7 +5,7 @@ import { finished } from 'node:stream/promises';
 import { QueryRunner } from 'typeorm';
 import { canonicalJson, entryHash } from '../audit/canonical';
 import { MerkleTreeService } from '../audit/merkle-tree.service';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import type { LinkRow } from '../links/link.view';
 import {
   CSV_HEADER,

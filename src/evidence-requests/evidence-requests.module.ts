@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { EvidenceExportService } from './evidence-export.service';
 import { EvidencePackageSource } from './evidence-package-source';
 import { EvidenceRequestsController } from './evidence-requests.controller';
 import { EvidenceRequestsService } from './evidence-requests.service';
 
 @Module({
+  imports: [AuditModule, MarketplacesModule],
   controllers: [EvidenceRequestsController],
   providers: [EvidenceRequestsService, EvidenceExportService, EvidencePackageSource],
 })

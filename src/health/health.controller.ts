@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators';
-import { AppError } from '../common/app-error';
+import { AppError } from '../errors/app-error';
 import { metricsRegistry } from './metrics';
 
 @ApiTags('Operations')

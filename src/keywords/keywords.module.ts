@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { KeywordsController } from './keywords.controller';
 import { KeywordsService } from './keywords.service';
 
-@Module({ controllers: [KeywordsController], providers: [KeywordsService] })
+@Module({
+  imports: [AuditModule],
+  controllers: [KeywordsController],
+  providers: [KeywordsService],
+})
 export class KeywordsModule {}

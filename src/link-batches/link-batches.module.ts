@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { LinkBatchesController } from './link-batches.controller';
 import { LinkBatchesService } from './link-batches.service';
 import { LinkIntakeService } from './link-intake.service';
 
-@Module({ controllers: [LinkBatchesController], providers: [LinkBatchesService, LinkIntakeService] })
+@Module({
+  imports: [AuditModule, MarketplacesModule],
+  controllers: [LinkBatchesController],
+  providers: [LinkBatchesService, LinkIntakeService],
+})
 export class LinkBatchesModule {}

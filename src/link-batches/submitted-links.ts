@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { AppError, FieldError } from '../common/app-error';
+import { AppError, FieldError } from '../errors/app-error';
 import { MAX_LINKS_PER_BATCH } from './dto/link-batch.dto';
 
 export interface SubmittedLink {

@@ -1,10 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { MarketplaceDirectory } from './marketplace-directory';
 import { MarketplacesController } from './marketplaces.controller';
 import { MarketplacesService } from './marketplaces.service';
 
-@Global()
 @Module({
+  imports: [AuditModule],
   controllers: [MarketplacesController],
   providers: [MarketplacesService, MarketplaceDirectory],
   exports: [MarketplacesService, MarketplaceDirectory],

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { AgenciesService } from '../../src/agencies/agencies.service';
 import { createApp } from '../../src/app.factory';
 import { Role, SYSTEM_ACTOR } from '../../src/auth/actor';
-import { BootstrapService, Credentials } from '../../src/cli/bootstrap.service';
+import { BootstrapService, Credentials } from '../../src/bootstrap/bootstrap.service';
 import { createLogger } from '../../src/common/logger';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { createTestDatabase } from './database';

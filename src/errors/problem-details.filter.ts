@@ -6,7 +6,7 @@ import {
   pgConstraint,
   PgError,
   UNIQUE_CONSTRAINT_MESSAGES,
-} from '../database/pg-errors';
+} from './pg-errors';
 import { AppError, FieldError } from './app-error';
 
 export const PROBLEM_BASE = 'https://takedown-exchange.local/problems/';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
-import { AppError } from './app-error';
+import { AppError } from '../errors/app-error';
 import { IdempotencySecrets } from './idempotency-secrets';
 
 /** A response as it goes on the wire: what is stored for a key is exactly what was sent the first time. */

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { catchError, from, map, Observable, switchMap } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { AppError } from './app-error';
+import { AppError } from '../errors/app-error';
 import {
   idempotencyStorage,
   IdempotencyReplayNeeded,
