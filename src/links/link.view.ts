@@ -1,8 +1,12 @@
+import { raw } from '../database/sql';
+import { openStatusPredicate } from './link-state';
 import type { ListingEvidence, LinkStatus } from './link.entity';
 
-export const LINK_COLUMNS = `l.id, l.batch_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
+/** The columns a LinkRow reads, for a query over `links l`. */
+export const LINK_COLUMNS =
+  raw(`l.id, l.batch_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
   l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
-  (l.status IN ('pending', 'acknowledged') AND l.due_at < now()) AS overdue`;
+  (${openStatusPredicate('l.status')} AND l.due_at < now()) AS overdue`);
 
 export interface LinkRow {
   id: string;

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { LinksController } from './links.controller';
+import { LinksRepository } from './links.repository';
 import { LinksService } from './links.service';
 
 @Module({
   imports: [AuditModule, MarketplacesModule],
   controllers: [LinksController],
-  providers: [LinksService],
+  providers: [LinksService, LinksRepository],
 })
 export class LinksModule {}

@@ -1,0 +1,101 @@
+import { readAcknowledgement } from './acknowledgement-items';
+
+const ID = '0B6F2C1E-6A4B-4C59-9A55-0C4F4B7F1A01';
+const ok = { linkId: ID, status: 'acknowledged' };
+
+const refusals: [string, unknown, string][] = [
+  ['a non-object', 'x', 'item must be an object'],
+  ['null', null, 'item must be an object'],
+  ['an array', [], 'item must be an object'],
+  ['an unknown property', { ...ok, extra: 1 }, 'property extra is not allowed'],
+  [
+    'a long unknown property, cut to 50',
+    { ...ok, ['k'.repeat(80)]: 1 },
+    `property ${'k'.repeat(50)} is not allowed`,
+  ],
+  ['a missing linkId', { status: 'acknowledged' }, 'linkId must be a UUID'],
+  ['a linkId that is not a UUID', { ...ok, linkId: 'abc' }, 'linkId must be a UUID'],
+  [
+    'an unknown status',
+    { ...ok, status: 'pending' },
+    'status must be one of acknowledged, taken_down, not_found, rejected',
+  ],
+  ['an at without a zone', { ...ok, at: '2026-03-01T10:00:00' }, 'at must be an RFC 3339 timestamp'],
+  ['an at that is a number', { ...ok, at: 1 }, 'at must be an RFC 3339 timestamp'],
+  [
+    'an at on a date that cannot parse',
+    { ...ok, at: '2026-13-45T10:00:00Z' },
+    'at must be an RFC 3339 timestamp',
+  ],
+  ['an empty reason', { ...ok, reason: '' }, 'reason must be a string of 1-1000 characters'],
+  ['a reason too long', { ...ok, reason: 'r'.repeat(1001) }, 'reason must be a string of 1-1000 characters'],
+  ['a reason with NUL', { ...ok, reason: 'a\u0000b' }, 'reason must not contain the NUL character (U+0000)'],
+  [
+    'a reason with a lone surrogate',
+    { ...ok, reason: 'a\ud800' },
+    'reason must be well-formed Unicode (a lone surrogate is not)',
+  ],
+  [
+    'a rejection without a reason',
+    { ...ok, status: 'rejected' },
+    'reason is required when status is rejected',
+  ],
+  ['a listing that is not an object', { ...ok, listing: 'x' }, 'listing must be an object'],
+  ['a listing that is an array', { ...ok, listing: [] }, 'listing must be an object'],
+  ['an unknown listing property', { ...ok, listing: { color: 'red' } }, 'listing.color is not allowed'],
+  ['an empty seller ref', { ...ok, listing: { sellerRef: '' } }, 'listing.sellerRef is not valid'],
+  ['a negative price', { ...ok, listing: { price: -1 } }, 'listing.price is not valid'],
+  ['a currency not in ISO form', { ...ok, listing: { currency: 'idr' } }, 'listing.currency is not valid'],
+  [
+    'a screenshot hash not hex',
+    { ...ok, listing: { screenshotSha256: 'z'.repeat(64) } },
+    'listing.screenshotSha256 is not valid',
+  ],
+  [
+    'a listing title with NUL',
+    { ...ok, listing: { title: '\u0000' } },
+    'listing.title must not contain the NUL character (U+0000)',
+  ],
+];
+
+describe('readAcknowledgement', () => {
+  it.each(refusals)('refuses %s', (_, raw, message) => {
+    expect(readAcknowledgement(raw)).toBe(message);
+  });
+
+  it('reads a minimal item, lower-casing the link id', () => {
+    expect(readAcknowledgement(ok)).toEqual({
+      linkId: ID.toLowerCase(),
+      status: 'acknowledged',
+      at: null,
+      reason: null,
+      listing: null,
+    });
+  });
+
+  it('reads at, reason and listing evidence', () => {
+    const listing = {
+      title: 'Bag',
+      sellerRef: 's-1',
+      sellerName: 'S',
+      price: 0,
+      currency: 'IDR',
+      screenshotSha256: 'a'.repeat(64),
+    };
+    expect(
+      readAcknowledgement({
+        ...ok,
+        status: 'rejected',
+        at: '2026-03-01T10:00:00+07:00',
+        reason: 'licensed',
+        listing,
+      }),
+    ).toEqual({
+      linkId: ID.toLowerCase(),
+      status: 'rejected',
+      at: new Date('2026-03-01T03:00:00.000Z'),
+      reason: 'licensed',
+      listing,
+    });
+  });
+});

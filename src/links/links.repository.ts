@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { raw, sql, Sql, where } from '../database/sql';
+import type { LockedLink } from './acknowledgement-rules';
+import type { LinkStatus } from './link.entity';
+import { linkIsOverdue } from './link-state';
+import { LINK_COLUMNS, LinkRow } from './link.view';
+
+/**
+ * Which links a caller sees: the ids of the marketplaces a marketplace-role caller acts for, or `null` for the roles
+ * that see every link (and, unlike marketplaces, are shown repeat sellers).
+ */
+export type LinkScope = string[] | null;
+
+export interface LinkFilter {
+  batchId?: string;
+  marketplaceId?: string;
+  status?: LinkStatus;
+  relisted?: boolean;
+  overdue?: boolean;
+  updatedSince?: string;
+}
+
+/** A page of links in id order, or in (updated_at, id) order when polling with updatedSince; `after` is the keyset. */
+export interface LinkPage {
+  limit: number;
+  after: string[] | null;
+}
+
+/** The links under `alias` that the scope may see; nothing to add for a caller who sees them all. */
+export function linkVisibleTo(scope: LinkScope, alias = 'l'): Sql | false {
+  return scope !== null && sql`${raw(alias)}.marketplace_id = ANY(${scope}::uuid[])`;
+}
+
+/** Repeat sellers: how many other links of the same seller on the same marketplace were taken down. */
+function priorTakedowns(scope: LinkScope): Sql {
+  if (scope !== null) return raw(', NULL::int AS prior_takedowns');
+  return raw(`, CASE WHEN l.seller_ref IS NULL THEN NULL ELSE (
+               SELECT count(*)::int FROM links p
+                WHERE p.marketplace_id = l.marketplace_id AND p.seller_ref = l.seller_ref AND p.status = 'taken_down' AND p.id <> l.id
+             ) END AS prior_takedowns`);
+}
+
+function filterConditions(f: LinkFilter): (Sql | false)[] {
+  return [
+    !!f.batchId && sql`l.batch_id = ${f.batchId}`,
+    !!f.marketplaceId && sql`l.marketplace_id = ${f.marketplaceId}`,
+    !!f.status && sql`l.status = ${f.status}`,
+    f.relisted !== undefined && sql`l.relisted = ${f.relisted}`,
+    f.overdue === true && linkIsOverdue('l'),
+    f.overdue === false && sql`NOT ${linkIsOverdue('l')}`,
+  ];
+}
+
+@Injectable()
+export class LinksRepository {
+  /** Fetches limit + 1 rows, so the caller can tell whether another page follows. */
+  list(m: EntityManager, scope: LinkScope, filter: LinkFilter, page: LinkPage): Promise<LinkRow[]> {
+    const polling = !!filter.updatedSince;
+    const keyset = page.after
+      ? polling
+        ? sql`(l.updated_at, l.id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)`
+        : sql`l.id > ${page.after[0]}::uuid`
+      : false;
+    const conditions = where([
+      linkVisibleTo(scope),
+      ...filterConditions(filter),
+      polling && sql`l.updated_at >= ${filter.updatedSince}`,
+      keyset,
+    ]);
+    return m.query<LinkRow[]>(
+      ...sql`SELECT ${LINK_COLUMNS}${priorTakedowns(scope)} FROM links l
+        ${conditions} ORDER BY ${raw(polling ? 'l.updated_at, l.id' : 'l.id')} LIMIT ${page.limit + 1}`,
+    );
+  }
+
+  /** A link as the scope may see it, read with the given manager (inside a transaction: what it wrote). */
+  async findVisible(m: EntityManager, scope: LinkScope, id: string): Promise<LinkRow | undefined> {
+    const [row] = await m.query<LinkRow[]>(
+      ...sql`SELECT ${LINK_COLUMNS}${priorTakedowns(scope)} FROM links l
+        ${where([sql`l.id = ${id}`, linkVisibleTo(scope)])}`,
+    );
+    return row;
+  }
+
+  /** The caller's links among `ids`, locked in id order (so concurrent acknowledgements never deadlock). */
+  lockForAcknowledgement(m: EntityManager, ids: string[], owned: string[]): Promise<LockedLink[]> {
+    return m.query<LockedLink[]>(
+      ...sql`SELECT l.id, l.status, l.created_at, l.listing, l.seller_ref, l.status_reason, l.resolved_at
+           FROM links l
+          ${where([sql`l.id = ANY(${ids}::uuid[])`, linkVisibleTo(owned)])}
+          ORDER BY l.id FOR UPDATE`,
+    );
+  }
+
+  /** Writes the acknowledged links as judged, in one statement. */
+  async updateAcknowledged(m: EntityManager, links: LockedLink[], now: Date): Promise<void> {
+    await m.query(
+      ...sql`UPDATE links l SET status = u.status, status_reason = u.reason, listing = u.listing::jsonb, seller_ref = u.seller_ref,
+                              resolved_at = u.resolved_at, updated_at = ${now}
+             FROM unnest(${links.map((l) => l.id)}::uuid[], ${links.map((l) => l.status)}::text[],
+                         ${links.map((l) => l.status_reason)}::text[],
+                         ${links.map((l) => (l.listing ? JSON.stringify(l.listing) : null))}::text[],
+                         ${links.map((l) => l.seller_ref)}::text[], ${links.map((l) => l.resolved_at)}::timestamptz[])
+               AS u(id, status, reason, listing, seller_ref, resolved_at)
+            WHERE l.id = u.id`,
+    );
+  }
+
+  /** The link's status and its marketplace's agency, locked for withdrawal. */
+  async lockForWithdrawal(
+    m: EntityManager,
+    id: string,
+  ): Promise<{ status: LinkStatus; agency_id: string } | undefined> {
+    const [link] = await m.query<{ status: LinkStatus; agency_id: string }[]>(
+      ...sql`SELECT l.status, mk.agency_id FROM links l JOIN marketplaces mk ON mk.id = l.marketplace_id
+              WHERE l.id = ${id} FOR UPDATE OF l`,
+    );
+    return link;
+  }
+
+  async withdraw(m: EntityManager, id: string, reason: string, now: Date): Promise<void> {
+    await m.query(
+      ...sql`UPDATE links SET status = 'withdrawn', status_reason = ${reason}, resolved_at = ${now}, updated_at = ${now}
+              WHERE id = ${id}`,
+    );
+  }
+}
