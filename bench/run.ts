@@ -16,9 +16,8 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
-import { ApiProcess, freePort } from '../test/support/api-process';
+import { ApiProcess, freePort, withScratchDatabase } from '../test/support/tooling';
 import { readZip } from '../src/cli/verify-evidence';
-import { withScratchDatabase } from '../test/support/scratch-database';
 import { baselineExport, baselineProofReads, baselineVerify, drain } from './evidence';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

@@ -4,7 +4,7 @@ import { createApp } from '../src/app.factory';
 import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
 import { migrate } from '../src/database/migrate';
-import { withScratchDatabase } from '../test/support/scratch-database';
+import { withScratchDatabase } from '../test/support/tooling';
 
 /** The application, not listening, on a migrated scratch database with no checkpoint timer: for in-process benches. */
 export async function withScratchApp(

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase } from '../support/database';
-import { ApiProcess, Creds, freePort, Json, listings } from '../support/api-process';
+import { ApiProcess, Creds, freePort, Json, listings } from '../support/tooling';
 
 const KILLS = Number(process.env.FAULT_KILLS ?? 20);
 const BATCH = 40_000;

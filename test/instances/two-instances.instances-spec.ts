@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { Checkpoint, verifyCheckpoint } from '../../src/audit/checkpoint-note';
 import { InMemoryMerkleTree, verifyInclusion } from '../../src/audit/merkle';
-import { ApiProcess, Creds, freePort, Json, listings } from '../support/api-process';
+import { ApiProcess, Creds, freePort, Json, listings } from '../support/tooling';
 import { createTestDatabase } from '../support/database';
 
 const SECONDS = Number(process.env.INSTANCES_SECONDS ?? 20);

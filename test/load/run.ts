@@ -10,8 +10,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { migrate } from '../../src/database/migrate';
-import { ApiProcess, freePort, Json } from '../support/api-process';
-import { withScratchDatabase } from '../support/scratch-database';
+import { ApiProcess, freePort, Json, withScratchDatabase } from '../support/tooling';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const MARKETS = ['shopee', 'tokopedia', 'lazada', 'tiktok'];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { adminQuery, withDatabase } from './tooling';
 
 export const STATE_ENV = 'TAKEDOWN_TEST_DB';
 
@@ -7,22 +7,6 @@ export interface TestDatabaseState {
   serverUrl: string;
   template: string;
   dataDir: string | null;
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-export async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 export function readState(): TestDatabaseState {

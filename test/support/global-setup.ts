@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { migrate } from '../../src/database/migrate';
-import { adminQuery, STATE_ENV, TestDatabaseState, withDatabase } from './database';
+import { STATE_ENV, TestDatabaseState } from './database';
+import { adminQuery, withDatabase } from './tooling';
 
 declare global {
   var __TAKEDOWN_EMBEDDED_STOP__: (() => Promise<void>) | undefined;

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { adminQuery, readState } from './database';
+import { readState } from './database';
+import { adminQuery } from './tooling';
 
 export default async function globalTeardown(): Promise<void> {
   const state = readState();

@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 
-const MAIN = path.join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+const MAIN = path.join(__dirname, '..', '..', '..', 'dist', 'src', 'main.js');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of many shapes, read by tests
 export type Json = Record<string, any>;
@@ -12,16 +11,6 @@ export interface Creds {
   clientId: string;
   clientSecret: string;
   agencyId: string;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The built API as its own process, so it can be killed with SIGKILL and started again on the same data. */

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { startEmbeddedPostgres } from '../../../src/database/embedded-postgres';
+import { adminQuery, withDatabase } from './postgres';
 
 export interface ScratchDatabase {
   /** The new, empty database (no migrations run). */
@@ -36,27 +36,16 @@ export async function withScratchDatabase<T>(
       };
     }
     const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    await admin(serverUrl, `CREATE DATABASE ${name}`);
+    const url = withDatabase(serverUrl, name);
+    await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
     try {
-      return await work({ url: url.toString(), tmp });
+      return await work({ url, tmp });
     } finally {
-      if (keep && !stopEmbedded) console.log(`kept database ${url.toString()}`);
-      else await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (keep && !stopEmbedded) console.log(`kept database ${url}`);
+      else await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
   } finally {
     await stopEmbedded?.();
     rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }

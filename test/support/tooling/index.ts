@@ -1,0 +1,7 @@
+// Shared by the tests, bench/ and scripts/: API processes, scratch databases and free ports.
+export { ApiProcess, listings } from './api-process';
+export type { Creds, Json } from './api-process';
+export { freePort } from './ports';
+export { adminQuery, withDatabase } from './postgres';
+export { withScratchDatabase } from './scratch-database';
+export type { ScratchDatabase } from './scratch-database';
