@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, Party, TestApp } from './support/app';
-import { Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
+import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 
 /**
  * Many callers at once: 100 concurrent requests on each route of this session's work. Every answer must be one the
@@ -119,20 +119,12 @@ describe('many callers at once', () => {
     const evidenceUrls = [shopeeUrl(), shopeeUrl(), shopeeUrl(), shopeeUrl(), shopeeUrl(), tokopediaUrl()];
     const ackUrls = Array.from({ length: N }, () => shopeeUrl('Jaket-Bekas'));
     const withdrawUrl = shopeeUrl('Celana-Bekas');
-    const res = await t.http
-      .post('/v1/link-batches')
-      .set(c.ministry.auth)
-      .send({
-        reference: `PKTN/2026/CONC-${Date.now()}`,
-        legalBasis: 'Permendag 18/2021 jo. 40/2022',
-        links: [...evidenceUrls, ...ackUrls, withdrawUrl].map((url) => ({ url, note: NOTE })),
-      })
-      .expect(201);
-    if (res.body.counts.accepted !== evidenceUrls.length + N + 1)
-      throw new Error(`batch accepted ${JSON.stringify(res.body.counts)}`);
-    const listed = (
-      await t.http.get(`/v1/links?batchId=${res.body.id}&limit=1000`).set(c.ministry.auth).expect(200)
-    ).body.items as { id: string; url: string }[];
+    const { links: listed } = await submitBatch(
+      t,
+      c,
+      [...evidenceUrls, ...ackUrls, withdrawUrl].map((url) => ({ url, note: NOTE })),
+      { reference: `PKTN/2026/CONC-${Date.now()}` },
+    );
     const idOf = (u: string) => listed.find((l) => l.url === u)!.id;
     evidenceLinks = evidenceUrls.map(idOf);
     ackLinks = ackUrls.map(idOf);

@@ -1,6 +1,14 @@
 import { Role } from '../src/auth/actor';
 import { createTestApp, Party, TestApp } from './support/app';
-import { batch, Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
+import {
+  batch,
+  Campaign,
+  setUpCampaign,
+  shopeeUrl,
+  SubmittedLink,
+  submitBatch,
+  tokopediaUrl,
+} from './support/campaign';
 import { expectProblem } from './support/problem';
 
 describe('isolation between parties', () => {
@@ -15,16 +23,8 @@ describe('isolation between parties', () => {
   beforeAll(async () => {
     t = await createTestApp();
     c = await setUpCampaign(t);
-    const res = await t.http
-      .post('/v1/link-batches')
-      .set(c.ministry.auth)
-      .send(batch([shopeeUrl(), tokopediaUrl()]))
-      .expect(201);
-    batchId = res.body.id;
-    const links = (await t.http.get(`/v1/links?batchId=${batchId}`).set(c.ministry.auth)).body.items as {
-      id: string;
-      marketplaceId: string;
-    }[];
+    let links: SubmittedLink[];
+    ({ batchId, links } = await submitBatch(t, c, [shopeeUrl(), tokopediaUrl()]));
     shopeeLink = links.find((l) => l.marketplaceId === c.shopee.marketplaceId)!.id;
     tokopediaLink = links.find((l) => l.marketplaceId === c.tokopedia.marketplaceId)!.id;
     keywordId = (await t.http.post('/v1/keywords').set(c.ministry.auth).send({ term: 'bal' }).expect(201))
@@ -325,14 +325,11 @@ describe('marketplaces, watchlist and statistics', () => {
   });
 
   it('reports median and p90 hours to takedown per marketplace', async () => {
-    const res = await t.http
-      .post('/v1/link-batches')
-      .set(c.ministry.auth)
-      .send(batch(Array.from({ length: 10 }, () => shopeeUrl('Stats'))))
-      .expect(201);
-    const links = (await t.http.get(`/v1/links?batchId=${res.body.id}`).set(c.ministry.auth)).body.items as {
-      id: string;
-    }[];
+    const { links } = await submitBatch(
+      t,
+      c,
+      Array.from({ length: 10 }, () => shopeeUrl('Stats')),
+    );
     await t.http
       .post('/v1/links/acknowledgements')
       .set(c.shopee.auth)

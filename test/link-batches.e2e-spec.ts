@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from './support/app';
-import { batch, Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
+import { batch, Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 import { expectProblem } from './support/problem';
 
 describe('link batches', () => {
@@ -54,9 +54,7 @@ describe('link batches', () => {
   });
 
   it('sets each link due by its marketplace SLA unless the batch names a due date', async () => {
-    const res = await submit(batch([shopeeUrl(), tokopediaUrl()])).expect(201);
-    const links = (await t.http.get(`/v1/links?batchId=${res.body.id}`).set(c.ministry.auth).expect(200)).body
-      .items;
+    const { links } = await submitBatch(t, c, [shopeeUrl(), tokopediaUrl()]);
     const hours = (l: { dueAt: string; createdAt: string }) =>
       (Date.parse(l.dueAt) - Date.parse(l.createdAt)) / 3_600_000;
     expect(
@@ -68,9 +66,9 @@ describe('link batches', () => {
     ).toEqual(['shopee', 'tokopedia']);
     for (const l of links) expect(hours(l)).toBe(l.marketplaceId === c.shopee.marketplaceId ? 48 : 24);
     const due = new Date(Date.now() + 5 * 86_400_000).toISOString();
-    const fixed = await submit(batch([shopeeUrl()], { dueAt: due })).expect(201);
-    const [link] = (await t.http.get(`/v1/links?batchId=${fixed.body.id}`).set(c.ministry.auth).expect(200))
-      .body.items;
+    const {
+      links: [link],
+    } = await submitBatch(t, c, [shopeeUrl()], { dueAt: due });
     expect(link.dueAt).toBe(due);
     expectProblem(await submit(batch([shopeeUrl()], { dueAt: '2020-01-01T00:00:00Z' })), 400);
   });
@@ -170,8 +168,9 @@ describe('link batches', () => {
 
   it('reports a listing already open in another batch as a duplicate pointing at the open link', async () => {
     const url = tokopediaUrl('dupshop');
-    const first = await submit(batch([url])).expect(201);
-    const [open] = (await t.http.get(`/v1/links?batchId=${first.body.id}`).set(c.ministry.auth)).body.items;
+    const {
+      links: [open],
+    } = await submitBatch(t, c, [url]);
     const second = await submit(
       batch([url.toUpperCase().replace('HTTPS://WWW.', 'https://m.'), shopeeUrl()]),
     ).expect(201);
@@ -210,8 +209,9 @@ describe('link batches', () => {
 
   it('flags a listing that reappears after its takedown as relisted, pointing at the earlier link', async () => {
     const url = shopeeUrl('Jaket-Bekas');
-    const first = await submit(batch([url])).expect(201);
-    const [link] = (await t.http.get(`/v1/links?batchId=${first.body.id}`).set(c.ministry.auth)).body.items;
+    const {
+      links: [link],
+    } = await submitBatch(t, c, [url]);
     await t.http
       .post('/v1/links/acknowledgements')
       .set(c.shopee.auth)
@@ -282,12 +282,7 @@ describe('link batches', () => {
   });
 
   it('derives batch status from its links: open, in_progress, completed; and cancels', async () => {
-    const res = await submit(batch([shopeeUrl(), shopeeUrl(), tokopediaUrl()])).expect(201);
-    const id = res.body.id as string;
-    const links = (await t.http.get(`/v1/links?batchId=${id}`).set(c.ministry.auth)).body.items as {
-      id: string;
-      marketplaceId: string;
-    }[];
+    const { batchId: id, links } = await submitBatch(t, c, [shopeeUrl(), shopeeUrl(), tokopediaUrl()]);
     const shopeeLinks = links.filter((l) => l.marketplaceId === c.shopee.marketplaceId);
     const status = async () =>
       (await t.http.get(`/v1/link-batches/${id}`).set(c.ministry.auth).expect(200)).body;

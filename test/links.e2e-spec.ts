@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from './support/app';
-import { batch, Campaign, setUpCampaign, shopeeUrl } from './support/campaign';
+import { Campaign, setUpCampaign, shopeeUrl, submitBatch } from './support/campaign';
 import { expectProblem } from './support/problem';
 
 describe('links and acknowledgements', () => {
@@ -13,15 +13,12 @@ describe('links and acknowledgements', () => {
 
   /** n fresh pending Shopee links. */
   const newLinks = async (n: number, slug = 'Kemeja'): Promise<string[]> => {
-    const res = await t.http
-      .post('/v1/link-batches')
-      .set(c.ministry.auth)
-      .send(batch(Array.from({ length: n }, () => shopeeUrl(slug))))
-      .expect(201);
-    const items = (
-      await t.http.get(`/v1/links?batchId=${res.body.id}&limit=1000`).set(c.ministry.auth).expect(200)
-    ).body.items;
-    return items.map((l: { id: string }) => l.id);
+    const { links } = await submitBatch(
+      t,
+      c,
+      Array.from({ length: n }, () => shopeeUrl(slug)),
+    );
+    return links.map((l) => l.id);
   };
   const ack = (items: object[], party = c.shopee) =>
     t.http.post('/v1/links/acknowledgements').set(party.auth).send({ items });

@@ -1,4 +1,5 @@
 import { Party, TestApp } from './app';
+import type { Json } from './tooling';
 
 export interface MarketplaceParty extends Party {
   marketplaceId: string;
@@ -55,21 +56,41 @@ export function batch(
   };
 }
 
-export interface SubmittedLink {
+/** A link as GET /v1/links shows it. */
+export interface SubmittedLink extends Json {
   id: string;
   url: string;
   marketplaceId: string;
+  dueAt: string;
+  createdAt: string;
 }
 
-/** Submits `urls` as one ministry batch and returns its id and its links, in the order of `urls`. */
+/**
+ * Submits `links` (URLs, or URLs with a note and keywords) as one ministry batch and returns its id and its links, in
+ * the order given; every link must have been accepted.
+ */
 export async function submitBatch(
   t: TestApp,
   c: Campaign,
-  urls: string[],
+  links: Parameters<typeof batch>[0],
+  extra: Record<string, unknown> = {},
 ): Promise<{ batchId: string; links: SubmittedLink[] }> {
-  const res = await t.http.post('/v1/link-batches').set(c.ministry.auth).send(batch(urls)).expect(201);
+  const res = await t.http
+    .post('/v1/link-batches')
+    .set(c.ministry.auth)
+    .send(batch(links, extra))
+    .expect(201);
   const listed = (
     await t.http.get(`/v1/links?batchId=${res.body.id}&limit=1000`).set(c.ministry.auth).expect(200)
   ).body.items as SubmittedLink[];
-  return { batchId: res.body.id as string, links: urls.map((u) => listed.find((l) => l.url === u)!) };
+  const urls = links.map((l) => (typeof l === 'string' ? l : l.url));
+  return {
+    batchId: res.body.id as string,
+    links: urls.map((u) => {
+      const link = listed.find((l) => l.url === u);
+      if (!link)
+        throw new Error(`batch ${res.body.id} did not accept ${u}: ${JSON.stringify(res.body.counts)}`);
+      return link;
+    }),
+  };
 }
