@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor';
+import { type Actor, ROLES } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { AuditService } from './audit.service';
 import { AppError } from '../errors/app-error';
@@ -15,7 +15,6 @@ import { HeavyWork } from '../database/heavy-work';
 import { VerifyResultDto } from './dto/verify-result.dto';
 import { MerkleTreeService } from './merkle-tree.service';
 
-const EVERY_ROLE = ['operator', 'ministry', 'marketplace', 'association', 'police'] as const;
 const treeSizeParam = new ParseIntPipe({
   exceptionFactory: () => AppError.validation([{ path: 'treeSize', message: 'treeSize must be an integer' }]),
 });
@@ -54,35 +53,35 @@ export class AuditController {
   }
 
   @Get('audit/checkpoints/latest')
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @ApiOperation({ summary: 'The latest signed checkpoint: tree size, Merkle root, time' })
   latestCheckpoint() {
     return this.checkpoints.latest();
   }
 
   @Get('audit/checkpoints/:treeSize')
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @ApiOperation({ summary: 'The checkpoint of a given tree size' })
   checkpoint(@Param('treeSize', treeSizeParam) treeSize: number) {
     return this.checkpoints.at(treeSize);
   }
 
   @Get('audit/keys')
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @ApiOperation({ summary: 'Ed25519 public keys that sign checkpoints and evidence packages' })
   keys() {
     return this.checkpoints.keys();
   }
 
   @Get('audit/proofs/inclusion')
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @ApiOperation({ summary: 'RFC 9162 inclusion proof of an event in the tree of a given size' })
   inclusion(@Query() query: InclusionProofQueryDto) {
     return this.tree.inclusionProof(query.seq, query.treeSize);
   }
 
   @Get('audit/proofs/consistency')
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @ApiOperation({ summary: 'RFC 9162 consistency proof between two tree sizes' })
   consistency(@Query() query: ConsistencyProofQueryDto) {
     return this.tree.consistencyProof(query.from, query.to);

@@ -69,10 +69,6 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
     return this.key;
   }
 
-  publicKey(): KeyObject {
-    return createPublicKey(this.key);
-  }
-
   /**
    * Integrates the log and signs a checkpoint of it, unless the latest one already covers every event. The answer
    * covers every event committed before the call.

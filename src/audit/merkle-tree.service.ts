@@ -7,7 +7,6 @@ import {
   appendLeaves,
   assembleProof,
   consistencyProofPlan,
-  foldRight,
   inclusionPaths,
   inclusionProofPlan,
   nodeHash,
@@ -113,13 +112,6 @@ export class MerkleTreeService {
   async size(m: EntityManager = this.tx.dataSource.manager): Promise<number> {
     const [tree] = await m.query<{ size: string }[]>('SELECT size FROM audit_tree WHERE id = 1');
     return Number(tree.size);
-  }
-
-  /** The root of the tree at any integrated size, from stored subtrees. */
-  async rootAt(treeSize: number, m: EntityManager = this.tx.dataSource.manager): Promise<Buffer> {
-    const refs = treeSize === 0 ? [] : subtreesOf([[0, treeSize]]);
-    const lookup = await this.subtreeLookup(refs, m);
-    return foldRight(refs.map((r) => lookup(r.level, r.index)));
   }
 
   async inclusionProof(
