@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../errors/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
+import { AuditRepository, EventRow } from './audit.repository';
 import { ZERO_HASH } from './canonical';
 import { Checkpoint } from './checkpoint-note';
 import { CheckpointsService } from './checkpoints.service';
@@ -30,23 +31,6 @@ export interface AuditEventView {
 
 export type VerifyResult = VerifyResultDto;
 
-interface EventRow {
-  seq: string;
-  canonical: string;
-  prev_hash: string;
-  entry_hash: string;
-  occurred_at: Date;
-  actor_client_id: string | null;
-  actor_agency_id: string | null;
-  actor_role: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  request_id: string | null;
-}
-
-/** Entity types the association may read across all marketplaces. */
-const ASSOCIATION_READABLE = ['link', 'link_batch', 'marketplace', 'keyword'];
 const VERIFY_CHUNK = 5000;
 
 @Injectable()
@@ -54,56 +38,19 @@ export class AuditService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly checkpointsService: CheckpointsService,
+    private readonly events: AuditRepository,
   ) {}
-
-  /** Visibility lives in the WHERE clause: an event the caller may not see is simply not found. */
-  visibilityClause(actor: Actor, params: unknown[]): string {
-    if (actor.role === 'operator' || actor.role === 'ministry' || actor.role === 'system') return 'TRUE';
-    params.push(actor.agencyId);
-    const own = `party_agency_id = $${params.length}`;
-    if (actor.role === 'association') {
-      params.push(ASSOCIATION_READABLE);
-      return `(${own} OR entity_type = ANY($${params.length}::text[]))`;
-    }
-    if (actor.role === 'marketplace') return `(${own} OR entity_type = 'keyword')`;
-    return own;
-  }
 
   async list(actor: Actor, q: AuditEventsQueryDto): Promise<Page<AuditEventView>> {
     const limit = q.limit ?? 100;
-    const params: unknown[] = [];
-    const where = [this.visibilityClause(actor, params)];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    const [cursorSeq] = (decodeCursor(q.cursor, ['number']) ?? []) as number[];
-    const after = Math.max(q.afterSeq ?? 0, cursorSeq ?? 0);
-    if (after > 0) add('seq > ?', after);
-    if (q.entityType) add('entity_type = ?', q.entityType);
-    if (q.entityId) add('entity_id = ?', q.entityId);
-    if (q.action) add('action = ?', q.action);
-    if (q.actorAgencyId) add('actor_agency_id = ?', q.actorAgencyId);
-    if (q.from) add('occurred_at >= ?', q.from);
-    if (q.to) add('occurred_at < ?', q.to);
-    params.push(limit + 1);
-    const rows = await this.dataSource.query<EventRow[]>(
-      `SELECT seq::int8 AS seq, canonical, encode(prev_hash, 'hex') AS prev_hash, encode(entry_hash, 'hex') AS entry_hash,
-              occurred_at, actor_client_id, actor_agency_id, actor_role, action, entity_type, entity_id, request_id
-         FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`,
-      params,
-    );
+    const [cursorSeq] = decodeCursor(q.cursor, ['number']) ?? [];
+    const afterSeq = Math.max(q.afterSeq ?? 0, cursorSeq ?? 0);
+    const rows = await this.events.findVisible(this.dataSource.manager, actor, { ...q, afterSeq }, limit + 1);
     return toPage(rows.map(toView), limit, (e) => [e.seq]);
   }
 
   async eventsOf(actor: Actor, entityId: string): Promise<AuditEventView[]> {
-    const params: unknown[] = [entityId];
-    const rows = await this.dataSource.query<EventRow[]>(
-      `SELECT seq::int8 AS seq, canonical, encode(prev_hash, 'hex') AS prev_hash, encode(entry_hash, 'hex') AS entry_hash,
-              occurred_at, actor_client_id, actor_agency_id, actor_role, action, entity_type, entity_id, request_id
-         FROM audit_events WHERE entity_id = $1 AND ${this.visibilityClause(actor, params)} ORDER BY seq`,
-      params,
-    );
+    const rows = await this.events.findVisibleOf(this.dataSource.manager, actor, entityId);
     return rows.map(toView);
   }
 

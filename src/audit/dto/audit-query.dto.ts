@@ -1,8 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination';
 import { IntQueryParam } from '../../common/int-query-param';
 
-export class AuditEventsQueryDto {
+/** What the events are filtered by; the page's limit and cursor come from PageQueryDto, after these. */
+class AuditEventsFilterDto {
   @ApiPropertyOptional({ example: 'agency' })
   @IsOptional()
   @IsString()
@@ -41,18 +43,9 @@ export class AuditEventsQueryDto {
   @IsOptional()
   @IntQueryParam(0)
   afterSeq?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @IntQueryParam(1, 1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
 }
+
+export class AuditEventsQueryDto extends IntersectionType(AuditEventsFilterDto, PageQueryDto) {}
 
 export class VerifyQueryDto {
   @ApiPropertyOptional({ minimum: 1 })
