@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MarketplacesModule } from '../marketplaces/marketplaces.module';
+import { LinkReader } from './link-reader';
 import { LinksController } from './links.controller';
 import { LinksRepository } from './links.repository';
 import { LinksService } from './links.service';
@@ -8,6 +9,7 @@ import { LinksService } from './links.service';
 @Module({
   imports: [AuditModule, MarketplacesModule],
   controllers: [LinksController],
-  providers: [LinksService, LinksRepository],
+  providers: [LinksService, LinksRepository, LinkReader],
+  exports: [LinkReader],
 })
 export class LinksModule {}
