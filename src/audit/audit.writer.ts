@@ -5,6 +5,8 @@ import { copyRows, CopyValue } from '../database/copy';
 import type { AuditRecord } from './audit-events';
 import { completeEntry, entryHash, EntryBody, prepareEntry } from './canonical';
 
+type PreparedEntry = ReturnType<typeof prepareEntry>;
+
 /** Up to this many events go in one INSERT with the head update; more are streamed by COPY. */
 const SMALL_APPEND = 50;
 
@@ -44,72 +46,25 @@ export class AuditWriter {
   ): Promise<{ firstSeq: number; lastSeq: number }> {
     if (records.length === 0) return { firstSeq: 0, lastSeq: 0 };
     const occurredAt = at.toISOString();
-    const actorPart = { clientId: actor.clientId, agencyId: actor.agencyId, role: actor.role };
-    const prepared = records.map((r) => {
-      const body: EntryBody = {
-        action: r.action,
-        actor: actorPart,
-        at: occurredAt,
-        data: r.data,
-        entity: { type: r.entityType, id: r.entityId },
-        requestId: actor.requestId,
-      };
-      return prepareEntry(body);
-    });
-
+    const prepared = prepareAll(actor, records, occurredAt);
     if (records.length === 1) return this.appendOne(manager, actor, records[0], occurredAt, prepared[0]);
     const [head] = await manager.query<{ next_seq: string; last_hash: string }[]>(
       `SELECT next_seq::int8 AS next_seq, encode(last_hash, 'hex') AS last_hash FROM audit_head WHERE id = 1 FOR UPDATE`,
     );
     const firstSeq = Number(head.next_seq);
     const n = records.length;
-    // Rows are produced one at a time so a 40,000-event append never holds all its canonical texts at once.
-    let last = head.last_hash;
-    function* rows(): Generator<CopyValue[]> {
-      for (let i = 0; i < n; i++) {
-        const seq = firstSeq + i;
-        const canonical = completeEntry(prepared[i], seq, last);
-        const hash = entryHash(canonical).toString('hex');
-        const r = records[i];
-        yield [
-          seq,
-          occurredAt,
-          actor.clientId,
-          actor.agencyId,
-          actor.role,
-          r.action,
-          r.entityType,
-          r.entityId,
-          r.partyAgencyId ?? null,
-          actor.requestId,
-          canonical,
-          `\\x${last}`,
-          `\\x${hash}`,
-        ];
-        last = hash;
-      }
-    }
+    const chain = { last: head.last_hash };
+    const rows = chainedRows(actor, records, prepared, occurredAt, firstSeq, chain);
     if (n > SMALL_APPEND) {
-      await copyRows(manager, 'audit_events', AUDIT_COLUMNS, rows());
+      await copyRows(manager, 'audit_events', AUDIT_COLUMNS, rows);
+      await manager.query(`UPDATE audit_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
+        firstSeq + n,
+        chain.last,
+      ]);
     } else {
-      // A few events: insert them and move the head in one round trip, the shortest hold of the head lock.
-      const all = [...rows()];
-      const column = (i: number) => all.map((r) => r[i]);
-      await manager.query(
-        `WITH appended AS (
-           INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
-           SELECT * FROM unnest($1::int8[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-                                $8::uuid[], $9::uuid[], $10::text[], $11::text[], $12::bytea[], $13::bytea[])
-         )
-         UPDATE audit_head SET next_seq = $14, last_hash = decode($15, 'hex') WHERE id = 1`,
-        [...AUDIT_COLUMNS.map((_, i) => column(i)), firstSeq + n, last],
-      );
-      return { firstSeq, lastSeq: firstSeq + n - 1 };
+      const all = [...rows];
+      await insertMovingHead(manager, all, firstSeq + n, chain.last);
     }
-    await manager.query(`UPDATE audit_head SET next_seq = $1, last_hash = decode($2, 'hex') WHERE id = 1`, [
-      firstSeq + n,
-      last,
-    ]);
     return { firstSeq, lastSeq: firstSeq + n - 1 };
   }
 
@@ -123,7 +78,7 @@ export class AuditWriter {
     actor: Actor,
     r: AuditRecord,
     occurredAt: string,
-    prepared: { head: string; requestIdPart: string },
+    prepared: PreparedEntry,
   ): Promise<{ firstSeq: number; lastSeq: number }> {
     const [row] = await manager.query<{ seq: string }[]>(
       `WITH h AS (
@@ -158,4 +113,74 @@ export class AuditWriter {
     const seq = Number(row.seq);
     return { firstSeq: seq, lastSeq: seq };
   }
+}
+
+function prepareAll(actor: Actor, records: AuditRecord[], occurredAt: string): PreparedEntry[] {
+  const actorPart = { clientId: actor.clientId, agencyId: actor.agencyId, role: actor.role };
+  return records.map((r) => {
+    const body: EntryBody = {
+      action: r.action,
+      actor: actorPart,
+      at: occurredAt,
+      data: r.data,
+      entity: { type: r.entityType, id: r.entityId },
+      requestId: actor.requestId,
+    };
+    return prepareEntry(body);
+  });
+}
+
+/**
+ * The rows of the append, chained from `chain.last` (the head's hash), which is left at the last row's hash.
+ * Rows are produced one at a time so a 40,000-event append never holds all its canonical texts at once.
+ */
+function* chainedRows(
+  actor: Actor,
+  records: AuditRecord[],
+  prepared: PreparedEntry[],
+  occurredAt: string,
+  firstSeq: number,
+  chain: { last: string },
+): Generator<CopyValue[]> {
+  for (let i = 0; i < records.length; i++) {
+    const seq = firstSeq + i;
+    const canonical = completeEntry(prepared[i], seq, chain.last);
+    const hash = entryHash(canonical).toString('hex');
+    const r = records[i];
+    yield [
+      seq,
+      occurredAt,
+      actor.clientId,
+      actor.agencyId,
+      actor.role,
+      r.action,
+      r.entityType,
+      r.entityId,
+      r.partyAgencyId ?? null,
+      actor.requestId,
+      canonical,
+      `\\x${chain.last}`,
+      `\\x${hash}`,
+    ];
+    chain.last = hash;
+  }
+}
+
+/** A few events: insert them and move the head in one round trip, the shortest hold of the head lock. */
+async function insertMovingHead(
+  manager: EntityManager,
+  rows: CopyValue[][],
+  nextSeq: number,
+  lastHash: string,
+): Promise<void> {
+  const column = (i: number) => rows.map((r) => r[i]);
+  await manager.query(
+    `WITH appended AS (
+       INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
+       SELECT * FROM unnest($1::int8[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                            $8::uuid[], $9::uuid[], $10::text[], $11::text[], $12::bytea[], $13::bytea[])
+     )
+     UPDATE audit_head SET next_seq = $14, last_hash = decode($15, 'hex') WHERE id = 1`,
+    [...AUDIT_COLUMNS.map((_, i) => column(i)), nextSeq, lastHash],
+  );
 }
