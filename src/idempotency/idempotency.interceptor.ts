@@ -48,13 +48,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
         'Idempotency-Key must be 1-255 printable ASCII characters',
       );
     }
-    const requestHash = createHash('sha256')
-      .update(
-        `${req.method} ${req.originalUrl}\n${req.headers['content-type'] ?? ''}\n${req.bodySha256 ?? ''}`,
-      )
-      .digest('hex');
-    const handler = context.getHandler();
-    // Nest sets the route's status and fixed headers itself; they are stored too, so a record is the whole response.
+    const { status, headers } = this.routeResponse(req, context.getHandler());
+    const request = new IdempotentRequest(
+      this.secrets,
+      req.actor.clientId,
+      key,
+      requestHash(req),
+      status,
+      headers,
+    );
+    const res = context.switchToHttp().getResponse<Response>();
+    return from(request.find(this.dataSource)).pipe(
+      switchMap((stored) => (stored ? [send(res, stored, true)] : this.answerFirst(req, res, request, next))),
+    );
+  }
+
+  /** Nest sets the route's status and fixed headers itself; they are stored too, so a record is the whole response. */
+  private routeResponse(
+    req: Request,
+    handler: ReturnType<ExecutionContext['getHandler']>,
+  ): { status: number; headers: [string, string][] } {
     const status =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, handler) ??
       (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
@@ -63,45 +76,48 @@ export class IdempotencyInterceptor implements NestInterceptor {
     )
       .filter((h) => typeof h.value === 'string')
       .map((h): [string, string] => [h.name, h.value]);
-    const request = new IdempotentRequest(
-      this.secrets,
-      req.actor.clientId,
-      key,
-      requestHash,
-      status,
-      headers,
-    );
-    const res = context.switchToHttp().getResponse<Response>();
-    const replay = () =>
-      from(request.find(this.dataSource)).pipe(
-        map((stored) => {
-          if (!stored) throw new Error('The stored Idempotency-Key response vanished before its replay');
-          return send(res, stored, true);
-        }),
-      );
+    return { status, headers };
+  }
 
-    return from(request.find(this.dataSource)).pipe(
-      switchMap((stored) => {
-        if (stored) return [send(res, stored, true)];
-        return new Observable<unknown>((subscriber) =>
-          idempotencyStorage.run(request, () => next.handle().subscribe(subscriber)),
-        ).pipe(
-          map((result) => {
-            if (request.answer === undefined || request.answer.result !== result) {
-              throw new Error(
-                `${req.method} ${req.path} did not answer through TransactionService.answer; its Idempotency-Key response was not stored`,
-              );
-            }
-            return send(res, request.answer.response, false);
-          }),
-          catchError((error: unknown) => {
-            if (!(error instanceof IdempotencyReplayNeeded)) throw error;
-            return replay();
-          }),
-        );
+  /** The first request with this key: the handler runs and answers from what its transaction stored. */
+  private answerFirst(
+    req: Request,
+    res: Response,
+    request: IdempotentRequest,
+    next: CallHandler,
+  ): Observable<unknown> {
+    return new Observable<unknown>((subscriber) =>
+      idempotencyStorage.run(request, () => next.handle().subscribe(subscriber)),
+    ).pipe(
+      map((result) => {
+        if (request.answer === undefined || request.answer.result !== result) {
+          throw new Error(
+            `${req.method} ${req.path} did not answer through TransactionService.answer; its Idempotency-Key response was not stored`,
+          );
+        }
+        return send(res, request.answer.response, false);
+      }),
+      catchError((error: unknown) => {
+        if (!(error instanceof IdempotencyReplayNeeded)) throw error;
+        return this.replay(res, request);
       }),
     );
   }
+
+  private replay(res: Response, request: IdempotentRequest): Observable<unknown> {
+    return from(request.find(this.dataSource)).pipe(
+      map((stored) => {
+        if (!stored) throw new Error('The stored Idempotency-Key response vanished before its replay');
+        return send(res, stored, true);
+      }),
+    );
+  }
+}
+
+function requestHash(req: Request): string {
+  return createHash('sha256')
+    .update(`${req.method} ${req.originalUrl}\n${req.headers['content-type'] ?? ''}\n${req.bodySha256 ?? ''}`)
+    .digest('hex');
 }
 
 /** Sends the stored bytes as they are; Nest adds Content-Length for a StreamableFile and keeps our Content-Type. */
