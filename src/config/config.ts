@@ -64,156 +64,228 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 const BODY_LIMIT = /^\d+(b|kb|mb)$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Reads the environment once at boot; every problem is reported by the variable's name. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
-  const problems: string[] = [];
-  const str = (name: string, fallback: string): string => {
-    const value = env[name];
+/** Reads variables by name, collecting every problem instead of stopping at the first. */
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(
+    readonly env: NodeJS.ProcessEnv,
+    readonly cwd: string,
+  ) {}
+
+  str(name: string, fallback: string): string {
+    const value = this.env[name];
     if (value === undefined || value === '') return fallback;
     return value;
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
       return fallback;
     }
     return value;
-  };
-  const bool = (name: string, fallback: boolean): boolean => {
-    const raw = env[name];
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
     if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
     if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-    problems.push(`${name} must be true or false (got "${raw}")`);
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
-  };
-  const limit = (name: string, fallback: string): string => {
-    const value = str(name, fallback);
-    if (!BODY_LIMIT.test(value)) problems.push(`${name} must look like 100kb or 64mb (got "${value}")`);
+  }
+
+  limit(name: string, fallback: string): string {
+    const value = this.str(name, fallback);
+    if (!BODY_LIMIT.test(value)) this.problems.push(`${name} must look like 100kb or 64mb (got "${value}")`);
     return value;
-  };
+  }
 
-  const ed25519Files = (name: string): string[] =>
-    str(name, '')
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean)
-      .map((f) => {
-        const file = path.resolve(cwd, f);
-        try {
-          if (createPublicKey(readFileSync(file)).asymmetricKeyType !== 'ed25519')
-            problems.push(`${name}: ${file} is not an Ed25519 key`);
-        } catch (error) {
-          problems.push(`${name}: cannot read a key from ${file} (${(error as Error).message})`);
-        }
-        return file;
-      });
+  /** A path relative to the working folder. */
+  file(name: string, fallback: string): string {
+    return path.resolve(this.cwd, this.str(name, fallback));
+  }
 
-  const trustProxy = (): string[] => {
-    const entries = str('TRUST_PROXY', '')
+  /** A comma-separated list, trimmed, without empty entries. */
+  list(name: string): string[] {
+    return this.str(name, '')
       .split(',')
       .map((e) => e.trim())
       .filter(Boolean);
-    for (const entry of entries) {
-      const [address, bits, extra] = entry.split('/');
-      const family = isIP(address);
-      const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
-      const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
-      if (!named && (family === 0 || !bitsOk || extra !== undefined)) {
-        problems.push(
-          `TRUST_PROXY must list addresses, CIDRs, loopback, linklocal or uniquelocal (got "${entry}")`,
-        );
+  }
+
+  ed25519Files(name: string): string[] {
+    return this.list(name).map((f) => {
+      const file = path.resolve(this.cwd, f);
+      try {
+        if (createPublicKey(readFileSync(file)).asymmetricKeyType !== 'ed25519')
+          this.problems.push(`${name}: ${file} is not an Ed25519 key`);
+      } catch (error) {
+        this.problems.push(`${name}: cannot read a key from ${file} (${(error as Error).message})`);
       }
-    }
-    return entries;
-  };
-  const redisUrl = (): string | null => {
-    const value = env.REDIS_URL ? env.REDIS_URL : null;
+      return file;
+    });
+  }
+
+  /** A URL of one of `protocols`, or null when unset. */
+  url(name: string, protocols: string[], kind: string): string | null {
+    const value = this.env[name] ? this.env[name] : null;
     if (value === null) return null;
     try {
-      const url = new URL(value);
-      if (url.protocol !== 'redis:') problems.push('REDIS_URL must be a redis:// URL');
+      if (!protocols.includes(new URL(value).protocol)) this.problems.push(`${name} must be a ${kind} URL`);
     } catch {
-      problems.push('REDIS_URL is not a valid URL');
+      this.problems.push(`${name} is not a valid URL`);
     }
     return value;
-  };
-
-  const databaseUrl = env.DATABASE_URL ? env.DATABASE_URL : null;
-  if (databaseUrl !== null) {
-    try {
-      const url = new URL(databaseUrl);
-      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-        problems.push('DATABASE_URL must be a postgres:// URL');
-      }
-    } catch {
-      problems.push('DATABASE_URL is not a valid URL');
-    }
   }
-  const dataDir = path.resolve(cwd, str('DATA_DIR', '.data'));
-  const logLevel = str('LOG_LEVEL', 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+}
 
-  const operatorClientId = env.OPERATOR_CLIENT_ID || null;
-  const operatorClientSecret = env.OPERATOR_CLIENT_SECRET || null;
+function readOperator(r: EnvReader): Pick<AppConfig, 'operatorClientId' | 'operatorClientSecret'> {
+  const operatorClientId = r.env.OPERATOR_CLIENT_ID || null;
+  const operatorClientSecret = r.env.OPERATOR_CLIENT_SECRET || null;
   if ((operatorClientId === null) !== (operatorClientSecret === null)) {
-    problems.push('OPERATOR_CLIENT_ID and OPERATOR_CLIENT_SECRET must be set together');
+    r.problems.push('OPERATOR_CLIENT_ID and OPERATOR_CLIENT_SECRET must be set together');
   }
   if (operatorClientId !== null && !UUID.test(operatorClientId))
-    problems.push('OPERATOR_CLIENT_ID must be a UUID');
+    r.problems.push('OPERATOR_CLIENT_ID must be a UUID');
   if (operatorClientSecret !== null && operatorClientSecret.length < 24) {
-    problems.push('OPERATOR_CLIENT_SECRET must be at least 24 characters');
+    r.problems.push('OPERATOR_CLIENT_SECRET must be at least 24 characters');
   }
+  return { operatorClientId, operatorClientSecret };
+}
 
-  const config: AppConfig = {
-    port: int('PORT', 3000, 0, 65535),
-    host: str('HOST', '127.0.0.1'),
-    databaseUrl,
-    dataDir,
-    tokenIssuer: str('TOKEN_ISSUER', 'https://takedown-exchange.local'),
-    tokenAudience: str('TOKEN_AUDIENCE', 'takedown-exchange-api'),
-    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 900, 60, 900),
-    tokenKeyFile: path.resolve(cwd, str('TOKEN_KEY_FILE', path.join(dataDir, 'keys', 'token-es256.pem'))),
-    auditKeyFile: path.resolve(cwd, str('AUDIT_KEY_FILE', path.join(dataDir, 'keys', 'audit-ed25519.pem'))),
-    auditOrigin: str('AUDIT_ORIGIN', 'takedown-exchange.local/audit'),
-    auditRetiredKeyFiles: ed25519Files('AUDIT_RETIRED_KEY_FILES'),
-    checkpointIntervalSeconds: int('CHECKPOINT_INTERVAL_SECONDS', 60, 0, 3600),
-    evidenceRetentionDays: int('EVIDENCE_RETENTION_DAYS', 90, 1, 3650),
-    idempotencyPepperFile: path.resolve(
-      cwd,
-      str('IDEMPOTENCY_PEPPER_FILE', path.join(dataDir, 'keys', 'idempotency-pepper')),
-    ),
-    idempotencyRetentionHours: int('IDEMPOTENCY_RETENTION_HOURS', 24, 24, 24 * 366),
-    idempotencyPurgeIntervalSeconds: int('IDEMPOTENCY_PURGE_INTERVAL_SECONDS', 3600, 0, 86_400),
-    heavyWorkConcurrency: int('HEAVY_WORK_CONCURRENCY', 2, 1, 64),
-    heavyWorkQueue: int('HEAVY_WORK_QUEUE', 8, 0, 1000),
-    jsonBodyLimit: limit('JSON_BODY_LIMIT', '32mb'),
-    csvBodyLimit: limit('CSV_BODY_LIMIT', '16mb'),
-    logLevel,
-    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
-    tokenRateLimitPerMinute: int('TOKEN_RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
-    addressRateLimitPerMinute: 0,
-    unauthenticatedRateLimitPerMinute: int('UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE', 300, 1, 10_000_000),
-    unauthenticatedBodyLimit: limit('UNAUTHENTICATED_BODY_LIMIT', '64kb'),
-    trustProxy: trustProxy(),
-    redisUrl: redisUrl(),
-    rateLimitSyncMs: int('RATE_LIMIT_SYNC_MS', 500, 10, 60_000),
-    operatorClientId,
-    operatorClientSecret,
-    seedDemo: bool('SEED_DEMO', databaseUrl === null),
+type TokenSettings = 'tokenIssuer' | 'tokenAudience' | 'tokenTtlSeconds' | 'tokenKeyFile';
+
+function readTokens(r: EnvReader, dataDir: string): Pick<AppConfig, TokenSettings> {
+  return {
+    tokenIssuer: r.str('TOKEN_ISSUER', 'https://takedown-exchange.local'),
+    tokenAudience: r.str('TOKEN_AUDIENCE', 'takedown-exchange-api'),
+    tokenTtlSeconds: r.int('TOKEN_TTL_SECONDS', 900, 60, 900),
+    tokenKeyFile: r.file('TOKEN_KEY_FILE', path.join(dataDir, 'keys', 'token-es256.pem')),
   };
-  // Many clients may share an address (a proxy, a NAT): by default it gets four clients' budgets.
-  config.addressRateLimitPerMinute = int(
+}
+
+type AuditSettings =
+  | 'auditKeyFile'
+  | 'auditOrigin'
+  | 'auditRetiredKeyFiles'
+  | 'checkpointIntervalSeconds'
+  | 'evidenceRetentionDays';
+
+function readAudit(r: EnvReader, dataDir: string): Pick<AppConfig, AuditSettings> {
+  return {
+    auditKeyFile: r.file('AUDIT_KEY_FILE', path.join(dataDir, 'keys', 'audit-ed25519.pem')),
+    auditOrigin: r.str('AUDIT_ORIGIN', 'takedown-exchange.local/audit'),
+    auditRetiredKeyFiles: r.ed25519Files('AUDIT_RETIRED_KEY_FILES'),
+    checkpointIntervalSeconds: r.int('CHECKPOINT_INTERVAL_SECONDS', 60, 0, 3600),
+    evidenceRetentionDays: r.int('EVIDENCE_RETENTION_DAYS', 90, 1, 3650),
+  };
+}
+
+type IdempotencySettings =
+  'idempotencyPepperFile' | 'idempotencyRetentionHours' | 'idempotencyPurgeIntervalSeconds';
+
+function readIdempotency(r: EnvReader, dataDir: string): Pick<AppConfig, IdempotencySettings> {
+  return {
+    idempotencyPepperFile: r.file(
+      'IDEMPOTENCY_PEPPER_FILE',
+      path.join(dataDir, 'keys', 'idempotency-pepper'),
+    ),
+    idempotencyRetentionHours: r.int('IDEMPOTENCY_RETENTION_HOURS', 24, 24, 24 * 366),
+    idempotencyPurgeIntervalSeconds: r.int('IDEMPOTENCY_PURGE_INTERVAL_SECONDS', 3600, 0, 86_400),
+  };
+}
+
+type RequestSettings = 'heavyWorkConcurrency' | 'heavyWorkQueue' | 'jsonBodyLimit' | 'csvBodyLimit';
+
+function readRequests(r: EnvReader): Pick<AppConfig, RequestSettings> {
+  return {
+    heavyWorkConcurrency: r.int('HEAVY_WORK_CONCURRENCY', 2, 1, 64),
+    heavyWorkQueue: r.int('HEAVY_WORK_QUEUE', 8, 0, 1000),
+    jsonBodyLimit: r.limit('JSON_BODY_LIMIT', '32mb'),
+    csvBodyLimit: r.limit('CSV_BODY_LIMIT', '16mb'),
+  };
+}
+
+type RateLimitSettings =
+  | 'rateLimitPerMinute'
+  | 'tokenRateLimitPerMinute'
+  | 'addressRateLimitPerMinute'
+  | 'unauthenticatedRateLimitPerMinute'
+  | 'unauthenticatedBodyLimit'
+  | 'trustProxy'
+  | 'redisUrl'
+  | 'rateLimitSyncMs';
+
+/** The address limit is read last (readAddressRateLimit): its bounds depend on the per-client limit. */
+function readRateLimits(r: EnvReader): Pick<AppConfig, RateLimitSettings> {
+  return {
+    rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
+    tokenRateLimitPerMinute: r.int('TOKEN_RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
+    addressRateLimitPerMinute: 0,
+    unauthenticatedRateLimitPerMinute: r.int('UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE', 300, 1, 10_000_000),
+    unauthenticatedBodyLimit: r.limit('UNAUTHENTICATED_BODY_LIMIT', '64kb'),
+    trustProxy: readTrustProxy(r),
+    redisUrl: r.url('REDIS_URL', ['redis:'], 'redis://'),
+    rateLimitSyncMs: r.int('RATE_LIMIT_SYNC_MS', 500, 10, 60_000),
+  };
+}
+
+/** Many clients may share an address (a proxy, a NAT): by default it gets four clients' budgets. */
+function readAddressRateLimit(r: EnvReader, rateLimitPerMinute: number): number {
+  return r.int(
     'ADDRESS_RATE_LIMIT_PER_MINUTE',
-    Math.min(4 * config.rateLimitPerMinute, 40_000_000),
-    config.rateLimitPerMinute,
+    Math.min(4 * rateLimitPerMinute, 40_000_000),
+    rateLimitPerMinute,
     40_000_000,
   );
-  if (problems.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+}
+
+function readTrustProxy(r: EnvReader): string[] {
+  const entries = r.list('TRUST_PROXY');
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!named && (family === 0 || !bitsOk || extra !== undefined)) {
+      r.problems.push(
+        `TRUST_PROXY must list addresses, CIDRs, loopback, linklocal or uniquelocal (got "${entry}")`,
+      );
+    }
+  }
+  return entries;
+}
+
+/** Reads the environment once at boot; every problem is reported by the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const r = new EnvReader(env, cwd);
+  const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://');
+  const dataDir = path.resolve(cwd, r.str('DATA_DIR', '.data'));
+  const logLevel = r.str('LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) r.problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const operator = readOperator(r);
+  const config: AppConfig = {
+    port: r.int('PORT', 3000, 0, 65535),
+    host: r.str('HOST', '127.0.0.1'),
+    databaseUrl,
+    dataDir,
+    ...readTokens(r, dataDir),
+    ...readAudit(r, dataDir),
+    ...readIdempotency(r, dataDir),
+    ...readRequests(r),
+    logLevel,
+    ...readRateLimits(r),
+    ...operator,
+    seedDemo: r.bool('SEED_DEMO', databaseUrl === null),
+  };
+  config.addressRateLimitPerMinute = readAddressRateLimit(r, config.rateLimitPerMinute);
+  if (r.problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${r.problems.join('\n  - ')}`);
   }
   return config;
 }
