@@ -15,7 +15,8 @@ import { AppError } from '../errors/app-error';
 import { HeavyWork } from '../database/heavy-work';
 import { TransactionService } from '../database/transaction.service';
 import type { PackageLink, RequestStory } from './evidence-package';
-import { expired, RequestRow } from './evidence-requests.service';
+import type { RequestRow } from './evidence-requests.repository';
+import { expired } from './evidence-rules';
 import { EvidencePackageSource } from './evidence-package-source';
 import { README } from './package-readme';
 

@@ -20,7 +20,7 @@ import {
   RequestStory,
   sellerRecordsCommitment,
 } from './evidence-package';
-import type { RequestRow } from './evidence-requests.service';
+import type { RequestRow } from './evidence-requests.repository';
 
 /** Rows per cursor fetch: small chunks die young in V8's heap (5,000 was slower and peaked 100 MB higher). */
 const CHUNK = 1000;

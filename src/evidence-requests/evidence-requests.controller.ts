@@ -7,7 +7,7 @@ import { Page } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
 import {
   EvidenceRequestLinkPageDto,
-  EvidenceResponseDto,
+  EvidenceAnswerDto,
   FileEvidenceRequestDto,
   ListEvidenceRequestLinksQueryDto,
   ListEvidenceRequestsQueryDto,
@@ -69,8 +69,8 @@ export class EvidenceRequestsController {
     summary:
       'Answer a request addressed to your marketplace, once: fulfil with seller records, or decline with a reason',
   })
-  respond(@Caller() caller: Actor, @UuidParam('id') id: string, @Body() dto: EvidenceResponseDto) {
-    return this.requests.respond(caller, id, dto);
+  answer(@Caller() caller: Actor, @UuidParam('id') id: string, @Body() dto: EvidenceAnswerDto) {
+    return this.requests.answer(caller, id, dto);
   }
 
   @Post(':id/close')

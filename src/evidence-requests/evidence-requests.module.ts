@@ -4,11 +4,17 @@ import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { EvidenceExportService } from './evidence-export.service';
 import { EvidencePackageSource } from './evidence-package-source';
 import { EvidenceRequestsController } from './evidence-requests.controller';
+import { EvidenceRequestsRepository } from './evidence-requests.repository';
 import { EvidenceRequestsService } from './evidence-requests.service';
 
 @Module({
   imports: [AuditModule, MarketplacesModule],
   controllers: [EvidenceRequestsController],
-  providers: [EvidenceRequestsService, EvidenceExportService, EvidencePackageSource],
+  providers: [
+    EvidenceRequestsService,
+    EvidenceRequestsRepository,
+    EvidenceExportService,
+    EvidencePackageSource,
+  ],
 })
 export class EvidenceRequestsModule {}

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -115,7 +115,9 @@ export class SellerRecordDto {
   notes?: string;
 }
 
-export class EvidenceResponseDto {
+/** The marketplace's answer to an evidence request (kept under its first schema name in the OpenAPI document). */
+@ApiSchema({ name: 'EvidenceResponseDto' })
+export class EvidenceAnswerDto {
   @ApiProperty({ enum: ['fulfil', 'decline'] })
   @IsIn(['fulfil', 'decline'])
   decision!: 'fulfil' | 'decline';
