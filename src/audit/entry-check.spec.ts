@@ -185,7 +185,13 @@ describe('impliedParty', () => {
     ['marketplace.updated', { actor: actor('operator') }, undefined],
     ['evidence_request.answered', { actor: actor('marketplace') }, undefined],
     ['something.new', { actor: actor('operator') }, undefined],
+    ['constructor', { actor: actor('operator') }, undefined],
+    ['__proto__', { actor: actor('operator') }, undefined],
   ])('%s: %j → %s', (action, rest, party) => {
     expect(impliedParty({ action, ...rest })).toBe(party);
+  });
+
+  it('says nothing of an action that is not a string', () => {
+    expect(impliedParty({ action: 42, entity: { type: 'agency', id: OTHER } })).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import type { AuditAction } from './audit-events';
 import { entryHash } from './canonical';
 
 /**
@@ -142,33 +143,40 @@ const PIPE = 0x7c;
  * moves an action's party to another agency needs a new action name, or this table an older form beside the new.
  */
 export function impliedParty(entry: ParsedEntry): unknown {
-  const action = typeof entry.action === 'string' ? entry.action : '';
-  switch (action) {
-    case 'agency.created':
-    case 'agency.updated':
-    case 'agency.suspended':
-    case 'agency.reactivated':
-      return entry.entity?.id;
-    case 'api_client.created':
-    case 'api_client.revoked':
-    case 'marketplace.created':
-      return entry.data?.agencyId;
-    case 'keyword.added':
-    case 'keyword.retired':
-    case 'link_batch.created':
-    case 'link_batch.cancelled':
-      return null;
-    case 'evidence_request.filed':
-    case 'evidence_request.closed':
-    case 'evidence_request.exported':
-      return entry.actor?.agencyId;
-    case 'link.acknowledged':
-    case 'link.taken_down':
-    case 'link.not_found':
-    case 'link.rejected':
-      // A marketplace acknowledges only its own links: the party is the acting agency.
-      return entry.actor?.role === 'marketplace' ? entry.actor.agencyId : undefined;
-    default:
-      return undefined;
-  }
+  const rule = typeof entry.action === 'string' ? PARTY_RULES.get(entry.action) : undefined;
+  return rule === undefined ? undefined : rule(entry);
 }
+
+type PartyRule = (entry: ParsedEntry) => unknown;
+
+const theEntity: PartyRule = (entry) => entry.entity?.id;
+const theDataAgency: PartyRule = (entry) => entry.data?.agencyId;
+const nobody: PartyRule = () => null;
+const theActingAgency: PartyRule = (entry) => entry.actor?.agencyId;
+// A marketplace acknowledges only its own links: the party is the acting agency.
+const theReportingMarketplace: PartyRule = (entry) =>
+  entry.actor?.role === 'marketplace' ? entry.actor.agencyId : undefined;
+
+/** Keyed by the catalogue's actions, so a misspelt one does not compile; read by any string the log holds. */
+const PARTY_RULE_TABLE: { readonly [A in AuditAction]?: PartyRule } = {
+  'agency.created': theEntity,
+  'agency.updated': theEntity,
+  'agency.suspended': theEntity,
+  'agency.reactivated': theEntity,
+  'api_client.created': theDataAgency,
+  'api_client.revoked': theDataAgency,
+  'marketplace.created': theDataAgency,
+  'keyword.added': nobody,
+  'keyword.retired': nobody,
+  'link_batch.created': nobody,
+  'link_batch.cancelled': nobody,
+  'evidence_request.filed': theActingAgency,
+  'evidence_request.closed': theActingAgency,
+  'evidence_request.exported': theActingAgency,
+  'link.acknowledged': theReportingMarketplace,
+  'link.taken_down': theReportingMarketplace,
+  'link.not_found': theReportingMarketplace,
+  'link.rejected': theReportingMarketplace,
+};
+
+const PARTY_RULES = new Map<string, PartyRule>(Object.entries(PARTY_RULE_TABLE));
