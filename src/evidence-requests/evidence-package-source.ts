@@ -6,7 +6,8 @@ import { QueryRunner } from 'typeorm';
 import { canonicalJson, entryHash } from '../audit/canonical';
 import { MerkleTreeService } from '../audit/merkle-tree.service';
 import { AppError } from '../errors/app-error';
-import type { LinkRow } from '../links/link.view';
+import { sql, Sql } from '../database/sql';
+import { LinkReader, StoredScopedLink } from '../links/link-reader';
 import {
   CSV_HEADER,
   csvRow,
@@ -33,7 +34,10 @@ const CHUNK = 1000;
 export class EvidencePackageSource {
   private readonly logger = new Logger('EvidenceExport');
 
-  constructor(private readonly tree: MerkleTreeService) {}
+  constructor(
+    private readonly tree: MerkleTreeService,
+    private readonly links: LinkReader,
+  ) {}
 
   /**
    * The request as its own events tell it, checked against its rows: the filing (case, police agency), every
@@ -42,8 +46,7 @@ export class EvidencePackageSource {
   async request(runner: QueryRunner, id: string, treeSize: number): Promise<RequestStory> {
     const events = await select<{ canonical: string }[]>(
       runner,
-      'SELECT canonical FROM audit_events WHERE entity_id = $1 AND seq <= $2 ORDER BY seq',
-      [id, treeSize],
+      sql`SELECT canonical FROM audit_events WHERE entity_id = ${id} AND seq <= ${treeSize} ORDER BY seq`,
     );
     const story = replayOrRefuse(() =>
       replayRequest(
@@ -51,7 +54,24 @@ export class EvidencePackageSource {
         events.map((e) => JSON.parse(e.canonical) as EventBody),
       ),
     );
-    const [row] = await select<RequestRow[]>(runner, 'SELECT * FROM evidence_requests WHERE id = $1', [id]);
+    const [row] = await select<RequestRow[]>(runner, sql`SELECT * FROM evidence_requests WHERE id = ${id}`);
+    this.compareRequest(id, row, story);
+    const answers = await select<{ marketplace_id: string; decision: string | null }[]>(
+      runner,
+      sql`SELECT marketplace_id, decision FROM evidence_responses WHERE request_id = ${id} ORDER BY marketplace_id`,
+    );
+    this.compareAnswers(id, answers, story);
+    const scoped = await select<{ marketplace_id: string; n: number; link_ids: string[] }[]>(
+      runner,
+      sql`SELECT marketplace_id, count(*)::int AS n, array_agg(link_id) AS link_ids FROM evidence_request_links
+        WHERE request_id = ${id} GROUP BY marketplace_id`,
+    );
+    this.compareScope(id, scoped, story);
+    return story;
+  }
+
+  /** The filing (case, police agency, time) and the status, as the row and as the events tell them. */
+  private compareRequest(id: string, row: RequestRow, story: RequestStory): void {
     const stored = {
       id: row.id,
       caseNumber: row.case_number,
@@ -65,32 +85,36 @@ export class EvidencePackageSource {
         throw this.integrity(`request ${id}`, field, stored[field as keyof typeof stored], value);
     if (row.status !== story.status)
       throw this.integrity(`request ${id}`, 'status', row.status, story.status);
+  }
 
-    const responses = await select<{ marketplace_id: string; decision: string | null }[]>(
-      runner,
-      'SELECT marketplace_id, decision FROM evidence_responses WHERE request_id = $1 ORDER BY marketplace_id',
-      [id],
-    );
-    const scoped = await select<{ marketplace_id: string; n: number; link_ids: string[] }[]>(
-      runner,
-      `SELECT marketplace_id, count(*)::int AS n, array_agg(link_id) AS link_ids FROM evidence_request_links
-        WHERE request_id = $1 GROUP BY marketplace_id`,
-      [id],
-    );
+  /** One answer row per marketplace addressed at filing, each with the decision its event records. */
+  private compareAnswers(
+    id: string,
+    answers: { marketplace_id: string; decision: string | null }[],
+    story: RequestStory,
+  ): void {
     const byMarketplace = new Map(story.parts.map((p) => [p.marketplaceId, p]));
-    for (const r of responses) {
+    for (const r of answers) {
       const part = byMarketplace.get(r.marketplace_id);
       const where = `request ${id}, marketplace ${r.marketplace_id}`;
       if (!part) throw this.integrity(where, 'addressed', 'an answer row', 'not addressed at filing');
       if (r.decision !== part.decision) throw this.integrity(where, 'decision', r.decision, part.decision);
     }
-    if (responses.length !== story.parts.length)
+    if (answers.length !== story.parts.length)
       throw this.integrity(
         `request ${id}`,
         'marketplaces',
-        `${responses.length} answer rows`,
+        `${answers.length} answer rows`,
         `${story.parts.length} addressed`,
       );
+  }
+
+  /** Each part's links in scope: as many, and the very set, the filing event commits to; none outside a part. */
+  private compareScope(
+    id: string,
+    scoped: { marketplace_id: string; n: number; link_ids: string[] }[],
+    story: RequestStory,
+  ): void {
     for (const part of story.parts) {
       const where = `request ${id}, marketplace ${part.marketplaceId}`;
       const links = scoped.find((x) => x.marketplace_id === part.marketplaceId);
@@ -108,10 +132,10 @@ export class EvidencePackageSource {
         );
       }
     }
+    const addressed = new Set(story.parts.map((p) => p.marketplaceId));
     for (const x of scoped)
-      if (!byMarketplace.has(x.marketplace_id))
+      if (!addressed.has(x.marketplace_id))
         throw this.integrity(`request ${id}, marketplace ${x.marketplace_id}`, 'links in scope', x.n, 0);
-    return story;
   }
 
   /**
@@ -131,13 +155,7 @@ export class EvidencePackageSource {
       if (!csv.write(text)) await once(csv, 'drain');
     };
     await write(CSV_HEADER);
-    const rows = cursor<LinkRow & { link_id: string; scoped_marketplace_id: string }>(
-      runner,
-      `SELECT k.link_id, k.marketplace_id AS scoped_marketplace_id, ${STORED_LINK_COLUMNS}
-         FROM evidence_request_links k LEFT JOIN links l ON l.id = k.link_id
-        WHERE k.request_id = $1 AND k.marketplace_id = ANY($2::uuid[]) ORDER BY k.link_id`,
-      [id, fulfilled],
-    );
+    const rows = cursor<StoredScopedLink>(runner, this.links.storedLinksOfRequest(id, fulfilled));
     let whole = false;
     try {
       for await (const chunk of rows) {
@@ -163,10 +181,7 @@ export class EvidencePackageSource {
   }
 
   /** The row must say exactly what the link's events say: an edited row is never shipped. */
-  private compareLink(
-    row: LinkRow & { link_id: string; scoped_marketplace_id: string },
-    link: PackageLink,
-  ): void {
+  private compareLink(row: StoredScopedLink, link: PackageLink): void {
     const where = `link ${row.link_id}`;
     if (row.id === null) throw this.integrity(where, 'row', 'missing', 'a link created by its events');
     if (row.scoped_marketplace_id !== link.marketplaceId)
@@ -202,9 +217,8 @@ export class EvidencePackageSource {
       { marketplace_id: string; seller_records: unknown[]; seller_records_salt: string }[]
     >(
       runner,
-      `SELECT marketplace_id, seller_records, seller_records_salt FROM evidence_responses
-        WHERE request_id = $1 AND decision = 'fulfil' ORDER BY marketplace_id`,
-      [id],
+      sql`SELECT marketplace_id, seller_records, seller_records_salt FROM evidence_responses
+        WHERE request_id = ${id} AND decision = 'fulfil' ORDER BY marketplace_id`,
     );
     return rows.map((r) => {
       const part = story.parts.find((p) => p.marketplaceId === r.marketplace_id)!;
@@ -248,14 +262,14 @@ export class EvidencePackageSource {
   ): AsyncGenerator<string> {
     const rows = cursor<{ seq: string; entity_id: string; canonical: string; entry_hash: string }>(
       runner,
-      `SELECT e.seq, e.entity_id, e.canonical, encode(e.entry_hash, 'hex') AS entry_hash
+      sql`SELECT e.seq, e.entity_id, e.canonical, encode(e.entry_hash, 'hex') AS entry_hash
          FROM (SELECT x.seq
-                 FROM (SELECT link_id FROM evidence_request_links WHERE request_id = $1 AND marketplace_id = ANY($3::uuid[])
-                       UNION ALL SELECT $1) AS k(id)
-                 CROSS JOIN LATERAL (SELECT seq FROM audit_events WHERE entity_id = k.id AND seq <= $2 OFFSET 0) AS x
+                 FROM (SELECT link_id FROM evidence_request_links
+                        WHERE request_id = ${id} AND marketplace_id = ANY(${fulfilled}::uuid[])
+                       UNION ALL SELECT ${id}::uuid) AS k(id)
+                 CROSS JOIN LATERAL (SELECT seq FROM audit_events WHERE entity_id = k.id AND seq <= ${treeSize} OFFSET 0) AS x
                 ORDER BY x.seq) AS s
         CROSS JOIN LATERAL (SELECT * FROM audit_events WHERE seq = s.seq OFFSET 0) AS e`,
-      [id, treeSize, fulfilled],
     );
     for await (const chunk of rows) {
       // On the snapshot's own connection: nothing here waits for a second one while holding this one.
@@ -296,9 +310,9 @@ export class EvidencePackageSource {
 let cursors = 0;
 
 /** A server-side cursor inside the runner's transaction, fetched CHUNK rows at a time. */
-async function* cursor<T>(runner: QueryRunner, sql: string, params: unknown[]): AsyncGenerator<T[]> {
+async function* cursor<T>(runner: QueryRunner, [text, params]: Sql): AsyncGenerator<T[]> {
   const name = `export_${++cursors}`;
-  await runner.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params);
+  await runner.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, params);
   const fetch = () => {
     const rows = runner.query(`FETCH ${CHUNK} FROM ${name}`) as Promise<T[]>;
     rows.catch(() => undefined); // awaited below; this only keeps a failure from being reported as unhandled
@@ -321,8 +335,8 @@ async function* cursor<T>(runner: QueryRunner, sql: string, params: unknown[]): 
 }
 
 /** Rows of one query on the snapshot's connection (QueryRunner.query is untyped). */
-async function select<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T> {
-  return (await runner.query(sql, params)) as T;
+async function select<T>(runner: QueryRunner, [text, params]: Sql): Promise<T> {
+  return (await runner.query(text, params)) as T;
 }
 
 function replayOrRefuse<T>(replay: () => T): T {
@@ -338,7 +352,3 @@ function show(value: unknown): string {
   const text = JSON.stringify(value) ?? 'undefined';
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
-
-/** The link's stored columns (no view derived from time or other links), NULL when the row is gone. */
-const STORED_LINK_COLUMNS = `l.id, l.batch_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
-  l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.resolved_at`;
