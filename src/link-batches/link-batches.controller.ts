@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -7,12 +7,17 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { Accepts } from '../common/media-type.guard';
 import { UuidParam } from '../common/uuid-param';
-import { CancelBatchDto, CreateLinkBatchDto, ListBatchesQueryDto } from './dto/link-batch.dto';
+import {
+  BatchIntakeResult,
+  CancelBatchDto,
+  CreateLinkBatchDto,
+  ListBatchesQueryDto,
+} from './dto/link-batch.dto';
+import { LinkBatchBody, LinkBatchSubmission } from './link-batch-body.pipe';
 import { LinkBatchesService } from './link-batches.service';
 import { LinkIntakeService } from './link-intake.service';
 
@@ -36,8 +41,8 @@ export class LinkBatchesController {
   @ApiBody({ type: CreateLinkBatchDto })
   @ApiCreatedResponse({ description: 'The batch as created, with per-item outcomes' })
   @ApiUnprocessableEntityResponse({ description: 'No link was accepted' })
-  submit(@Caller() caller: Actor, @Req() req: Request, @Query() query: Record<string, unknown>) {
-    return this.intake.submitRequest(caller, req.body, query);
+  submit(@Caller() caller: Actor, @LinkBatchBody() batch: LinkBatchSubmission): Promise<BatchIntakeResult> {
+    return this.intake.submit(caller, batch);
   }
 
   @Get()

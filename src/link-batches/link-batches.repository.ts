@@ -1,0 +1,253 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { copyRows, CopyValue, pgArrayLiteral } from '../database/copy';
+import { and, raw, sql, Sql, where } from '../database/sql';
+import type { LinkStatus } from '../links/link.entity';
+import { linkIsOpen, linkIsOverdue, openStatusPredicate } from '../links/link-state';
+import type { BatchRow } from './batch-view';
+import type { BatchStatus } from './dto/link-batch.dto';
+
+/** The marketplaces a marketplace-role caller acts for, or `null` for the roles that see every batch whole. */
+export type BatchScope = string[] | null;
+
+export interface ListingRef {
+  marketplaceId: string;
+  listingKey: string;
+}
+
+export interface NewLink extends ListingRef {
+  id: string;
+  url: string;
+  canonicalUrl: string;
+  dueAt: string;
+  priorLinkIds: string[];
+  note: string | null;
+  keywords: string[];
+}
+
+export interface NewBatch {
+  id: string;
+  reference: string;
+  legalBasis: string;
+  category: string | null;
+  note: string | null;
+  dueAt: string | null;
+  agencyId: string | null;
+  clientId: string | null;
+  linkCount: number;
+  createdAt: Date;
+}
+
+export interface BatchFilter {
+  status?: BatchStatus;
+  createdFrom?: string;
+  createdTo?: string;
+  /** The keyset: (created_at, id) of the last batch of the previous page. */
+  after: string[] | null;
+  limit: number;
+}
+
+export interface StatusCountRow {
+  marketplace_id: string;
+  code: string;
+  status: LinkStatus;
+  n: number;
+  overdue: number;
+}
+
+export interface WithdrawnLink {
+  id: string;
+  status: LinkStatus;
+  agency_id: string;
+}
+
+const NEW_LINK_COLUMNS = [
+  'id',
+  'batch_id',
+  'marketplace_id',
+  'url',
+  'canonical_url',
+  'listing_key',
+  'status',
+  'due_at',
+  'relisted',
+  'prior_link_ids',
+  'note',
+  'keywords',
+  'created_at',
+  'updated_at',
+];
+
+/** The links of batch `b` under alias `l` that the scope may see. */
+function visibleLinksOfBatch(scope: BatchScope): Sql {
+  return and([sql`l.batch_id = b.id`, scope !== null && sql`l.marketplace_id = ANY(${scope}::uuid[])`]);
+}
+
+/** A marketplace sees only batches holding its links. */
+function batchVisibleTo(scope: BatchScope): Sql | false {
+  return scope !== null && sql`EXISTS (SELECT 1 FROM links l WHERE ${visibleLinksOfBatch(scope)})`;
+}
+
+/**
+ * A batch's status is derived from its links, scoped to what the caller may see:
+ * cancelled, else completed (no open link), else open (no link acted on), else in_progress.
+ * Its link count as the caller may see it: a marketplace counts only its own links.
+ */
+function batchColumns(scope: BatchScope): Sql {
+  const visible = visibleLinksOfBatch(scope);
+  const linkCount =
+    scope !== null ? sql`(SELECT count(*)::int FROM links l WHERE ${visible})` : raw('b.link_count');
+  return sql`b.*, CASE
+    WHEN b.cancelled_at IS NOT NULL THEN 'cancelled'
+    WHEN NOT EXISTS (SELECT 1 FROM links l WHERE ${visible} AND ${linkIsOpen('l')}) THEN 'completed'
+    WHEN NOT EXISTS (SELECT 1 FROM links l WHERE ${visible}
+                       AND l.status IN ('acknowledged', 'taken_down', 'not_found', 'rejected', 'withdrawn')) THEN 'open'
+    ELSE 'in_progress' END AS status, ${linkCount} AS visible_link_count`;
+}
+
+function listingArrays(keys: readonly ListingRef[]): Sql {
+  return sql`unnest(${keys.map((k) => k.marketplaceId)}::uuid[], ${keys.map((k) => k.listingKey)}::text[])`;
+}
+
+function* copyLines(batchId: string, links: Iterable<NewLink>, at: string): Generator<CopyValue[]> {
+  for (const l of links) {
+    yield [
+      l.id,
+      batchId,
+      l.marketplaceId,
+      l.url,
+      l.canonicalUrl,
+      l.listingKey,
+      'pending',
+      l.dueAt,
+      l.priorLinkIds.length > 0,
+      pgArrayLiteral(l.priorLinkIds),
+      l.note,
+      pgArrayLiteral(l.keywords),
+      at,
+      at,
+    ];
+  }
+}
+
+@Injectable()
+export class LinkBatchesRepository {
+  /** The taken-down links of each listing, oldest first: a new link for one of them is a relisting. */
+  findTakenDownByListings(
+    m: EntityManager,
+    keys: readonly ListingRef[],
+  ): Promise<{ marketplace_id: string; listing_key: string; ids: string[] }[]> {
+    return m.query(
+      ...sql`SELECT l.marketplace_id, l.listing_key, array_agg(l.id ORDER BY l.created_at, l.id) AS ids
+           FROM links l JOIN ${listingArrays(keys)} AS k(marketplace_id, listing_key)
+             ON l.marketplace_id = k.marketplace_id AND l.listing_key = k.listing_key
+          WHERE l.status = 'taken_down'
+          GROUP BY l.marketplace_id, l.listing_key`,
+    );
+  }
+
+  /**
+   * COPY into a scratch table, then one INSERT … ON CONFLICT: the unique partial index on open links decides what is
+   * a duplicate (its predicate text must match for PostgreSQL to use it). Returns the ids it inserted.
+   */
+  async insertOpenLinks(
+    m: EntityManager,
+    batchId: string,
+    links: Iterable<NewLink>,
+    at: Date,
+  ): Promise<Set<string>> {
+    await m.query(`CREATE TEMP TABLE intake_links (LIKE links INCLUDING DEFAULTS) ON COMMIT DROP`);
+    await copyRows(m, 'intake_links', NEW_LINK_COLUMNS, copyLines(batchId, links, at.toISOString()));
+    const inserted = await m.query<{ id: string }[]>(
+      `INSERT INTO links SELECT * FROM intake_links ORDER BY marketplace_id, listing_key
+         ON CONFLICT (marketplace_id, listing_key) WHERE ${openStatusPredicate()} DO NOTHING
+         RETURNING id`,
+    );
+    return new Set(inserted.map((r) => r.id));
+  }
+
+  findOpenByListingKeys(
+    m: EntityManager,
+    keys: readonly ListingRef[],
+  ): Promise<{ id: string; marketplace_id: string; listing_key: string }[]> {
+    return m.query(
+      ...sql`SELECT l.id, l.marketplace_id, l.listing_key
+             FROM links l JOIN ${listingArrays(keys)} AS k(marketplace_id, listing_key)
+               ON l.marketplace_id = k.marketplace_id AND l.listing_key = k.listing_key
+            WHERE ${linkIsOpen('l')}`,
+    );
+  }
+
+  async insertBatch(m: EntityManager, b: NewBatch): Promise<void> {
+    await m.query(
+      ...sql`INSERT INTO link_batches (id, reference, legal_basis, category, note, due_at, submitted_by_agency_id,
+                                   submitted_by_client_id, link_count, created_at)
+         VALUES (${b.id}, ${b.reference}, ${b.legalBasis}, ${b.category}, ${b.note}, ${b.dueAt}, ${b.agencyId},
+                 ${b.clientId}, ${b.linkCount}, ${b.createdAt})`,
+    );
+  }
+
+  /** Newest first; fetches limit + 1 rows, so the caller can tell whether another page follows. */
+  list(m: EntityManager, scope: BatchScope, f: BatchFilter): Promise<BatchRow[]> {
+    const conditions = where([
+      batchVisibleTo(scope),
+      !!f.after && sql`(b.created_at, b.id) < (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`,
+      !!f.createdFrom && sql`b.created_at >= ${f.createdFrom}`,
+      !!f.createdTo && sql`b.created_at < ${f.createdTo}`,
+    ]);
+    return m.query<BatchRow[]>(
+      ...sql`SELECT * FROM (
+         SELECT ${batchColumns(scope)} FROM link_batches b
+          ${conditions}
+          ORDER BY b.created_at DESC, b.id DESC
+       ) s ${where([!!f.status && sql`status = ${f.status}`])} LIMIT ${f.limit + 1}`,
+    );
+  }
+
+  async findVisible(m: EntityManager, scope: BatchScope, id: string): Promise<BatchRow | undefined> {
+    const [row] = await m.query<BatchRow[]>(
+      ...sql`SELECT ${batchColumns(scope)} FROM link_batches b ${where([sql`b.id = ${id}`, batchVisibleTo(scope)])}`,
+    );
+    return row;
+  }
+
+  /** The visible links of a batch counted by marketplace and status. */
+  statusCounts(m: EntityManager, scope: BatchScope, id: string): Promise<StatusCountRow[]> {
+    return m.query<StatusCountRow[]>(
+      ...sql`SELECT l.marketplace_id, m.code, l.status, count(*)::int AS n,
+              count(*) FILTER (WHERE ${linkIsOverdue('l')})::int AS overdue
+         FROM links l JOIN marketplaces m ON m.id = l.marketplace_id
+        WHERE ${and([sql`l.batch_id = ${id}`, scope !== null && sql`l.marketplace_id = ANY(${scope}::uuid[])`])}
+        GROUP BY l.marketplace_id, m.code, l.status`,
+    );
+  }
+
+  async lockBatch(m: EntityManager, id: string): Promise<{ cancelled_at: Date | null } | undefined> {
+    const [row] = await m.query<{ cancelled_at: Date | null }[]>(
+      ...sql`SELECT cancelled_at FROM link_batches WHERE id = ${id} FOR UPDATE`,
+    );
+    return row;
+  }
+
+  /** Withdraws the batch's open links in id order, answering each with its status before and its marketplace's agency. */
+  withdrawOpenLinks(m: EntityManager, id: string, reason: string, at: Date): Promise<WithdrawnLink[]> {
+    // Wrapped in a SELECT: TypeORM hands back [rows, count] for a bare UPDATE … RETURNING.
+    return m.query<WithdrawnLink[]>(
+      ...sql`WITH target AS (
+           SELECT l.id, l.status FROM links l WHERE l.batch_id = ${id} AND ${linkIsOpen('l')} ORDER BY l.id FOR UPDATE
+         ), changed AS (
+           UPDATE links l SET status = 'withdrawn', status_reason = ${reason}, updated_at = ${at}, resolved_at = ${at}
+             FROM target t, marketplaces m
+            WHERE l.id = t.id AND m.id = l.marketplace_id
+           RETURNING l.id, t.status, m.agency_id
+         )
+         SELECT * FROM changed ORDER BY id`,
+    );
+  }
+
+  async markCancelled(m: EntityManager, id: string, reason: string, at: Date): Promise<void> {
+    await m.query(
+      ...sql`UPDATE link_batches SET cancelled_at = ${at}, cancel_reason = ${reason} WHERE id = ${id}`,
+    );
+  }
+}
