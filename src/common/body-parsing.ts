@@ -66,6 +66,26 @@ function parsers(limits: { json: string; csv: string }) {
   };
 }
 
+/** A body parser's error as the problem it answers. */
+function parserProblem(err: unknown): AppError {
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.too.large') {
+    return new AppError(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      'Payload too large',
+      'The request body exceeds the limit for this media type',
+    );
+  }
+  if (e.type === 'entity.parse.failed') {
+    return AppError.badRequest('MALFORMED_BODY', 'The request body is not valid JSON');
+  }
+  if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+    return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', e.message);
+  }
+  return AppError.badRequest('MALFORMED_BODY', 'The request body could not be read');
+}
+
 /**
  * Body parsing with explicit limits. Parser errors become problem details here, because they happen before
  * Nest's exception filter can see the request. Which media types a route accepts is decided per route.
@@ -78,43 +98,10 @@ export function bodyParsing(limits: BodyLimits): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const { json, form, csv } = req.preAuth && 'error' in req.preAuth ? unauthenticated : authenticated;
     const done = (err?: unknown) => {
-      if (!err) {
-        const unsafe = req.body && typeof req.body === 'object' ? findUnsafeKey(req.body, 0, '') : null;
-        if (unsafe) return sendProblem(req, res, AppError.badRequest('UNSAFE_JSON', unsafe));
-        return next();
-      }
-      const e = err as { type?: string; status?: number; message?: string };
-      if (e.type === 'entity.too.large') {
-        return sendProblem(
-          req,
-          res,
-          new AppError(
-            413,
-            'PAYLOAD_TOO_LARGE',
-            'Payload too large',
-            'The request body exceeds the limit for this media type',
-          ),
-        );
-      }
-      if (e.type === 'entity.parse.failed') {
-        return sendProblem(
-          req,
-          res,
-          AppError.badRequest('MALFORMED_BODY', 'The request body is not valid JSON'),
-        );
-      }
-      if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
-        return sendProblem(
-          req,
-          res,
-          new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', e.message),
-        );
-      }
-      return sendProblem(
-        req,
-        res,
-        AppError.badRequest('MALFORMED_BODY', 'The request body could not be read'),
-      );
+      if (err) return sendProblem(req, res, parserProblem(err));
+      const unsafe = req.body && typeof req.body === 'object' ? findUnsafeKey(req.body, 0, '') : null;
+      if (unsafe) return sendProblem(req, res, AppError.badRequest('UNSAFE_JSON', unsafe));
+      return next();
     };
     const hasBody =
       req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
