@@ -1,0 +1,95 @@
+import { AppError } from '../errors/app-error';
+import { readCsvLinks, readJsonLinks } from './submitted-links';
+
+const URL = 'https://shopee.co.id/a-i.1.2';
+
+/** What a reader answers: the links, or the refusal's code and the paths it names. */
+function outcome(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (error) {
+    const e = error as AppError;
+    return { code: e.code, paths: e.errors?.map((f) => f.path) };
+  }
+}
+
+describe('readJsonLinks', () => {
+  it.each([
+    ['a url alone', [{ url: URL }], [{ url: URL, note: null, keywords: [] }]],
+    [
+      'a note and keywords',
+      [{ url: URL, note: 'n', keywords: ['bal'] }],
+      [{ url: URL, note: 'n', keywords: ['bal'] }],
+    ],
+    ['an item that is not an object', [URL], { code: 'VALIDATION_FAILED', paths: ['links[0]'] }],
+    ['an array item', [[URL]], { code: 'VALIDATION_FAILED', paths: ['links[0]'] }],
+    ['a missing url', [{}], { code: 'VALIDATION_FAILED', paths: ['links[0].url'] }],
+    ['an empty url', [{ url: '' }], { code: 'VALIDATION_FAILED', paths: ['links[0].url'] }],
+    ['a url too long', [{ url: 'x'.repeat(8193) }], { code: 'VALIDATION_FAILED', paths: ['links[0].url'] }],
+    ['an unknown property', [{ url: URL, id: 1 }], { code: 'VALIDATION_FAILED', paths: ['links[0].id'] }],
+    [
+      'a long note',
+      [{ url: URL, note: 'n'.repeat(1001) }],
+      { code: 'VALIDATION_FAILED', paths: ['links[0].note'] },
+    ],
+    [
+      'keywords as a string',
+      [{ url: URL, keywords: 'bal' }],
+      { code: 'VALIDATION_FAILED', paths: ['links[0].keywords'] },
+    ],
+    [
+      'too many keywords',
+      [{ url: URL, keywords: Array.from({ length: 21 }, (_, i) => `k${i}`) }],
+      { code: 'VALIDATION_FAILED', paths: ['links[0].keywords'] },
+    ],
+    [
+      'an empty keyword',
+      [{ url: URL, keywords: [''] }],
+      { code: 'VALIDATION_FAILED', paths: ['links[0].keywords'] },
+    ],
+    [
+      'several mistakes, each named',
+      [{ url: URL }, { url: 1, x: 2 }],
+      { code: 'VALIDATION_FAILED', paths: ['links[1].x', 'links[1].url'] },
+    ],
+  ])('%s', (_, items, expected) => expect(outcome(() => readJsonLinks(items))).toEqual(expected));
+
+  it('stops after 100 errors', () => {
+    const result = outcome(() => readJsonLinks(Array.from({ length: 500 }, () => 1))) as { paths: string[] };
+    expect(result.paths).toHaveLength(100);
+  });
+});
+
+describe('readCsvLinks', () => {
+  it.each([
+    ['a url column', `url\n${URL}\n`, [{ url: URL, note: null, keywords: [] }]],
+    [
+      'notes and keywords split on ;',
+      `url,note,keywords\n${URL},"seen, twice", bal ; pre-optimized ;\n`,
+      [{ url: URL, note: 'seen, twice', keywords: ['bal', 'pre-optimized'] }],
+    ],
+    ['empty optional cells', `URL,Note,Keywords\n${URL},,\n`, [{ url: URL, note: null, keywords: [] }]],
+    [
+      'a byte order mark and blank lines',
+      `\ufeffurl\n\n${URL}\n\n`,
+      [{ url: URL, note: null, keywords: [] }],
+    ],
+    ['an empty body', '', { code: 'EMPTY_CSV', paths: undefined }],
+    ['a blank body', ' \n ', { code: 'EMPTY_CSV', paths: undefined }],
+    ['broken quoting', `url,note\n"${URL},oops\n`, { code: 'MALFORMED_CSV', paths: undefined }],
+    ['a ragged row', `url,note\n${URL},a,b\n`, { code: 'MALFORMED_CSV', paths: undefined }],
+    ['no url column', `link\n${URL}\n`, { code: 'MALFORMED_CSV', paths: undefined }],
+    ['an unknown column', `url,seller\n${URL},x\n`, { code: 'MALFORMED_CSV', paths: undefined }],
+    ['a repeated column', `url,url\n${URL},${URL}\n`, { code: 'MALFORMED_CSV', paths: undefined }],
+    ['a header only', 'url\n', { code: 'VALIDATION_FAILED', paths: ['links'] }],
+    [
+      'a bad row, named by its index',
+      `url,note\n${URL},\n,x\n`,
+      { code: 'VALIDATION_FAILED', paths: ['links[1].url'] },
+    ],
+  ])('%s', (_, body, expected) => expect(outcome(() => readCsvLinks(body))).toEqual(expected));
+
+  it('says which line could not be read', () => {
+    expect(() => readCsvLinks(`url,note\n${URL},a\n${URL},a,b\n`)).toThrow(/line 3/);
+  });
+});
