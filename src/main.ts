@@ -1,67 +1,62 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { createApp } from './app.factory';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import { createLogger } from './common/logger';
-import { ConfigError, loadConfig } from './config/config';
+import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedDatabase, EmbeddedPostgresError, startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrate } from './database/migrate';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
+/** A bad setting or an unavailable database: one line saying what is wrong and what to do, no stack. */
+function exitOn<T>(kind: new (...args: never[]) => Error, code: number, error: unknown): T {
+  if (error instanceof kind) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(code);
   }
-  const logger = createLogger(config.logLevel);
-  let embedded: EmbeddedDatabase | null = null;
-  let databaseUrl = config.databaseUrl;
-  if (databaseUrl === null) {
-    const dataDir = config.dataDir;
-    try {
-      embedded = await startEmbeddedPostgres(dataDir, (m) => logger.debug({ postgres: m }), {
-        onPlacement: (p) =>
-          logger.info(
-            {
-              dataDir,
-              cluster: p.clusterDir,
-              binaries: p.binDir,
-              ...(p.reason ? { relocated: p.reason } : {}),
-            },
-            `DATABASE_URL is not set: starting the embedded PostgreSQL in ${p.clusterDir}`,
-          ),
-      });
-    } catch (error) {
-      // Like a bad setting: one line saying what is wrong and what to do, no stack. 69 is EX_UNAVAILABLE.
-      if (error instanceof EmbeddedPostgresError) {
-        process.stderr.write(`${error.message}\n`);
-        process.exit(69);
-      }
-      throw error;
-    }
-    databaseUrl = embedded.url;
-  }
-  let app;
-  try {
-    const applied = await migrate(databaseUrl);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-    app = await createApp(config, databaseUrl, logger);
-    await app.get(BootstrapService).ensureOperator();
-    await app.get(BootstrapService).seedDemo();
-    await app.listen(config.port, config.host);
-  } catch (error) {
-    await embedded?.stop();
-    throw error;
-  }
-  logger.info(
-    { url: await app.getUrl(), docs: `${await app.getUrl()}/docs` },
-    'Takedown Exchange is listening',
-  );
+  throw error;
+}
 
+function readConfig(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    return exitOn(ConfigError, 78, error); // EX_CONFIG
+  }
+}
+
+/** Without DATABASE_URL, PostgreSQL runs embedded in the data folder. */
+async function startDatabase(config: AppConfig, logger: Logger): Promise<EmbeddedDatabase> {
+  const dataDir = config.dataDir;
+  try {
+    return await startEmbeddedPostgres(dataDir, (m) => logger.debug({ postgres: m }), {
+      onPlacement: (p) =>
+        logger.info(
+          {
+            dataDir,
+            cluster: p.clusterDir,
+            binaries: p.binDir,
+            ...(p.reason ? { relocated: p.reason } : {}),
+          },
+          `DATABASE_URL is not set: starting the embedded PostgreSQL in ${p.clusterDir}`,
+        ),
+    });
+  } catch (error) {
+    return exitOn(EmbeddedPostgresError, 69, error); // EX_UNAVAILABLE
+  }
+}
+
+async function serve(config: AppConfig, databaseUrl: string, logger: Logger): Promise<INestApplication> {
+  const applied = await migrate(databaseUrl);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+  const app = await createApp(config, databaseUrl, logger);
+  await app.get(BootstrapService).ensureOperator();
+  await app.get(BootstrapService).seedDemo();
+  await app.listen(config.port, config.host);
+  return app;
+}
+
+function stopOnSignals(app: INestApplication, embedded: EmbeddedDatabase | null, logger: Logger): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -73,6 +68,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const embedded = config.databaseUrl === null ? await startDatabase(config, logger) : null;
+  let app: INestApplication;
+  try {
+    app = await serve(config, config.databaseUrl ?? embedded!.url, logger);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  const url = await app.getUrl();
+  logger.info({ url, docs: `${url}/docs` }, 'Takedown Exchange is listening');
+  stopOnSignals(app, embedded, logger);
 }
 
 main().catch((error: unknown) => {
