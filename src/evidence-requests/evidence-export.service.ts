@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import archiver from 'archiver';
-import { createHash, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Actor } from '../auth/actor';
 import { evidenceRequestExported } from '../audit/audit-events';
 import { AuditWriter } from '../audit/audit.writer';
@@ -19,15 +18,9 @@ import type { RequestRow } from './evidence-requests.repository';
 import { expired } from './evidence-rules';
 import { EvidencePackageSource } from './evidence-package-source';
 import { README } from './package-readme';
+import { PackageFile, PackageZip } from './package-zip';
 
-/** Deflate level 1: the package is mostly hex proofs that compress as well at 1 as at 6, in half the time. */
-export const ZIP_LEVEL = 1;
-
-export interface PackageFile {
-  name: string;
-  bytes: number;
-  sha256: string;
-}
+export { ZIP_LEVEL } from './package-zip';
 
 export interface EvidencePackage {
   file: string;
@@ -79,121 +72,93 @@ export class EvidenceExportService {
     signal?.throwIfAborted();
     const checkpoint = await this.checkpoints.issueIfGrown();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'evidence-'));
-    const file = path.join(dir, `evidence-${id}.zip`);
-    const zip = archiver('zip', { zlib: { level: ZIP_LEVEL } });
-    const out = createWriteStream(file);
-    // Failures reach the build through the promises below (entry, finalize, finished); a package given up half-way
-    // can still see late errors from compression in flight, which must not become uncaught ones.
-    zip.on('error', () => undefined);
-    out.on('error', () => undefined);
+    const zip = new PackageZip(path.join(dir, `evidence-${id}.zip`), checkpointDate(checkpoint), signal);
     try {
-      const files: PackageFile[] = [];
-      const outerHash = createHash('sha256');
-      let bytes = 0;
-      zip.on('data', (chunk: Buffer) => {
-        outerHash.update(chunk);
-        bytes += chunk.length;
-      });
-      zip.pipe(out);
-      const add = async (
-        name: string,
-        source: AsyncIterable<string | Buffer> | Iterable<string | Buffer>,
-      ) => {
-        const hash = createHash('sha256');
-        let size = 0;
-        // Room for a chunk (≈ 2 MB of lines), so the next one is built while zlib compresses this one.
-        const pass = new PassThrough({ highWaterMark: 4 * 2 ** 20 });
-        pass.on('error', () => undefined);
-        const done = new Promise<void>((resolve, reject) => {
-          zip.once('entry', () => resolve());
-          zip.once('error', reject);
-        });
-        done.catch(() => undefined); // awaited below unless the source fails first
-        zip.append(pass, { name, date: checkpointDate(checkpoint) });
-        try {
-          for await (const piece of source) {
-            signal?.throwIfAborted();
-            const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-            hash.update(buf);
-            size += buf.length;
-            if (!pass.write(buf)) await drained(pass, signal);
-          }
-        } catch (error) {
-          // Refused or abandoned: what is still buffered must not flow into the compressor the abort destroys.
-          pass.unpipe();
-          pass.destroy();
-          throw error;
-        }
-        pass.end();
-        await done;
-        files.push({ name, bytes: size, sha256: hash.digest('hex') });
-      };
-
-      let story: RequestStory | undefined;
-      await this.tx.snapshot(async (runner) => {
-        story = await this.source.request(runner, id, checkpoint.treeSize);
-        const fulfilled = story.parts.filter((p) => p.decision === 'fulfil').map((p) => p.marketplaceId);
-        await add('README.txt', [README]);
-        // The events first: as they stream into the ZIP each link's are replayed, so the link lines need no second read.
-        const replays = new Map<string, PackageLink>();
-        await add(
-          'audit-events.jsonl',
-          this.source.eventLines(runner, id, fulfilled, checkpoint.treeSize, replays),
-        );
-        // One pass over the links writes both forms: JSON lines into the ZIP, CSV aside to be added next.
-        const csv = path.join(dir, 'links.csv');
-        await add(
-          'links.jsonl',
-          this.source.linkLines(runner, id, fulfilled, replays, createWriteStream(csv)),
-        );
-        await add('links.csv', createReadStream(csv));
-        await add('seller-records.jsonl', await this.source.sellerRecordLines(runner, id, story));
-        await add('keys.json', [JSON.stringify(this.checkpoints.keys(), null, 2) + '\n']);
-      });
-      const manifest = Buffer.from(
-        JSON.stringify(
-          {
-            request: story!.request,
-            generatedAt: new Date().toISOString(),
-            files,
-            checkpoint,
-            keyId: this.checkpoints.keyId,
-            withheld: withheldParts(story!),
-          },
-          null,
-          2,
-        ) + '\n',
-      );
-      zip.append(manifest, { name: 'manifest.json', date: checkpointDate(checkpoint) });
-      zip.append(sign(null, manifest, this.checkpoints.signingKey()).toString('base64') + '\n', {
-        name: 'manifest.sig',
-        date: checkpointDate(checkpoint),
-      });
-      await zip.finalize();
-      await finished(out);
-      const sha256 = outerHash.digest('hex');
-      await this.tx.run((m) =>
-        this.audit.record(
-          m,
-          actor,
-          evidenceRequestExported(id, actor.agencyId, {
-            sha256,
-            bytes,
-            treeSize: checkpoint.treeSize,
-            rootHash: checkpoint.rootHash,
-            files: files.map((f) => ({ name: f.name, sha256: f.sha256 })),
-          }),
-        ),
-      );
-      return { file, sha256, bytes, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+      zip.open();
+      const story = await this.addFiles(zip, id, dir, checkpoint);
+      const manifest = this.manifest(story, zip.files, checkpoint);
+      const sha256 = await zip.finish([
+        { name: 'manifest.json', content: manifest },
+        {
+          name: 'manifest.sig',
+          content: sign(null, manifest, this.checkpoints.signingKey()).toString('base64') + '\n',
+        },
+      ]);
+      await this.recordExport(actor, id, checkpoint, sha256, zip);
+      const cleanup = () => rmSync(dir, { recursive: true, force: true });
+      return { file: zip.file, sha256, bytes: zip.bytes, cleanup };
     } catch (error) {
       // A refused or failed package leaves nothing behind: no open stream, descriptor or file.
-      zip.unpipe(out);
       zip.abort();
-      out.destroy();
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** Every file but the manifest, read from one snapshot at the checkpoint; returns the request's story. */
+  private async addFiles(
+    zip: PackageZip,
+    id: string,
+    dir: string,
+    checkpoint: Checkpoint,
+  ): Promise<RequestStory> {
+    let story: RequestStory | undefined;
+    await this.tx.snapshot(async (runner) => {
+      story = await this.source.request(runner, id, checkpoint.treeSize);
+      const fulfilled = story.parts.filter((p) => p.decision === 'fulfil').map((p) => p.marketplaceId);
+      await zip.add('README.txt', [README]);
+      // The events first: as they stream into the ZIP each link's are replayed, so the link lines need no second read.
+      const replays = new Map<string, PackageLink>();
+      await zip.add(
+        'audit-events.jsonl',
+        this.source.eventLines(runner, id, fulfilled, checkpoint.treeSize, replays),
+      );
+      // One pass over the links writes both forms: JSON lines into the ZIP, CSV aside to be added next.
+      const csv = path.join(dir, 'links.csv');
+      await zip.add(
+        'links.jsonl',
+        this.source.linkLines(runner, id, fulfilled, replays, createWriteStream(csv)),
+      );
+      await zip.add('links.csv', createReadStream(csv));
+      await zip.add('seller-records.jsonl', await this.source.sellerRecordLines(runner, id, story));
+      await zip.add('keys.json', [JSON.stringify(this.checkpoints.keys(), null, 2) + '\n']);
+    });
+    return story!;
+  }
+
+  private manifest(story: RequestStory, files: PackageFile[], checkpoint: Checkpoint): Buffer {
+    const manifest = {
+      request: story.request,
+      generatedAt: new Date().toISOString(),
+      files,
+      checkpoint,
+      keyId: this.checkpoints.keyId,
+      withheld: withheldParts(story),
+    };
+    return Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
+  }
+
+  /** The download's audit event, committed before the first byte leaves. */
+  private async recordExport(
+    actor: Actor,
+    id: string,
+    checkpoint: Checkpoint,
+    sha256: string,
+    zip: PackageZip,
+  ): Promise<void> {
+    await this.tx.run((m) =>
+      this.audit.record(
+        m,
+        actor,
+        evidenceRequestExported(id, actor.agencyId, {
+          sha256,
+          bytes: zip.bytes,
+          treeSize: checkpoint.treeSize,
+          rootHash: checkpoint.rootHash,
+          files: zip.files.map((f) => ({ name: f.name, sha256: f.sha256 })),
+        }),
+      ),
+    );
   }
 
   /** Streams the package to `out`; its temporary file goes when the stream ends, fails or the client leaves. */
@@ -206,18 +171,6 @@ export class EvidenceExportService {
       pkg.cleanup();
     }
   }
-}
-
-/** Waits for a full stream to drain, or for the client to leave (then the build must not wait forever). */
-function drained(stream: PassThrough, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const gone = () => reject(signal!.reason as Error);
-    stream.once('drain', () => {
-      signal?.removeEventListener('abort', gone);
-      resolve();
-    });
-    signal?.addEventListener('abort', gone, { once: true });
-  });
 }
 
 function withheldParts(story: RequestStory): { marketplaceId: string; linkCount: number }[] {
