@@ -17,6 +17,8 @@ import {
   CreateLinkBatchDto,
   ListBatchesQueryDto,
 } from './dto/link-batch.dto';
+import { Page } from '../common/pagination';
+import { BatchDetail, BatchView } from './batch-view';
 import { LinkBatchBody, LinkBatchSubmission } from './link-batch-body.pipe';
 import { LinkBatchesService } from './link-batches.service';
 import { LinkIntakeService } from './link-intake.service';
@@ -48,7 +50,7 @@ export class LinkBatchesController {
   @Get()
   @Roles('operator', 'ministry', 'marketplace', 'association')
   @ApiOperation({ summary: 'Batches, newest first; a marketplace sees only batches holding its links' })
-  list(@Caller() caller: Actor, @Query() query: ListBatchesQueryDto) {
+  list(@Caller() caller: Actor, @Query() query: ListBatchesQueryDto): Promise<Page<BatchView>> {
     return this.batches.list(caller, query);
   }
 
@@ -57,7 +59,7 @@ export class LinkBatchesController {
   @ApiOperation({
     summary: 'A batch with status counts per marketplace; a marketplace sees only its own part',
   })
-  get(@Caller() caller: Actor, @UuidParam('id') id: string) {
+  get(@Caller() caller: Actor, @UuidParam('id') id: string): Promise<BatchDetail> {
     return this.batches.get(caller, id);
   }
 
@@ -65,7 +67,11 @@ export class LinkBatchesController {
   @Roles('ministry')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a batch: withdraws every link not yet final' })
-  cancel(@Caller() caller: Actor, @UuidParam('id') id: string, @Body() dto: CancelBatchDto) {
+  cancel(
+    @Caller() caller: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: CancelBatchDto,
+  ): Promise<BatchDetail> {
     return this.batches.cancel(caller, id, dto);
   }
 }

@@ -4,7 +4,7 @@ import { copyRows, CopyValue, pgArrayLiteral } from '../database/copy';
 import { and, raw, sql, Sql, where } from '../database/sql';
 import type { LinkStatus } from '../links/link.entity';
 import { linkIsOpen, linkIsOverdue, openStatusPredicate } from '../links/link-state';
-import type { BatchRow } from './batch-view';
+import type { BatchRow, BatchView } from './batch-view';
 import type { BatchStatus } from './dto/link-batch.dto';
 
 /** The marketplaces a marketplace-role caller acts for, or `null` for the roles that see every batch whole. */
@@ -25,18 +25,12 @@ export interface NewLink extends ListingRef {
   keywords: string[];
 }
 
-export interface NewBatch {
-  id: string;
-  reference: string;
-  legalBasis: string;
-  category: string | null;
-  note: string | null;
-  dueAt: string | null;
+export type NewBatch = Pick<BatchView, 'id' | 'reference' | 'legalBasis' | 'category' | 'note' | 'dueAt'> & {
   agencyId: string | null;
   clientId: string | null;
   linkCount: number;
   createdAt: Date;
-}
+};
 
 export interface BatchFilter {
   status?: BatchStatus;
