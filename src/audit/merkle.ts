@@ -1,25 +1,14 @@
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 
 /**
  * RFC 6962 / RFC 9162 Merkle tree hashing over the audit log. Leaf i is audit event seq i + 1, and its leaf hash is
  * the event's entry_hash. A perfect subtree is named (level, index): it covers leaves [index·2^level, (index+1)·2^level).
  */
 
-const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
+import { emptyRoot, nodeHash } from './merkle-hash';
 
-export function leafHash(entry: Buffer | string): Buffer {
-  return createHash('sha256').update(LEAF).update(entry).digest();
-}
-
-export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE).update(left).update(right).digest();
-}
-
-export function emptyRoot(): Buffer {
-  return createHash('sha256').digest();
-}
+export { emptyRoot, leafHash, nodeHash } from './merkle-hash';
+export { verifyConsistency, verifyInclusion } from './merkle-proof-check';
 
 export interface SubtreeRef {
   level: number;
@@ -179,88 +168,6 @@ export function appendLeaves(
 
 export function rootFromFrontier(frontier: Subtree[]): Buffer {
   return foldRight(frontier.map((s) => s.hash));
-}
-
-/** RFC 9162 §2.1.3.2. Returns false, never throws, on any malformed input. */
-export function verifyInclusion(
-  leafIndex: number,
-  treeSize: number,
-  leaf: Buffer,
-  proof: Buffer[],
-  root: Buffer,
-): boolean {
-  if (
-    !Number.isSafeInteger(leafIndex) ||
-    !Number.isSafeInteger(treeSize) ||
-    leafIndex < 0 ||
-    leafIndex >= treeSize
-  )
-    return false;
-  if (leaf.length !== 32 || root.length !== 32 || proof.some((p) => p.length !== 32)) return false;
-  let fn = leafIndex;
-  let sn = treeSize - 1;
-  let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
-      if (fn % 2 === 0) {
-        do {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        } while (fn % 2 === 0 && fn !== 0);
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && r.equals(root);
-}
-
-/** RFC 9162 §2.1.4.2, with the edge cases of transparency-dev/merkle. Never throws. */
-export function verifyConsistency(
-  size1: number,
-  size2: number,
-  root1: Buffer,
-  root2: Buffer,
-  proof: Buffer[],
-): boolean {
-  if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 0 || size2 < size1)
-    return false;
-  if (proof.some((p) => p.length !== 32)) return false;
-  // As transparency-dev/merkle: consistency with the empty tree proves nothing and is refused.
-  if (size1 === 0) return false;
-  if (size1 === size2) return proof.length === 0 && root1.equals(root2);
-  if (proof.length === 0 || root1.length !== 32 || root2.length !== 32) return false;
-  const path = (size1 & (size1 - 1)) === 0 ? [root1, ...proof] : proof;
-  let fn = size1 - 1;
-  let sn = size2 - 1;
-  while (fn % 2 === 1) {
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  let fr = path[0];
-  let sr = path[0];
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        do {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        } while (fn % 2 === 0 && fn !== 0);
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return fr.equals(root1) && sr.equals(root2) && sn === 0;
 }
 
 /** A tree kept in memory and computed from the RFC's recursive definitions: the reference the tests compare with. */
