@@ -14,7 +14,7 @@ import { AppError } from '../errors/app-error';
 import { HeavyWork } from '../database/heavy-work';
 import { TransactionService } from '../database/transaction.service';
 import type { PackageLink, RequestStory } from './evidence-package';
-import type { RequestRow } from './evidence-requests.repository';
+import { EvidenceRequestsRepository } from './evidence-requests.repository';
 import { expired } from './evidence-rules';
 import { EvidencePackageSource } from './evidence-package-source';
 import { README } from './package-readme';
@@ -41,14 +41,12 @@ export class EvidenceExportService {
     private readonly source: EvidencePackageSource,
     private readonly checkpoints: CheckpointsService,
     private readonly heavy: HeavyWork,
+    private readonly requests: EvidenceRequestsRepository,
   ) {}
 
   /** The request may be exported by this caller now: found (404), not expired (410), ready (409). */
   async check(actor: Actor, id: string): Promise<void> {
-    const [request] = await this.tx.dataSource.query<RequestRow[]>(
-      'SELECT * FROM evidence_requests WHERE id = $1 AND police_agency_id = $2',
-      [id, actor.agencyId],
-    );
+    const request = await this.requests.findFiledBy(this.tx.dataSource.manager, id, actor.agencyId);
     if (!request) throw AppError.notFound('Evidence request');
     if (request.expires_at.getTime() <= Date.now()) throw expired(request);
     if (request.status !== 'ready') {

@@ -66,6 +66,8 @@ export class EvidenceRequestsController {
   @Post(':id/responses')
   @Roles('marketplace')
   @ApiOperation({
+    // The published operation id predates the word "answer"; clients generated from it keep their method name.
+    operationId: 'EvidenceRequestsController_respond',
     summary:
       'Answer a request addressed to your marketplace, once: fulfil with seller records, or decline with a reason',
   })
