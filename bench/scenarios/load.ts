@@ -1,7 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
-import { batchBody, generateLinks, LOAD_SECONDS } from '../context';
+import { batchBody, BenchContext, generateLinks, LOAD_SECONDS } from '../context';
 import { fmt, stats } from '../measure';
 import { ResultRow, Scenario } from '../scenario';
 import { insertLinks, linkRows } from '../../test/support/factories';
@@ -57,23 +57,7 @@ export function loadScenario(): Scenario<Load, Load> {
   return {
     name: 'load',
     async setup(ctx) {
-      const t = await ctx.tokens();
-      const batch = await ctx.call(
-        t.kemendag,
-        'POST',
-        '/v1/link-batches',
-        batchBody('BENCH/load', generateLinks(50_000, ['shopee'])),
-      );
-      apiIds = (
-        await ctx.pg.query<{ id: string }>('SELECT id FROM links WHERE batch_id = $1 ORDER BY random()', [
-          batch.id,
-        ])
-      ).rows.map((r) => r.id);
-      const shopeeId = ctx.marketplaces.find((m) => m.code === 'shopee')!.id;
-      const urls = Array.from({ length: BARE_LINKS }, (_, i) => `u${i + 1}`);
-      const rows = linkRows(urls, [shopeeId]).map((r, i) => ({ ...r, listingKey: `load-${i + 1}` }));
-      await insertLinks(ctx.pg, 'bench_links', rows);
-      bareIds = rows.map((r) => r.id);
+      ({ apiIds, bareIds } = await seedLinks(ctx));
       barePort = await freePort();
       bare = fork(path.join(__dirname, '..', 'bare-server.ts'), [], {
         env: { ...process.env, DATABASE_URL: ctx.dbUrl, PORT: String(barePort) },
@@ -121,4 +105,21 @@ export function loadScenario(): Scenario<Load, Load> {
       return { summary: s, rows };
     },
   };
+}
+
+/** 50,000 pending links through the API (in random order) and BARE_LINKS straight into bench_links for the bare side. */
+async function seedLinks(ctx: BenchContext): Promise<{ apiIds: string[]; bareIds: string[] }> {
+  const t = await ctx.tokens();
+  const body = batchBody('BENCH/load', generateLinks(50_000, ['shopee']));
+  const batch = await ctx.call(t.kemendag, 'POST', '/v1/link-batches', body);
+  const apiIds = (
+    await ctx.pg.query<{ id: string }>('SELECT id FROM links WHERE batch_id = $1 ORDER BY random()', [
+      batch.id,
+    ])
+  ).rows.map((r) => r.id);
+  const shopeeId = ctx.marketplaces.find((m) => m.code === 'shopee')!.id;
+  const urls = Array.from({ length: BARE_LINKS }, (_, i) => `u${i + 1}`);
+  const rows = linkRows(urls, [shopeeId]).map((r, i) => ({ ...r, listingKey: `load-${i + 1}` }));
+  await insertLinks(ctx.pg, 'bench_links', rows);
+  return { apiIds, bareIds: rows.map((r) => r.id) };
 }
