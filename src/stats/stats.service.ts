@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import { TransactionService } from '../database/transaction.service';
 import { LINK_STATUSES, LinkStatus } from '../links/link.entity';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
+import { StatsRepository } from './stats.repository';
 
 export class StatsQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Links created at or after' })
@@ -35,6 +36,7 @@ export class StatsService {
   constructor(
     private readonly tx: TransactionService,
     private readonly directory: MarketplaceDirectory,
+    private readonly stats: StatsRepository,
   ) {}
 
   /** Hours to takedown run from a link's creation to the `at` the marketplace reported for the takedown. */
@@ -42,45 +44,12 @@ export class StatsService {
     actor: Actor,
     q: StatsQueryDto,
   ): Promise<{ from: string | null; to: string | null; marketplaces: MarketplaceStats[] }> {
-    const params: unknown[] = [q.from ?? null, q.to ?? null];
-    let scope = '';
-    if (actor.role === 'marketplace') {
-      params.push(await this.directory.ownedBy(actor));
-      scope = 'WHERE m.id = ANY($3::uuid[])';
-    }
-    const rows = await this.tx.dataSource.query<
-      {
-        id: string;
-        code: string;
-        name: string;
-        received: number;
-        by_status: Record<string, number> | null;
-        overdue: number;
-        relisted: number;
-        median: number | null;
-        p90: number | null;
-      }[]
-    >(
-      `SELECT m.id, m.code, m.name, coalesce(s.received, 0) AS received, s.by_status, coalesce(s.overdue, 0) AS overdue,
-              coalesce(s.relisted, 0) AS relisted, s.median, s.p90
-         FROM marketplaces m
-         LEFT JOIN LATERAL (
-           SELECT count(*)::int AS received,
-                  (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM links x
-                     WHERE x.marketplace_id = m.id AND ($1::timestamptz IS NULL OR x.created_at >= $1) AND ($2::timestamptz IS NULL OR x.created_at < $2)
-                     GROUP BY status) c) AS by_status,
-                  count(*) FILTER (WHERE l.status IN ('pending', 'acknowledged') AND l.due_at < now())::int AS overdue,
-                  count(*) FILTER (WHERE l.relisted)::int AS relisted,
-                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l.resolved_at - l.created_at) / 3600)
-                    FILTER (WHERE l.status = 'taken_down') AS median,
-                  percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM l.resolved_at - l.created_at) / 3600)
-                    FILTER (WHERE l.status = 'taken_down') AS p90
-             FROM links l
-            WHERE l.marketplace_id = m.id AND ($1::timestamptz IS NULL OR l.created_at >= $1) AND ($2::timestamptz IS NULL OR l.created_at < $2)
-         ) s ON true
-         ${scope}
-        ORDER BY m.code`,
-      params,
+    const scope = actor.role === 'marketplace' ? await this.directory.ownedBy(actor) : null;
+    const rows = await this.stats.takedownsByMarketplace(
+      this.tx.dataSource.manager,
+      scope,
+      q.from ?? null,
+      q.to ?? null,
     );
     const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
     return {
