@@ -93,7 +93,20 @@ export function attachPriors(
   candidates: readonly Candidate[],
   prior: ReadonlyMap<string, string[]>,
 ): IntakeLink[] {
-  return candidates.map((c) => ({ ...c, priorLinkIds: prior.get(listingOf(c)) ?? [] }));
+  // Written out rather than spread: for 40,000 links a spread copy costs several times more.
+  return candidates.map((c) => ({
+    index: c.index,
+    id: c.id,
+    url: c.url,
+    canonicalUrl: c.canonicalUrl,
+    listingKey: c.listingKey,
+    marketplaceId: c.marketplaceId,
+    marketplace: c.marketplace,
+    note: c.note,
+    keywords: c.keywords,
+    dueAt: c.dueAt,
+    priorLinkIds: prior.get(listingOf(c)) ?? [],
+  }));
 }
 
 /** The candidates the database refused as open duplicates, each naming the open link it duplicates. */
