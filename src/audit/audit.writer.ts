@@ -96,23 +96,25 @@ export class AuditWriter {
          UPDATE audit_head SET next_seq = x.seq + 1, last_hash = x.hash FROM x WHERE audit_head.id = 1
        )
        SELECT seq::int8 AS seq FROM x`,
-      [
-        prepared.head,
-        prepared.requestIdPart,
-        occurredAt,
-        actor.clientId,
-        actor.agencyId,
-        actor.role,
-        r.action,
-        r.entityType,
-        r.entityId,
-        r.partyAgencyId ?? null,
-        actor.requestId,
-      ],
+      [prepared.head, prepared.requestIdPart, occurredAt, ...describing(actor, r)],
     );
     const seq = Number(row.seq);
     return { firstSeq: seq, lastSeq: seq };
   }
+}
+
+/** The searchable columns of an event between occurred_at and canonical, in AUDIT_COLUMNS' order. */
+function describing(actor: Actor, r: AuditRecord): CopyValue[] {
+  return [
+    actor.clientId,
+    actor.agencyId,
+    actor.role,
+    r.action,
+    r.entityType,
+    r.entityId,
+    r.partyAgencyId ?? null,
+    actor.requestId,
+  ];
 }
 
 function prepareAll(actor: Actor, records: AuditRecord[], occurredAt: string): PreparedEntry[] {
@@ -147,21 +149,7 @@ function* chainedRows(
     const canonical = completeEntry(prepared[i], seq, chain.last);
     const hash = entryHash(canonical).toString('hex');
     const r = records[i];
-    yield [
-      seq,
-      occurredAt,
-      actor.clientId,
-      actor.agencyId,
-      actor.role,
-      r.action,
-      r.entityType,
-      r.entityId,
-      r.partyAgencyId ?? null,
-      actor.requestId,
-      canonical,
-      `\\x${chain.last}`,
-      `\\x${hash}`,
-    ];
+    yield [seq, occurredAt, ...describing(actor, r), canonical, `\\x${chain.last}`, `\\x${hash}`];
     chain.last = hash;
   }
 }
