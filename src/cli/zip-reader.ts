@@ -5,6 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
+import { crc32, decodeCp437 } from './zip-codec';
+
+export { crc32, tableCrc32 } from './zip-codec';
 
 export interface ZipEntry {
   name: string;
@@ -344,44 +347,7 @@ function decodeName(raw: Buffer, flags: number, where: string): string {
       );
     }
   }
-  let name = '';
-  for (const byte of raw) name += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
-  return name;
+  return decodeCp437(raw);
 }
-
-// Bytes 0x80–0xFF of code page 437, the names' encoding when the UTF-8 flag is not set.
-const CP437_HIGH = [
-  'ÇüéâäàåçêëèïîìÄÅ',
-  'ÉæÆôöòûùÿÖÜ¢£¥₧ƒ',
-  'áíóúñÑªº¿⌐¬½¼¡«»',
-  '░▒▓│┤╡╢╖╕╣║╗╝╜╛┐',
-  '└┴┬├─┼╞╟╚╔╩╦╠═╬╧',
-  '╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀',
-  'αßΓπΣσµτΦΘΩδ∞φε∩',
-  '≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0',
-].join('');
 
 const hex32 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
-
-type Crc32 = (data: Uint8Array) => number;
-// zlib.crc32 exists from Node 20.15 and 22.2; the verifier also runs on older 20.x.
-const nativeCrc32 = (zlib as unknown as { crc32?: Crc32 }).crc32;
-let table: Uint32Array | undefined;
-
-export function crc32(data: Uint8Array): number {
-  return nativeCrc32 ? nativeCrc32(data) : tableCrc32(data);
-}
-
-export function tableCrc32(data: Uint8Array): number {
-  if (!table) {
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const byte of data) crc = table[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
