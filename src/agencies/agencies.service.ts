@@ -15,8 +15,9 @@ import {
 import { AppError } from '../errors/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
-import { Agency } from './agency.entity';
-import { ApiClient } from './api-client.entity';
+import { AgenciesRepository } from './agencies.repository';
+import type { Agency } from './agency.entity';
+import type { ApiClient } from './api-client.entity';
 import {
   AgencyView,
   ClientView,
@@ -35,6 +36,7 @@ export class AgenciesService {
   constructor(
     private readonly tx: TransactionService,
     private readonly audit: AuditWriter,
+    private readonly agencies: AgenciesRepository,
   ) {}
 
   async create(actor: Actor, dto: CreateAgencyDto): Promise<AgencyView> {
@@ -49,7 +51,7 @@ export class AgenciesService {
     id: string = randomUUID(),
   ): Promise<AgencyView> {
     const now = new Date();
-    const agency = m.create(Agency, {
+    const agency: Agency = {
       id,
       code: dto.code,
       name: dto.name,
@@ -57,8 +59,8 @@ export class AgenciesService {
       status: 'active',
       createdAt: now,
       updatedAt: now,
-    });
-    await m.insert(Agency, agency);
+    };
+    await this.agencies.insert(m, agency);
     await this.audit.record(
       m,
       actor,
@@ -71,22 +73,18 @@ export class AgenciesService {
   async list(actor: Actor, q: ListAgenciesQueryDto): Promise<Page<AgencyView>> {
     const limit = q.limit ?? 100;
     const cursor = decodeCursor(q.cursor, ['string', 'uuid']);
-    const qb = this.tx.dataSource
-      .getRepository(Agency)
-      .createQueryBuilder('a')
-      .orderBy('a.code')
-      .addOrderBy('a.id')
-      .limit(limit + 1);
-    if (!seesAllAgencies(actor)) qb.andWhere('a.id = :own', { own: actor.agencyId });
-    if (q.type) qb.andWhere('a.type = :type', { type: q.type });
-    if (cursor) qb.andWhere('(a.code, a.id) > (:code, :id)', { code: cursor[0], id: cursor[1] });
-    const rows = await qb.getMany();
+    const rows = await this.agencies.listPage(this.tx.dataSource.manager, {
+      only: seesAllAgencies(actor) ? undefined : actor.agencyId,
+      type: q.type,
+      limit,
+      after: cursor,
+    });
     return toPage(rows.map(toAgencyView), limit, (a) => [a.code, a.id]);
   }
 
   async get(actor: Actor, id: string): Promise<AgencyView> {
     if (!seesAllAgencies(actor) && actor.agencyId !== id) throw AppError.notFound('Agency');
-    const agency = await this.tx.dataSource.getRepository(Agency).findOneBy({ id });
+    const agency = await this.agencies.find(this.tx.dataSource.manager, id);
     if (!agency) throw AppError.notFound('Agency');
     return toAgencyView(agency);
   }
@@ -99,9 +97,7 @@ export class AgenciesService {
       );
     }
     return this.tx.answer(async (m) => {
-      const agency = await m
-        .getRepository(Agency)
-        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const agency = await this.agencies.lockForUpdate(m, id);
       if (!agency) throw AppError.notFound('Agency');
       const now = new Date();
       const events: AuditRecord[] = [];
@@ -115,7 +111,7 @@ export class AgenciesService {
       }
       if (events.length === 0) return toAgencyView(agency);
       agency.updatedAt = now;
-      await m.update(Agency, { id }, { name: agency.name, status: agency.status, updatedAt: now });
+      await this.agencies.update(m, id, { name: agency.name, status: agency.status, updatedAt: now });
       await this.audit.append(m, actor, events, now);
       return toAgencyView(agency);
     });
@@ -143,51 +139,39 @@ export class AgenciesService {
     secretHash: string,
     clientId: string,
   ): Promise<ClientView> {
-    const agency = await m.getRepository(Agency).findOneBy({ id: agencyId });
-    if (!agency) throw AppError.notFound('Agency');
+    if (!(await this.agencies.exists(m, agencyId))) throw AppError.notFound('Agency');
     const now = new Date();
-    const client = m.create(ApiClient, {
+    const client: ApiClient = {
       id: clientId,
       agencyId,
       name,
       secretHash,
       createdAt: now,
       revokedAt: null,
-    });
-    await m.insert(ApiClient, client);
+    };
+    await this.agencies.insertClient(m, client);
     await this.audit.record(m, actor, apiClientCreated(clientId, agencyId, name), now);
     return toClientView(client);
   }
 
   async listClients(actor: Actor, agencyId: string, q: ListAgenciesQueryDto): Promise<Page<ClientView>> {
     if (actor.role !== 'operator' && actor.agencyId !== agencyId) throw AppError.notFound('Agency');
-    const exists = await this.tx.dataSource.getRepository(Agency).existsBy({ id: agencyId });
+    const exists = await this.agencies.exists(this.tx.dataSource.manager, agencyId);
     if (!exists) throw AppError.notFound('Agency');
     const limit = q.limit ?? 100;
     const cursor = decodeCursor(q.cursor, ['timestamp', 'uuid']);
-    const qb = this.tx.dataSource
-      .getRepository(ApiClient)
-      .createQueryBuilder('c')
-      .where('c.agency_id = :agencyId', { agencyId })
-      .orderBy('c.created_at')
-      .addOrderBy('c.id')
-      .limit(limit + 1);
-    if (cursor)
-      qb.andWhere('(c.created_at, c.id) > (:at::timestamptz, :id)', { at: cursor[0], id: cursor[1] });
-    const rows = await qb.getMany();
+    const rows = await this.agencies.listClientsPage(this.tx.dataSource.manager, agencyId, limit, cursor);
     return toPage(rows.map(toClientView), limit, (c) => [c.createdAt, c.clientId]);
   }
 
   /** Revoking twice is fine and writes nothing the second time. */
   async revokeClient(actor: Actor, agencyId: string, clientId: string): Promise<void> {
     await this.tx.answer(async (m) => {
-      const client = await m
-        .getRepository(ApiClient)
-        .findOne({ where: { id: clientId, agencyId }, lock: { mode: 'pessimistic_write' } });
+      const client = await this.agencies.lockClient(m, agencyId, clientId);
       if (!client) throw AppError.notFound('API client');
       if (client.revokedAt !== null) return;
       const now = new Date();
-      await m.update(ApiClient, { id: clientId }, { revokedAt: now });
+      await this.agencies.revokeClient(m, clientId, now);
       await this.audit.record(m, actor, apiClientRevoked(clientId, agencyId), now);
     });
   }
