@@ -95,7 +95,7 @@ export interface SellerRecord {
   notes?: string;
 }
 
-/** One per addressed marketplace, created at filing with no decision; answered once. */
+/** A marketplace's answer: one per addressed marketplace, created at filing with no decision; given once. */
 @Entity('evidence_responses')
 @Check('ck_evidence_responses_decision', `"decision" IS NULL OR "decision" IN ('fulfil', 'decline')`)
 // An answer is whole: a time, and a reason to decline or the seller records (possibly none) to fulfil; no answer, nothing.
@@ -107,7 +107,7 @@ export interface SellerRecord {
 )
 // Only a fulfilling answer has a salt: the one committed to, with its seller records, in the answer's audit event.
 @Check('ck_evidence_responses_salt', `"seller_records_salt" IS NULL OR "decision" = 'fulfil'`)
-export class EvidenceResponse {
+export class EvidenceAnswer {
   @PrimaryColumn({ name: 'request_id', type: 'uuid' })
   requestId!: string;
 
