@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Agency } from '../agencies/agency.entity';
 import type { Actor } from '../auth/actor';
 import { marketplaceCreated, marketplaceUpdated } from '../audit/audit-events';
 import { AuditWriter } from '../audit/audit.writer';
@@ -14,14 +13,15 @@ import {
   MarketplaceView,
   UpdateMarketplaceDto,
 } from './dto/marketplace.dto';
-import { MarketplaceDomain } from './marketplace-domain.entity';
-import { Marketplace } from './marketplace.entity';
+import type { Marketplace } from './marketplace.entity';
+import { MarketplacesRepository } from './marketplaces.repository';
 
 @Injectable()
 export class MarketplacesService {
   constructor(
     private readonly tx: TransactionService,
     private readonly audit: AuditWriter,
+    private readonly marketplaces: MarketplacesRepository,
   ) {}
 
   create(actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceView> {
@@ -29,7 +29,7 @@ export class MarketplacesService {
   }
 
   async createIn(m: EntityManager, actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceView> {
-    const agency = await m.getRepository(Agency).findOneBy({ id: dto.agencyId });
+    const agency = await this.marketplaces.findAgency(m, dto.agencyId);
     if (!agency) throw AppError.unprocessable('AGENCY_NOT_FOUND', 'agencyId does not name an agency');
     if (agency.type !== 'marketplace') {
       throw AppError.unprocessable(
@@ -38,7 +38,7 @@ export class MarketplacesService {
       );
     }
     const now = new Date();
-    const marketplace = m.create(Marketplace, {
+    const marketplace: Marketplace = {
       id: randomUUID(),
       agencyId: dto.agencyId,
       code: dto.code,
@@ -46,12 +46,9 @@ export class MarketplacesService {
       takedownSlaHours: dto.takedownSlaHours ?? 48,
       createdAt: now,
       updatedAt: now,
-    });
-    await m.insert(Marketplace, marketplace);
-    await m.insert(
-      MarketplaceDomain,
-      dto.domains.map((domain) => ({ domain, marketplaceId: marketplace.id })),
-    );
+    };
+    await this.marketplaces.insert(m, marketplace);
+    await this.marketplaces.insertDomains(m, marketplace.id, dto.domains);
     await this.audit.record(
       m,
       actor,
@@ -64,14 +61,7 @@ export class MarketplacesService {
   async list(_actor: Actor, q: ListMarketplacesQueryDto): Promise<Page<MarketplaceView>> {
     const limit = q.limit ?? 100;
     const cursor = decodeCursor(q.cursor, ['string', 'uuid']);
-    const qb = this.tx.dataSource
-      .getRepository(Marketplace)
-      .createQueryBuilder('m')
-      .orderBy('m.code')
-      .addOrderBy('m.id')
-      .limit(limit + 1);
-    if (cursor) qb.where('(m.code, m.id) > (:code, :id)', { code: cursor[0], id: cursor[1] });
-    const rows = await qb.getMany();
+    const rows = await this.marketplaces.listPage(this.tx.dataSource.manager, limit, cursor);
     const domains = await this.domainsOf(rows.map((r) => r.id));
     return toPage(
       rows.map((r) => toView(r, domains.get(r.id) ?? [])),
@@ -81,16 +71,14 @@ export class MarketplacesService {
   }
 
   async get(_actor: Actor, id: string): Promise<MarketplaceView> {
-    const marketplace = await this.tx.dataSource.getRepository(Marketplace).findOneBy({ id });
+    const marketplace = await this.marketplaces.find(this.tx.dataSource.manager, id);
     if (!marketplace) throw AppError.notFound('Marketplace');
     return toView(marketplace, (await this.domainsOf([id])).get(id) ?? []);
   }
 
   async update(actor: Actor, id: string, dto: UpdateMarketplaceDto): Promise<MarketplaceView> {
     return this.tx.answer(async (m) => {
-      const marketplace = await m
-        .getRepository(Marketplace)
-        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const marketplace = await this.marketplaces.lockForUpdate(m, id);
       if (!marketplace) throw AppError.notFound('Marketplace');
       const currentDomains = (await this.domainsOf([id], m)).get(id) ?? [];
       const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -109,17 +97,14 @@ export class MarketplacesService {
         takedownSlaHours: dto.takedownSlaHours ?? marketplace.takedownSlaHours,
         updatedAt: now,
       });
-      await m.update(
-        Marketplace,
-        { id },
-        { name: marketplace.name, takedownSlaHours: marketplace.takedownSlaHours, updatedAt: now },
-      );
+      await this.marketplaces.update(m, id, {
+        name: marketplace.name,
+        takedownSlaHours: marketplace.takedownSlaHours,
+        updatedAt: now,
+      });
       if (changes.domains) {
-        await m.delete(MarketplaceDomain, { marketplaceId: id });
-        await m.insert(
-          MarketplaceDomain,
-          newDomains.map((domain) => ({ domain, marketplaceId: id })),
-        );
+        await this.marketplaces.deleteDomains(m, id);
+        await this.marketplaces.insertDomains(m, id, newDomains);
       }
       await this.audit.record(m, actor, marketplaceUpdated(id, marketplace.agencyId, changes), now);
       return toView(marketplace, newDomains);
@@ -132,10 +117,7 @@ export class MarketplacesService {
   ): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (ids.length === 0) return out;
-    const rows = await m.query<{ marketplace_id: string; domain: string }[]>(
-      'SELECT marketplace_id, domain FROM marketplace_domains WHERE marketplace_id = ANY($1::uuid[]) ORDER BY domain',
-      [ids],
-    );
+    const rows = await this.marketplaces.domainsOf(m, ids);
     for (const r of rows) out.set(r.marketplace_id, [...(out.get(r.marketplace_id) ?? []), r.domain]);
     return out;
   }
