@@ -6,6 +6,7 @@ import { keywordAdded, keywordRetired } from '../audit/audit-events';
 import { AppError } from '../errors/app-error';
 import { TransactionService } from '../database/transaction.service';
 import { AddKeywordDto, KeywordsQueryDto } from './dto/keyword.dto';
+import { KeywordRow, KeywordsRepository } from './keywords.repository';
 
 export interface KeywordView {
   id: string;
@@ -17,16 +18,6 @@ export interface KeywordView {
   retiredAt: string | null;
 }
 
-interface KeywordRow {
-  id: string;
-  term: string;
-  note: string | null;
-  status: 'active' | 'retired';
-  version: string;
-  added_at: Date;
-  retired_at: Date | null;
-}
-
 export const normalizeTerm = (term: string) => term.trim().replace(/\s+/g, ' ').toLowerCase();
 
 @Injectable()
@@ -34,19 +25,15 @@ export class KeywordsService {
   constructor(
     private readonly tx: TransactionService,
     private readonly audit: AuditWriter,
+    private readonly keywords: KeywordsRepository,
   ) {}
 
   /** The whole watchlist, or with sinceVersion only what changed after it (retired terms included, to sync deletions). */
   async list(_actor: Actor, q: KeywordsQueryDto): Promise<{ version: number; items: KeywordView[] }> {
-    const rows = await this.tx.dataSource.query<KeywordRow[]>(
-      `SELECT id, term, note, status, version, added_at, retired_at FROM keywords
-        WHERE ($1::bigint IS NULL AND status = 'active') OR version > $1::bigint ORDER BY version`,
-      [q.sinceVersion ?? null],
-    );
-    const [{ version }] = await this.tx.dataSource.query<{ version: string }[]>(
-      'SELECT coalesce(max(version), 0) AS version FROM keywords',
-    );
-    return { version: Number(version), items: rows.map(toView) };
+    const m = this.tx.dataSource.manager;
+    const rows = await this.keywords.listSince(m, q.sinceVersion ?? null);
+    const version = await this.keywords.currentVersion(m);
+    return { version, items: rows.map(toView) };
   }
 
   async add(actor: Actor, dto: AddKeywordDto): Promise<KeywordView> {
@@ -54,12 +41,13 @@ export class KeywordsService {
     if (term === '') throw AppError.validation([{ path: 'term', message: 'term must not be blank' }]);
     return this.tx.answer(async (m) => {
       const now = new Date();
-      const [row] = await m.query<KeywordRow[]>(
-        `INSERT INTO keywords (id, term, normalized_term, note, status, version, added_at)
-         VALUES ($1, $2, $3, $4, 'active', nextval('keyword_version_seq'), $5)
-         RETURNING id, term, note, status, version, added_at, retired_at`,
-        [randomUUID(), term, normalizeTerm(term), dto.note ?? null, now],
-      );
+      const row = await this.keywords.insert(m, {
+        id: randomUUID(),
+        term,
+        normalizedTerm: normalizeTerm(term),
+        note: dto.note ?? null,
+        addedAt: now,
+      });
       await this.audit.record(m, actor, keywordAdded(row.id, term, dto.note ?? null), now);
       return toView(row);
     });
@@ -69,21 +57,12 @@ export class KeywordsService {
   async retire(actor: Actor, id: string): Promise<KeywordView> {
     return this.tx.answer(async (m) => {
       const now = new Date();
-      const [row] = await m.query<KeywordRow[]>(
-        `WITH retired AS (
-           UPDATE keywords SET status = 'retired', retired_at = $2, version = nextval('keyword_version_seq')
-            WHERE id = $1 AND status = 'active' RETURNING id, term, note, status, version, added_at, retired_at
-         ) SELECT * FROM retired`,
-        [id, now],
-      );
+      const row = await this.keywords.retire(m, id, now);
       if (row) {
         await this.audit.record(m, actor, keywordRetired(id, row.term), now);
         return toView(row);
       }
-      const [existing] = await m.query<KeywordRow[]>(
-        'SELECT id, term, note, status, version, added_at, retired_at FROM keywords WHERE id = $1',
-        [id],
-      );
+      const existing = await this.keywords.find(m, id);
       if (!existing) throw AppError.notFound('Keyword');
       return toView(existing);
     });
