@@ -24,12 +24,7 @@ export function verifyInclusion(
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
       r = nodeHash(p, r);
-      if (fn % 2 === 0) {
-        do {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        } while (fn % 2 === 0 && fn !== 0);
-      }
+      if (fn % 2 === 0) [fn, sn] = shiftWhileEven(fn, sn);
     } else {
       r = nodeHash(r, p);
     }
@@ -68,12 +63,7 @@ export function verifyConsistency(
     if (fn % 2 === 1 || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        do {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        } while (fn % 2 === 0 && fn !== 0);
-      }
+      if (fn % 2 === 0) [fn, sn] = shiftWhileEven(fn, sn);
     } else {
       sr = nodeHash(sr, c);
     }
@@ -81,4 +71,13 @@ export function verifyConsistency(
     sn = Math.floor(sn / 2);
   }
   return fr.equals(root1) && sr.equals(root2) && sn === 0;
+}
+
+/** Both indexes right-shifted until the first has its lowest bit set or is zero (RFC 9162's proof loops). */
+function shiftWhileEven(fn: number, sn: number): [number, number] {
+  do {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  } while (fn % 2 === 0 && fn !== 0);
+  return [fn, sn];
 }
