@@ -7,7 +7,7 @@ import { decodeCursor, Page, toPage } from '../common/pagination';
 import { AuditRepository, EventRow } from './audit.repository';
 import { ZERO_HASH } from './canonical';
 import { Checkpoint } from './checkpoint-note';
-import { CheckpointsService } from './checkpoints.service';
+import { CheckpointRow, CheckpointsService, toCheckpoint } from './checkpoints.service';
 import { AuditEventsQueryDto, VerifyQueryDto } from './dto/audit-query.dto';
 import { VerifyResultDto } from './dto/verify-result.dto';
 import { ENTRY_COLUMNS, ENTRY_SOURCE_COLUMNS, StoredEntry } from './entry-check';
@@ -139,16 +139,8 @@ export class AuditService {
         WHERE h.id = 1 AND t.id = 1 ORDER BY c.tree_size`,
       [withCheckpoints],
     );
-    const stored = rows.filter((r) => r.tree_size !== null);
-    const notes: Checkpoint[] = stored.map((r) => ({
-      origin: r.note.split('\n')[0],
-      treeSize: Number(r.tree_size),
-      rootHash: r.root_hash,
-      issuedAt: r.issued_at.toISOString(),
-      keyId: r.key_id,
-      note: r.note,
-      signature: r.signature,
-    }));
+    const stored = rows.filter((r): r is (typeof rows)[number] & CheckpointRow => r.tree_size !== null);
+    const notes: Checkpoint[] = stored.map(toCheckpoint);
     const keys = new Map(
       this.checkpointsService
         .keys()

@@ -9,7 +9,7 @@ import { Checkpoint, signCheckpoint } from './checkpoint-note';
 import { MerkleTreeService } from './merkle-tree.service';
 import { SingleFlight } from './single-flight';
 
-interface CheckpointRow {
+export interface CheckpointRow {
   tree_size: string;
   root_hash: string;
   issued_at: Date;
@@ -84,7 +84,7 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
       reading(); // from here on the log's head may already have been read: later callers wait for the next issuing
       const { size, root } = await this.tree.integrate(undefined, m);
       const [latest] = await m.query<CheckpointRow[]>(`${SELECT} ORDER BY tree_size DESC LIMIT 1`);
-      if (latest && Number(latest.tree_size) === size) return toCheckpoint(latest, this.config.auditOrigin);
+      if (latest && Number(latest.tree_size) === size) return toCheckpoint(latest);
       const issuedAt = new Date(Math.max(Date.now(), (latest?.issued_at.getTime() ?? 0) + 1)).toISOString();
       const cp = signCheckpoint(
         this.key,
@@ -112,15 +112,16 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
       treeSize,
     ]);
     if (!row) throw AppError.notFound(`A checkpoint of tree size ${treeSize}`);
-    return toCheckpoint(row, this.config.auditOrigin);
+    return toCheckpoint(row);
   }
 }
 
 const SELECT = `SELECT tree_size, encode(root_hash, 'hex') AS root_hash, issued_at, key_id, note, signature FROM audit_checkpoints`;
 
-function toCheckpoint(r: CheckpointRow, origin: string): Checkpoint {
+/** The note's first line is its origin. */
+export function toCheckpoint(r: CheckpointRow): Checkpoint {
   return {
-    origin: r.note.split('\n')[0] ?? origin,
+    origin: r.note.split('\n')[0],
     treeSize: Number(r.tree_size),
     rootHash: r.root_hash,
     issuedAt: r.issued_at.toISOString(),
