@@ -202,12 +202,7 @@ export class SharedRateLimiter {
     if (refresh.length > 0) {
       try {
         const totals = await this.store.read(window, refresh);
-        if (this.window === window) {
-          for (const [key, total] of totals) {
-            const entry = this.entries.get(key);
-            if (entry) entry.shared = Math.max(entry.shared, total);
-          }
-        }
+        this.learn(window, totals);
       } catch (error) {
         this.failure(error);
       }
@@ -216,12 +211,7 @@ export class SharedRateLimiter {
       try {
         const totals = await this.store.add(window, batch);
         this.recovered();
-        if (this.window === window) {
-          for (const [key, total] of totals) {
-            const entry = this.entries.get(key);
-            if (entry) entry.shared = Math.max(entry.shared, total);
-          }
-        }
+        this.learn(window, totals);
       } catch (error) {
         this.failure(error);
         if (this.window === window) {
@@ -238,6 +228,15 @@ export class SharedRateLimiter {
     if (this.lastPrune !== window) {
       this.lastPrune = window;
       await this.store.prune(window - 1).catch((error: unknown) => this.failure(error));
+    }
+  }
+
+  /** Shared totals read in `window` raise what each key is known to have spent, unless the window has moved on. */
+  private learn(window: number, totals: Iterable<[string, number]>): void {
+    if (this.window !== window) return;
+    for (const [key, total] of totals) {
+      const entry = this.entries.get(key);
+      if (entry) entry.shared = Math.max(entry.shared, total);
     }
   }
 
