@@ -4,6 +4,7 @@ import { verifyInclusion } from '../audit/merkle';
 import { CSV_HEADER, csvRow, EventBody, RequestStory } from '../evidence-requests/evidence-package';
 import { checkLinks, checkRequest, checkSellerRecords, EventsByEntity } from './content-checks';
 import { Checks, csvDifference, describe, textLines } from './verifier-report';
+import { PACKAGE_FILES } from './package-layout';
 
 export interface VerifyReport {
   ok: boolean;
@@ -225,13 +226,3 @@ function eventProblem(
     return `seq ${e.seq}: the inclusion proof does not lead to the checkpoint's root`;
   return null;
 }
-
-/** The files every package lists in its manifest (besides manifest.json and manifest.sig, which it cannot list). */
-export const PACKAGE_FILES = [
-  'README.txt',
-  'links.jsonl',
-  'links.csv',
-  'seller-records.jsonl',
-  'audit-events.jsonl',
-  'keys.json',
-];

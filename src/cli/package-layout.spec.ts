@@ -1,15 +1,8 @@
 import { zipOf } from '../../test/support/zip-writer';
-import { checkPackageLayout, show } from './package-layout';
+import { checkPackageLayout, PACKAGE_FILES, show } from './package-layout';
 import { ZipEntry, readZipEntries } from './zip-reader';
 
-const LISTED = [
-  'README.txt',
-  'links.jsonl',
-  'links.csv',
-  'seller-records.jsonl',
-  'audit-events.jsonl',
-  'keys.json',
-];
+const LISTED = PACKAGE_FILES;
 
 const manifestOf = (names: unknown[]) =>
   JSON.stringify({ files: names.map((name) => ({ name, bytes: 1, sha256: '00' })) });

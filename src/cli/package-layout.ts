@@ -159,3 +159,13 @@ export function show(name: string): string {
     (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`,
   );
 }
+
+/** The files every package lists in its manifest (besides manifest.json and manifest.sig, which it cannot list). */
+export const PACKAGE_FILES = [
+  'README.txt',
+  'links.jsonl',
+  'links.csv',
+  'seller-records.jsonl',
+  'audit-events.jsonl',
+  'keys.json',
+];
