@@ -1,12 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import {
-  isUnavailable,
-  pgCode,
-  pgConstraint,
-  PgError,
-  UNIQUE_CONSTRAINT_MESSAGES,
-} from './pg-errors';
+import { isUnavailable, pgCode, pgConstraint, PgError, UNIQUE_CONSTRAINT_MESSAGES } from './pg-errors';
 import { AppError, FieldError } from './app-error';
 
 export const PROBLEM_BASE = 'https://takedown-exchange.local/problems/';
