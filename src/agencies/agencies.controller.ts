@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor';
+import { type Actor, ROLES } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { UuidParam } from '../common/uuid-param';
 import { AgenciesService } from './agencies.service';
@@ -19,8 +19,6 @@ import {
   ListAgenciesQueryDto,
   UpdateAgencyDto,
 } from './dto/agency.dto';
-
-const EVERY_ROLE = ['operator', 'ministry', 'marketplace', 'association', 'police'] as const;
 
 @ApiTags('Agencies')
 @Controller('v1/agencies')
@@ -36,14 +34,14 @@ export class AgenciesController {
   }
 
   @Get()
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @ApiOperation({ summary: 'Agencies: all for operator and ministry, your own for everyone else' })
   list(@Caller() caller: Actor, @Query() query: ListAgenciesQueryDto) {
     return this.agencies.list(caller, query);
   }
 
   @Get(':id')
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @ApiOkResponse({ type: AgencyView })
   @ApiNotFoundResponse()
   get(@Caller() caller: Actor, @UuidParam('id') id: string) {
@@ -67,7 +65,7 @@ export class AgenciesController {
   }
 
   @Get(':id/clients')
-  @Roles(...EVERY_ROLE)
+  @Roles(...ROLES)
   @ApiOperation({ summary: "An agency's API clients: any for the operator, your own agency's for others" })
   listClients(@Caller() caller: Actor, @UuidParam('id') id: string, @Query() query: ListAgenciesQueryDto) {
     return this.agencies.listClients(caller, id, query);

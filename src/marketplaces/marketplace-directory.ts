@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { sql } from '../database/sql';
 import type { Actor } from '../auth/actor';
 import { domainCandidates } from './url';
 
@@ -52,8 +53,7 @@ export class MarketplaceDirectory {
     if (actor.role !== 'marketplace') return [];
     if (actor.marketplaceIds) return actor.marketplaceIds;
     const rows = await this.dataSource.query<{ id: string }[]>(
-      'SELECT id FROM marketplaces WHERE agency_id = $1',
-      [actor.agencyId],
+      ...sql`SELECT id FROM marketplaces WHERE agency_id = ${actor.agencyId}`,
     );
     return rows.map((r) => r.id);
   }
