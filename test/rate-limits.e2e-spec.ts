@@ -91,6 +91,18 @@ describe('cheap refusals: unauthenticated requests', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('answers a large body under an expired or forged token with 401, so the client fetches a new token', async () => {
+    // The unauthenticated body limit still applies, but "payload too large" would send a client looking in the wrong place.
+    const links = Array.from({ length: 2000 }, (_, i) => ({ url: `https://shopee.co.id/Kemeja-i.1.${i}` }));
+    const res = await t.http
+      .post('/v1/link-batches')
+      .set('X-Forwarded-For', address())
+      .set('Authorization', 'Bearer x.y.z')
+      .send({ reference: 'EXPIRED/1', legalBasis: 'Permendag 18/2021', links });
+    expectProblem(res, 401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+
   it('gives requests with a valid token the normal budget, even from a flooded address', async () => {
     const from = address();
     const police: Party = await t.party('police');

@@ -87,6 +87,14 @@ function parserProblem(err: unknown): AppError {
 }
 
 /**
+ * A body over the unauthenticated limit under a bearer token that failed (expired, say) is answered with that
+ * token's 401: "payload too large" would send the client to shrink its batch instead of fetching a new token.
+ */
+function tooLargeForToken(err: unknown, refusedToken: AppError | null): AppError | null {
+  return refusedToken && (err as { type?: string }).type === 'entity.too.large' ? refusedToken : null;
+}
+
+/**
  * Body parsing with explicit limits. Parser errors become problem details here, because they happen before
  * Nest's exception filter can see the request. Which media types a route accepts is decided per route.
  */
@@ -96,9 +104,11 @@ export function bodyParsing(limits: BodyLimits): RequestHandler {
     ? parsers({ json: limits.unauthenticated, csv: limits.unauthenticated })
     : authenticated;
   return (req: Request, res: Response, next: NextFunction) => {
-    const { json, form, csv } = req.preAuth && 'error' in req.preAuth ? unauthenticated : authenticated;
+    const refused = req.preAuth && 'error' in req.preAuth ? req.preAuth : null;
+    const { json, form, csv } = refused ? unauthenticated : authenticated;
+    const refusedToken = refused && /^bearer /i.test(req.headers.authorization ?? '') ? refused.error : null;
     const done = (err?: unknown) => {
-      if (err) return sendProblem(req, res, parserProblem(err));
+      if (err) return sendProblem(req, res, tooLargeForToken(err, refusedToken) ?? parserProblem(err));
       const unsafe = req.body && typeof req.body === 'object' ? findUnsafeKey(req.body, 0, '') : null;
       if (unsafe) return sendProblem(req, res, AppError.badRequest('UNSAFE_JSON', unsafe));
       return next();
