@@ -24,7 +24,7 @@ describe('crash consistency', () => {
   let dbUrl: string;
   let dataDir: string;
   let creds: Record<string, Creds>;
-  const tokens: Record<string, string> = {};
+  const tokens: Record<string, { token: string; at: number }> = {};
   const summary: string[] = [];
 
   beforeAll(async () => {
@@ -46,7 +46,13 @@ describe('crash consistency', () => {
     console.log(summary.join('\n'));
   });
 
-  const token = async (who: string) => (tokens[who] ??= await api.token(creds[who]));
+  /** Tokens live 15 minutes and the suite runs longer: one older than five minutes is replaced. */
+  const token = async (who: string) => {
+    const held = tokens[who];
+    if (held && Date.now() - held.at < 5 * 60_000) return held.token;
+    tokens[who] = { token: await api.token(creds[who]), at: Date.now() };
+    return tokens[who].token;
+  };
   const count = async (sql: string, params: unknown[] = []) =>
     Number((await db.query<{ n: string }>(sql, params)).rows[0].n);
   const verified = async () => {
