@@ -5,10 +5,9 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { OPENAPI_FILE } from '../src/app.factory';
 import { AppModule } from '../src/app.module';
 import { loadConfig } from '../src/config/config';
+import { OPENAPI_FILE, openApiDocument } from '../src/openapi/document';
 
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, DATABASE_URL: 'postgres://preview@127.0.0.1:1/preview' });
@@ -17,15 +16,7 @@ async function main(): Promise<void> {
     logger: false,
     abortOnError: false,
   });
-  const builder = new DocumentBuilder()
-    .setTitle('Takedown Exchange API')
-    .setDescription(
-      'Government, marketplaces and police exchange takedown cases. Every state change is written to a tamper-evident audit trail. Errors are RFC 9457 problem details.',
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  const document = SwaggerModule.createDocument(app, builder);
+  const document = openApiDocument(app);
   const text = JSON.stringify(document, null, 2) + '\n';
   if (process.argv.includes('--check')) {
     const committed = existsSync(OPENAPI_FILE) ? readFileSync(OPENAPI_FILE, 'utf8') : '';

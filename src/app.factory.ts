@@ -2,7 +2,6 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import * as swaggerUi from 'swagger-ui-express';
@@ -16,10 +15,8 @@ import { RateLimits } from './common/rate-limits.service';
 import { requestId } from './common/request-id.middleware';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
-import { projectRoot } from './config/project-root';
 import { requestMetrics } from './health/metrics';
-
-export const OPENAPI_FILE = path.join(projectRoot(), 'openapi', 'openapi.json');
+import { OPENAPI_FILE } from './openapi/document';
 
 /** Builds the application exactly as it serves, for main.ts and for the e2e tests alike. */
 export async function createApp(
