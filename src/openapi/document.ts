@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import * as path from 'node:path';
 import { projectRoot } from '../config/project-root';
+import { applyConventions } from './conventions';
+import { ProblemDetailsDto } from './problems';
 
 /** The committed document: what clients generate from, and what /docs serves. */
 export const OPENAPI_FILE = path.join(projectRoot(), 'openapi', 'openapi.json');
@@ -19,5 +21,5 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, builder);
+  return applyConventions(SwaggerModule.createDocument(app, builder, { extraModels: [ProblemDetailsDto] }));
 }
