@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Actor, Role } from './actor';
 
@@ -8,12 +8,15 @@ export const ROLES_KEY = 'roles';
 
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-/** Who may call a route; the same list is written into the OpenAPI description. */
+/**
+ * Who may call a route; the same list is written into the OpenAPI document, as the oauth2 scopes a token needs and
+ * in the 403's description (401 and the problem schema are added by the document's conventions).
+ */
 export const Roles = (...roles: Role[]) =>
   applyDecorators(
     SetMetadata(ROLES_KEY, roles),
-    ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token' }),
+    ApiSecurity('bearer'),
+    ApiSecurity('oauth2', roles),
     ApiForbiddenResponse({ description: `Only ${roles.join(', ')} may call this` }),
   );
 

@@ -6,7 +6,7 @@ import type {
   ResponseObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { problemResponse } from './problems';
+import { PROBLEM_STATUSES, problemResponse } from './problems';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 /** Methods the idempotency interceptor honours an Idempotency-Key on. */
@@ -41,9 +41,12 @@ const ref = (kind: string, name: string): ReferenceObject => ({ $ref: `#/compone
 
 type Responses = Record<string, ResponseObject | ReferenceObject>;
 
-/** Adds the problem response of `status` unless the route declares that status itself. */
+/** The shared problem response of a status, under components.responses (`Problem400`, ...). */
+const problemRef = (status: number) => ref('responses', `Problem${status}`);
+
+/** Adds the shared problem response of `status` unless the route declares that status itself. */
 function ensureProblem(responses: Responses, status: number): void {
-  responses[status] ??= problemResponse(status);
+  responses[status] ??= problemRef(status);
 }
 
 function withHeaders(response: ResponseObject, names: (keyof typeof HEADERS)[]): void {
@@ -88,6 +91,19 @@ function completeOperation(method: string, op: OperationObject): void {
   }
 }
 
+function sharedProblems(): Record<string, ResponseObject> {
+  return Object.fromEntries(
+    PROBLEM_STATUSES.map((status) => {
+      const response: ResponseObject = problemResponse(status);
+      withHeaders(
+        response,
+        status === 429 || status === 503 ? ['X-Request-Id', 'Retry-After'] : ['X-Request-Id'],
+      );
+      return [`Problem${status}`, response];
+    }),
+  );
+}
+
 /** Component schemas a request body reaches, through properties, items and compositions. */
 function requestSchemas(document: OpenAPIObject): Set<string> {
   const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject>;
@@ -128,6 +144,7 @@ export function applyConventions(document: OpenAPIObject): OpenAPIObject {
       if (op) completeOperation(method, op);
     }
   }
+  document.components.responses = { ...document.components.responses, ...sharedProblems() };
   const schemas = (document.components.schemas ?? {}) as Record<string, SchemaObject>;
   for (const name of requestSchemas(document)) {
     if (schemas[name]?.type === 'object' || schemas[name]?.properties)

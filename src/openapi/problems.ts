@@ -41,7 +41,7 @@ export class ProblemDetailsDto {
 
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
-const DESCRIPTIONS: Record<number, string> = {
+const DESCRIPTIONS = {
   400: 'Bad request: the body, a parameter or a header is invalid',
   401: 'Missing, invalid or expired access token',
   403: 'The caller’s role may not call this, or the record is not theirs',
@@ -53,12 +53,16 @@ const DESCRIPTIONS: Record<number, string> = {
   422: 'Well-formed but refused by a rule',
   429: 'Too many requests: wait Retry-After seconds',
   503: 'Temporarily unavailable: retry after Retry-After seconds',
-};
+} satisfies Record<number, string>;
 
 export type ProblemStatus = keyof typeof DESCRIPTIONS;
+export const PROBLEM_STATUSES = Object.keys(DESCRIPTIONS).map((s) => Number(s) as ProblemStatus);
 
 /** The problem response of one status, as an OpenAPI response object (for the document's post-processing too). */
-export function problemResponse(status: number, description = DESCRIPTIONS[status] ?? 'Error') {
+export function problemResponse(
+  status: number,
+  description = (DESCRIPTIONS as Record<number, string>)[status] ?? 'Error',
+) {
   return {
     description,
     content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
