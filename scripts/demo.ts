@@ -1,13 +1,18 @@
 /**
  * npm run demo — drives a running exchange (npm start) through a takedown campaign and prints each step.
- * Uses the demo agencies seeded on first start (.data/demo-credentials.json). DEMO_URL overrides the address.
+ * Uses the demo agencies seeded on first start (DATA_DIR/demo-credentials.json, DATA_DIR defaulting to .data).
+ * The exchange is at BASE_URL, else http://127.0.0.1:$PORT (PORT defaulting to 3000); DEMO_URL is BASE_URL's old name.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Creds, Json } from '../test/support/tooling';
 
-const BASE = process.env.DEMO_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+const BASE = (
+  process.env.BASE_URL ??
+  process.env.DEMO_URL ??
+  `http://127.0.0.1:${process.env.PORT ?? 3000}`
+).replace(/\/+$/, '');
 const DATA_DIR = path.resolve(process.env.DATA_DIR ?? '.data');
 
 const say = (text = '') => console.log(text);
@@ -420,6 +425,8 @@ async function evidenceAct(
 
 main().catch((error: unknown) => {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  console.error(`Is the exchange running at ${BASE}? Start it with npm start.`);
+  console.error(
+    `Is the exchange running at ${BASE}? Start it with npm start, or point BASE_URL (or PORT) at the one running.`,
+  );
   process.exit(1);
 });
