@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { RequestHandler } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -39,7 +40,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(requestId);
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(requestLogging(logger));
   app.use(requestMetrics);
   // Cheap refusals first: the address's budgets (and the token's signature) before any body is read.
@@ -53,11 +54,36 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   );
   if (existsSync(OPENAPI_FILE)) {
     const document = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as swaggerUi.JsonObject;
-    app.use(
-      '/docs',
-      swaggerUi.serve,
-      swaggerUi.setup(document, { customSiteTitle: 'Takedown Exchange API' }),
-    );
+    // serveFiles binds this document's init script to this app (serve shares one module-wide copy between apps).
+    app.use('/docs', swaggerUi.serveFiles(document, SWAGGER_UI), swaggerUi.setup(document, SWAGGER_UI));
   }
   app.useGlobalPipes(createValidationPipe());
 }
+
+/**
+ * Helmet's headers as they are, except that `upgrade-insecure-requests` goes only to requests that came over TLS
+ * (req.secure: the socket, or X-Forwarded-Proto from a proxy TRUST_PROXY names). Sent over plain HTTP it makes
+ * the browser fetch /docs' own scripts from an https:// nobody answers: a blank page from any host but localhost.
+ */
+function securityHeaders(): RequestHandler {
+  const overTls = helmet();
+  const overPlainHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  return (req, res, next) => (req.secure ? overTls : overPlainHttp)(req, res, next);
+}
+
+/**
+ * Swagger UI at /docs. Its page needs nothing helmet's policy refuses: its scripts (the init script included) are
+ * files under /docs, its inline <style> blocks fall under style-src 'unsafe-inline', and it fetches only from this
+ * origin. Authorize → oauth2 asks for a client id and secret and posts them to the tokenUrl with HTTP Basic
+ * (client_secret_basic, Swagger UI's only way for client credentials).
+ */
+const SWAGGER_UI: swaggerUi.SwaggerUiOptions = {
+  customSiteTitle: 'Takedown Exchange API',
+  swaggerOptions: {
+    // No request for a badge to validator.swagger.io: the page talks to this origin only.
+    validatorUrl: null,
+    displayRequestDuration: true,
+    // The authorization (client secret included) stays in the page, not in localStorage: a reload asks again.
+    persistAuthorization: false,
+  },
+};
