@@ -91,9 +91,11 @@ function completeOperation(method: string, op: OperationObject): void {
   }
 }
 
-function sharedProblems(): Record<string, ResponseObject> {
+/** The shared problem responses the operations refer to. */
+function sharedProblems(document: OpenAPIObject): Record<string, ResponseObject> {
+  const used = JSON.stringify(document.paths);
   return Object.fromEntries(
-    PROBLEM_STATUSES.map((status) => {
+    PROBLEM_STATUSES.filter((status) => used.includes(`"${problemRef(status).$ref}"`)).map((status) => {
       const response: ResponseObject = problemResponse(status);
       withHeaders(
         response,
@@ -144,7 +146,7 @@ export function applyConventions(document: OpenAPIObject): OpenAPIObject {
       if (op) completeOperation(method, op);
     }
   }
-  document.components.responses = { ...document.components.responses, ...sharedProblems() };
+  document.components.responses = { ...document.components.responses, ...sharedProblems(document) };
   const schemas = (document.components.schemas ?? {}) as Record<string, SchemaObject>;
   for (const name of requestSchemas(document)) {
     if (schemas[name]?.type === 'object' || schemas[name]?.properties)
