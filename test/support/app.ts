@@ -11,6 +11,7 @@ import { Role, SYSTEM_ACTOR } from '../../src/auth/actor';
 import { BootstrapService, Credentials } from '../../src/bootstrap/bootstrap.service';
 import { createLogger } from '../../src/common/logger';
 import { AppConfig, loadConfig } from '../../src/config/config';
+import { checkedHttp } from './contract';
 import { createTestDatabase } from './database';
 
 export interface Party extends Credentials {
@@ -21,6 +22,7 @@ export interface Party extends Credentials {
 
 export interface TestApp {
   app: INestApplication;
+  /** supertest on the app; every response is checked against the OpenAPI document (./contract.ts). */
   http: ReturnType<typeof request>;
   db: DataSource;
   config: AppConfig;
@@ -68,12 +70,11 @@ export async function createTestApp(
       ? createLogger('trace', logTo)
       : createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'),
   );
-  const server = app.getHttpServer() as Parameters<typeof request>[0];
-  const http = request(server);
+  const http = checkedHttp(app);
   const db = app.get(DataSource);
 
   const token = async (clientId: string, clientSecret: string): Promise<string> => {
-    const res = await request(server)
+    const res = await http
       .post('/v1/auth/token')
       .send({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
     if (res.status !== 200)
