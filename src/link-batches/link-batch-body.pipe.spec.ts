@@ -35,12 +35,7 @@ describe('LinkBatchBodyPipe', () => {
       { reference: 'x' },
       { code: 'UNEXPECTED_QUERY', paths: undefined },
     ],
-    [
-      'no body at all',
-      undefined,
-      {},
-      { code: 'VALIDATION_FAILED', paths: ['reference', 'reference', 'legalBasis', 'legalBasis'] },
-    ],
+    ['no body at all', undefined, {}, { code: 'VALIDATION_FAILED', paths: ['reference', 'legalBasis'] }],
     [
       'a JSON envelope field unknown',
       { ...META, extra: 1, links: [{ url: URL }] },
