@@ -18,10 +18,53 @@ describe('bad input and plumbing', () => {
     expect(await t.auditCount()).toBe(before);
   });
 
-  it('answers a wrong content type with 415', async () => {
-    expectProblem(await post().set('Content-Type', 'text/plain').send('code=x'), 415);
-    expectProblem(await post().set('Content-Type', 'application/xml').send('<a/>'), 415);
-    expectProblem(await post().type('form').send('code=x&name=y&type=police'), 415);
+  it('answers a wrong content type with 415 naming the media type the route accepts', async () => {
+    const detail = async (req: ReturnType<typeof post>) => expectProblem(await req, 415).detail;
+    expect(await detail(post().set('Content-Type', 'text/plain').send('code=x'))).toBe(
+      'This route accepts a body as application/json, not text/plain',
+    );
+    expect(await detail(post().set('Content-Type', 'application/xml; charset=utf-8').send('<a/>'))).toBe(
+      'This route accepts a body as application/json, not application/xml',
+    );
+    expect(await detail(post().type('form').send('code=x&name=y&type=police'))).toBe(
+      'This route accepts a body as application/json, not application/x-www-form-urlencoded',
+    );
+    expect(await detail(post().set('Content-Type', '').send(Buffer.from('{"code":"x"}')))).toBe(
+      'This route accepts a body as application/json; say which in Content-Type',
+    );
+  });
+
+  it('names both media types of the batch route in its 415', async () => {
+    const ministry = await t.party('ministry');
+    const res = await t.http
+      .post('/v1/link-batches')
+      .set(ministry.auth)
+      .set('Content-Type', 'text/plain')
+      .send('url\nhttps://shopee.co.id/a-i.1.2\n');
+    expect(expectProblem(res, 415).detail).toBe(
+      'This route accepts a body as application/json or text/csv, not text/plain',
+    );
+  });
+
+  it('says once that a required field is missing, and names each wrong one', async () => {
+    const missing = expectProblem(await post().send({}), 400);
+    expect(missing.errors).toEqual([
+      { path: 'code', message: 'code is required' },
+      { path: 'name', message: 'name is required' },
+      { path: 'type', message: 'type is required' },
+    ]);
+    const wrong = expectProblem(await post().send({ code: 'ok-code', name: 7 }), 400);
+    expect(wrong.errors).toHaveLength(3);
+    expect(wrong.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'name', message: 'name must be a string' },
+        {
+          path: 'name',
+          message: 'name must be longer than or equal to 1 and shorter than or equal to 200 characters',
+        },
+        { path: 'type', message: 'type is required' },
+      ]),
+    );
   });
 
   it('answers an over-size body with 413', async () => {

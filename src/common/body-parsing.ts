@@ -96,7 +96,8 @@ function tooLargeForToken(err: unknown, refusedToken: AppError | null): AppError
 
 /**
  * Body parsing with explicit limits. Parser errors become problem details here, because they happen before
- * Nest's exception filter can see the request. Which media types a route accepts is decided per route.
+ * Nest's exception filter can see the request. Which media types a route accepts is decided per route
+ * (MediaTypeGuard); a body of any other type is not read at all.
  */
 export function bodyParsing(limits: BodyLimits): RequestHandler {
   const authenticated = parsers(limits);
@@ -120,15 +121,7 @@ export function bodyParsing(limits: BodyLimits): RequestHandler {
     if (/^application\/([a-z0-9.+-]+\+)?json\b/i.test(type)) return json(req, res, done);
     if (/^application\/x-www-form-urlencoded\b/i.test(type)) return form(req, res, done);
     if (/^text\/csv\b/i.test(type)) return csv(req, res, done);
-    return sendProblem(
-      req,
-      res,
-      new AppError(
-        415,
-        'UNSUPPORTED_MEDIA_TYPE',
-        'Unsupported media type',
-        `Send the body as application/json${type ? ` (got ${type.split(';')[0]})` : ''}`,
-      ),
-    );
+    // Left unread: MediaTypeGuard answers 415 with the media types of the route, which is not known here.
+    return next();
   };
 }

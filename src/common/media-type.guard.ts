@@ -9,12 +9,43 @@ export type BodyMediaType = 'json' | 'form' | 'csv';
 /** Routes accept JSON bodies unless they say otherwise with @Accepts(...). */
 export const Accepts = (...types: BodyMediaType[]) => SetMetadata(ACCEPTS, types);
 
+export const MEDIA_TYPES: Record<BodyMediaType, string> = {
+  json: 'application/json',
+  form: 'application/x-www-form-urlencoded',
+  csv: 'text/csv',
+};
+
 const PATTERNS: Record<BodyMediaType, RegExp> = {
   json: /^application\/([a-z0-9.+-]+\+)?json\b/i,
   form: /^application\/x-www-form-urlencoded\b/i,
   csv: /^text\/csv\b/i,
 };
 
+/** `a`, `a or b`, `a, b or c`. */
+const either = (items: string[]) =>
+  items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}` : items[0];
+
+/** The 415 of a route, naming the media types it takes and what it got. */
+export function unsupportedMediaType(
+  accepted: readonly BodyMediaType[],
+  contentType: string | undefined,
+): AppError {
+  const types = either(accepted.map((t) => MEDIA_TYPES[t]));
+  const got = contentType?.split(';')[0].trim();
+  return new AppError(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'Unsupported media type',
+    got
+      ? `This route accepts a body as ${types}, not ${got}`
+      : `This route accepts a body as ${types}; say which in Content-Type`,
+  );
+}
+
+/**
+ * A body of a media type the route does not take is refused here, where the route is known: the body parsers read
+ * only the types some route takes and leave any other body unread.
+ */
 @Injectable()
 export class MediaTypeGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
@@ -24,17 +55,12 @@ export class MediaTypeGuard implements CanActivate {
     const type = req.headers['content-type'];
     const hasBody =
       req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (!hasBody || !type) return true;
+    if (!hasBody) return true;
     const accepted = this.reflector.getAllAndOverride<BodyMediaType[]>(ACCEPTS, [
       context.getHandler(),
       context.getClass(),
     ]) ?? ['json'];
-    if (accepted.some((t) => PATTERNS[t].test(type))) return true;
-    throw new AppError(
-      415,
-      'UNSUPPORTED_MEDIA_TYPE',
-      'Unsupported media type',
-      `This endpoint accepts ${accepted.join(', ')} bodies, not ${type.split(';')[0]}`,
-    );
+    if (type && accepted.some((t) => PATTERNS[t].test(type))) return true;
+    throw unsupportedMediaType(accepted, type);
   }
 }
