@@ -13,18 +13,21 @@ import {
   AuditRecord,
 } from '../audit/audit-events';
 import { AppError } from '../errors/app-error';
-import { decodeCursor, Page, toPage } from '../common/pagination';
+import { decodeCursor, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import { AgenciesRepository } from './agencies.repository';
 import type { Agency } from './agency.entity';
 import type { ApiClient } from './api-client.entity';
 import {
-  AgencyView,
-  ClientView,
+  AgencyListResponseDto,
+  AgencyResponseDto,
+  ApiClientListResponseDto,
+  ApiClientResponseDto,
   CreateAgencyDto,
   CreateClientDto,
-  CreatedClientView,
+  CreatedApiClientResponseDto,
   ListAgenciesQueryDto,
+  ListApiClientsQueryDto,
   UpdateAgencyDto,
 } from './dto/agency.dto';
 
@@ -39,7 +42,7 @@ export class AgenciesService {
     private readonly agencies: AgenciesRepository,
   ) {}
 
-  async create(actor: Actor, dto: CreateAgencyDto): Promise<AgencyView> {
+  async create(actor: Actor, dto: CreateAgencyDto): Promise<AgencyResponseDto> {
     return this.tx.answer((m) => this.createIn(m, actor, dto));
   }
 
@@ -49,7 +52,7 @@ export class AgenciesService {
     actor: Actor,
     dto: CreateAgencyDto,
     id: string = randomUUID(),
-  ): Promise<AgencyView> {
+  ): Promise<AgencyResponseDto> {
     const now = new Date();
     const agency: Agency = {
       id,
@@ -70,7 +73,7 @@ export class AgenciesService {
     return toAgencyView(agency);
   }
 
-  async list(actor: Actor, q: ListAgenciesQueryDto): Promise<Page<AgencyView>> {
+  async list(actor: Actor, q: ListAgenciesQueryDto): Promise<AgencyListResponseDto> {
     const limit = q.limit ?? 100;
     const cursor = decodeCursor(q.cursor, ['string', 'uuid']);
     const rows = await this.agencies.listPage(this.tx.dataSource.manager, {
@@ -82,14 +85,14 @@ export class AgenciesService {
     return toPage(rows.map(toAgencyView), limit, (a) => [a.code, a.id]);
   }
 
-  async get(actor: Actor, id: string): Promise<AgencyView> {
+  async get(actor: Actor, id: string): Promise<AgencyResponseDto> {
     if (!seesAllAgencies(actor) && actor.agencyId !== id) throw AppError.notFound('Agency');
     const agency = await this.agencies.find(this.tx.dataSource.manager, id);
     if (!agency) throw AppError.notFound('Agency');
     return toAgencyView(agency);
   }
 
-  async update(actor: Actor, id: string, dto: UpdateAgencyDto): Promise<AgencyView> {
+  async update(actor: Actor, id: string, dto: UpdateAgencyDto): Promise<AgencyResponseDto> {
     if (dto.status === 'suspended' && id === actor.agencyId) {
       throw AppError.conflict(
         'AGENCY_SELF_SUSPENSION',
@@ -123,7 +126,7 @@ export class AgenciesService {
     dto: CreateClientDto,
     secret = generateClientSecret(),
     clientId: string = randomUUID(),
-  ): Promise<CreatedClientView> {
+  ): Promise<CreatedApiClientResponseDto> {
     const secretHash = await hashSecret(secret);
     return this.tx.answer(async (m) => {
       const created = await this.createClientIn(m, actor, agencyId, dto.name, secretHash, clientId);
@@ -138,7 +141,7 @@ export class AgenciesService {
     name: string,
     secretHash: string,
     clientId: string,
-  ): Promise<ClientView> {
+  ): Promise<ApiClientResponseDto> {
     if (!(await this.agencies.exists(m, agencyId))) throw AppError.notFound('Agency');
     const now = new Date();
     const client: ApiClient = {
@@ -154,7 +157,11 @@ export class AgenciesService {
     return toClientView(client);
   }
 
-  async listClients(actor: Actor, agencyId: string, q: ListAgenciesQueryDto): Promise<Page<ClientView>> {
+  async listClients(
+    actor: Actor,
+    agencyId: string,
+    q: ListApiClientsQueryDto,
+  ): Promise<ApiClientListResponseDto> {
     if (actor.role !== 'operator' && actor.agencyId !== agencyId) throw AppError.notFound('Agency');
     const exists = await this.agencies.exists(this.tx.dataSource.manager, agencyId);
     if (!exists) throw AppError.notFound('Agency');
@@ -177,7 +184,7 @@ export class AgenciesService {
   }
 }
 
-function toAgencyView(a: Agency): AgencyView {
+function toAgencyView(a: Agency): AgencyResponseDto {
   return {
     id: a.id,
     code: a.code,
@@ -189,7 +196,7 @@ function toAgencyView(a: Agency): AgencyView {
   };
 }
 
-function toClientView(c: ApiClient): ClientView {
+function toClientView(c: ApiClient): ApiClientResponseDto {
   return {
     clientId: c.id,
     agencyId: c.agencyId,
