@@ -5,12 +5,13 @@ import type { Actor } from '../auth/actor';
 import { marketplaceCreated, marketplaceUpdated } from '../audit/audit-events';
 import { AuditWriter } from '../audit/audit.writer';
 import { AppError } from '../errors/app-error';
-import { decodeCursor, Page, toPage } from '../common/pagination';
+import { decodeCursor, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import {
   CreateMarketplaceDto,
   ListMarketplacesQueryDto,
-  MarketplaceView,
+  MarketplaceListResponseDto,
+  MarketplaceResponseDto,
   UpdateMarketplaceDto,
 } from './dto/marketplace.dto';
 import type { Marketplace } from './marketplace.entity';
@@ -24,11 +25,11 @@ export class MarketplacesService {
     private readonly marketplaces: MarketplacesRepository,
   ) {}
 
-  create(actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceView> {
+  create(actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceResponseDto> {
     return this.tx.answer((m) => this.createIn(m, actor, dto));
   }
 
-  async createIn(m: EntityManager, actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceView> {
+  async createIn(m: EntityManager, actor: Actor, dto: CreateMarketplaceDto): Promise<MarketplaceResponseDto> {
     const agency = await this.marketplaces.findAgency(m, dto.agencyId);
     if (!agency) throw AppError.unprocessable('AGENCY_NOT_FOUND', 'agencyId does not name an agency');
     if (agency.type !== 'marketplace') {
@@ -58,7 +59,7 @@ export class MarketplacesService {
     return toView(marketplace, dto.domains);
   }
 
-  async list(_actor: Actor, q: ListMarketplacesQueryDto): Promise<Page<MarketplaceView>> {
+  async list(_actor: Actor, q: ListMarketplacesQueryDto): Promise<MarketplaceListResponseDto> {
     const limit = q.limit ?? 100;
     const cursor = decodeCursor(q.cursor, ['string', 'uuid']);
     const rows = await this.marketplaces.listPage(this.tx.dataSource.manager, limit, cursor);
@@ -70,13 +71,13 @@ export class MarketplacesService {
     );
   }
 
-  async get(_actor: Actor, id: string): Promise<MarketplaceView> {
+  async get(_actor: Actor, id: string): Promise<MarketplaceResponseDto> {
     const marketplace = await this.marketplaces.find(this.tx.dataSource.manager, id);
     if (!marketplace) throw AppError.notFound('Marketplace');
     return toView(marketplace, (await this.domainsOf([id])).get(id) ?? []);
   }
 
-  async update(actor: Actor, id: string, dto: UpdateMarketplaceDto): Promise<MarketplaceView> {
+  async update(actor: Actor, id: string, dto: UpdateMarketplaceDto): Promise<MarketplaceResponseDto> {
     return this.tx.answer(async (m) => {
       const marketplace = await this.marketplaces.lockForUpdate(m, id);
       if (!marketplace) throw AppError.notFound('Marketplace');
@@ -123,7 +124,7 @@ export class MarketplacesService {
   }
 }
 
-function toView(m: Marketplace, domains: string[]): MarketplaceView {
+function toView(m: Marketplace, domains: string[]): MarketplaceResponseDto {
   return {
     id: m.id,
     agencyId: m.agencyId,

@@ -23,6 +23,7 @@ export class CreateMarketplaceDto {
   agencyId!: string;
 
   @ApiProperty({
+    pattern: '^[a-z0-9-]{2,40}$',
     example: 'shopee',
     description:
       'Selects the URL profile: shopee, tokopedia, lazada, tiktok, bukalapak, blibli; others use the generic one',
@@ -31,15 +32,19 @@ export class CreateMarketplaceDto {
   @Matches(/^[a-z0-9-]{2,40}$/, { message: 'code must be 2-40 characters of a-z, 0-9 and -' })
   code!: string;
 
-  @ApiProperty({ example: 'Shopee Indonesia' })
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Shopee Indonesia' })
   @IsString()
   @Length(1, 200)
   name!: string;
 
   @ApiProperty({
     type: [String],
+    minItems: 1,
+    maxItems: 50,
+    uniqueItems: true,
     example: ['shopee.co.id', 'shp.ee'],
-    description: 'Each domain also matches its subdomains',
+    description:
+      'Lower-case host names; each also matches its subdomains, and belongs to one marketplace only',
   })
   @IsArray()
   @ArrayMinSize(1)
@@ -48,7 +53,13 @@ export class CreateMarketplaceDto {
   @Matches(DOMAIN, { each: true, message: 'each domain must be a lower-case host name such as shopee.co.id' })
   domains!: string[];
 
-  @ApiPropertyOptional({ default: 48, minimum: 1, maximum: 8760 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 48,
+    minimum: 1,
+    maximum: 8760,
+    description: 'Hours a marketplace has to take a link down before it counts as overdue',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -57,13 +68,19 @@ export class CreateMarketplaceDto {
 }
 
 export class UpdateMarketplaceDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Replaces the list of domains' })
+  @ApiPropertyOptional({
+    type: [String],
+    minItems: 1,
+    maxItems: 50,
+    uniqueItems: true,
+    description: 'Replaces the whole list of domains',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -72,7 +89,7 @@ export class UpdateMarketplaceDto {
   @Matches(DOMAIN, { each: true, message: 'each domain must be a lower-case host name such as shopee.co.id' })
   domains?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 8760 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 8760 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -82,13 +99,30 @@ export class UpdateMarketplaceDto {
 
 export class ListMarketplacesQueryDto extends PageQueryDto {}
 
-export class MarketplaceView {
+export class MarketplaceResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) agencyId!: string;
-  @ApiProperty() code!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ type: [String] }) domains!: string[];
-  @ApiProperty() takedownSlaHours!: number;
+  @ApiProperty({ format: 'uuid', description: 'The marketplace agency that runs it' }) agencyId!: string;
+  @ApiProperty({ pattern: '^[a-z0-9-]{2,40}$', example: 'shopee' }) code!: string;
+  @ApiProperty({ example: 'Shopee Indonesia' }) name!: string;
+  @ApiProperty({
+    type: [String],
+    example: ['shopee.co.id', 'shp.ee'],
+    description: 'In alphabetical order; each also matches its subdomains',
+  })
+  domains!: string[];
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 8760, example: 48 }) takedownSlaHours!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class MarketplaceListResponseDto {
+  @ApiProperty({ type: [MarketplaceResponseDto], description: 'In code order' })
+  items!: MarketplaceResponseDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
 }
