@@ -52,7 +52,14 @@ export class AuthGuard implements CanActivate {
       ...(row.marketplace_ids ? { marketplaceIds: row.marketplace_ids } : {}),
     };
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (!roles?.includes(claims.role)) throw AppError.forbidden();
+    if (!roles?.includes(claims.role)) throw AppError.forbidden(forbiddenDetail(claims.role, roles ?? []));
     return true;
   }
+}
+
+/** Names the caller's role and who may call, so a 403 says whether another client of theirs would do. */
+export function forbiddenDetail(role: Role, allowed: readonly Role[]): string {
+  return allowed.length > 0
+    ? `Your role (${role}) may not call this; it is for ${allowed.join(', ')}`
+    : `Your role (${role}) may not call this; no role may`;
 }
