@@ -11,6 +11,11 @@ export interface AppConfig {
   /** Unset means: start an embedded PostgreSQL in the data folder. */
   databaseUrl: string | null;
   dataDir: string;
+  /**
+   * The URL clients reach the API at (no trailing slash), for the absolute URLs of the OAuth metadata; null: they
+   * are formed from each request's host. Also the default token issuer.
+   */
+  publicBaseUrl: string | null;
   tokenIssuer: string;
   tokenAudience: string;
   tokenTtlSeconds: number;
@@ -158,11 +163,31 @@ function readOperator(r: EnvReader): Pick<AppConfig, 'operatorClientId' | 'opera
   return { operatorClientId, operatorClientSecret };
 }
 
-type TokenSettings = 'tokenIssuer' | 'tokenAudience' | 'tokenTtlSeconds' | 'tokenKeyFile';
+type TokenSettings = 'publicBaseUrl' | 'tokenIssuer' | 'tokenAudience' | 'tokenTtlSeconds' | 'tokenKeyFile';
+
+/**
+ * An origin with an optional path, as RFC 8414 wants an issuer: http(s), no credentials, query or fragment. The
+ * trailing slash is dropped, so `${base}/v1/...` is well-formed.
+ */
+function readPublicBaseUrl(r: EnvReader): string | null {
+  const value = r.url('PUBLIC_BASE_URL', ['http:', 'https:'], 'http:// or https://');
+  if (value === null) return null;
+  try {
+    const url = new URL(value);
+    if (url.username || url.password || url.search || url.hash || value.includes('?') || value.includes('#'))
+      r.problems.push('PUBLIC_BASE_URL must not carry credentials, a query or a fragment');
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    return value; // already reported by url()
+  }
+}
 
 function readTokens(r: EnvReader, dataDir: string): Pick<AppConfig, TokenSettings> {
+  const publicBaseUrl = readPublicBaseUrl(r);
   return {
-    tokenIssuer: r.str('TOKEN_ISSUER', 'https://takedown-exchange.local'),
+    publicBaseUrl,
+    // The issuer is where RFC 8414 discovery looks for the metadata, so it is the public URL when there is one.
+    tokenIssuer: r.str('TOKEN_ISSUER', publicBaseUrl ?? 'https://takedown-exchange.local'),
     tokenAudience: r.str('TOKEN_AUDIENCE', 'takedown-exchange-api'),
     tokenTtlSeconds: r.int('TOKEN_TTL_SECONDS', 900, 60, 900),
     tokenKeyFile: r.file('TOKEN_KEY_FILE', path.join(dataDir, 'keys', 'token-es256.pem')),
