@@ -10,11 +10,21 @@ export class VerifierDownloadController {
   @Get(VERIFIER_FILE_NAME)
   @Public()
   @ApiOperation({
-    summary:
-      'The standalone evidence verifier: one file, run with `node verify-evidence.cjs evidence.zip --key audit-keys.json`',
+    summary: 'Download the standalone evidence verifier',
+    description:
+      'One CommonJS file that needs only Node 20+: run `node verify-evidence.cjs evidence.zip --key audit-keys.json`. Its SHA-256 is at GET /verify-evidence.cjs.sha256; every caller gets the same bytes.',
   })
   @ApiProduces('application/javascript')
-  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({
+    description: 'The verifier script (`application/javascript; charset=utf-8`), as an attachment',
+    schema: { type: 'string', format: 'binary' },
+    headers: {
+      'Content-Disposition': {
+        description: 'Always `attachment; filename="verify-evidence.cjs"`',
+        schema: { type: 'string', example: `attachment; filename="${VERIFIER_FILE_NAME}"` },
+      },
+    },
+  })
   async script(): Promise<StreamableFile> {
     const { bytes } = await verifierBundle();
     return new StreamableFile(bytes, {
@@ -26,9 +36,20 @@ export class VerifierDownloadController {
 
   @Get(`${VERIFIER_FILE_NAME}.sha256`)
   @Public()
-  @ApiOperation({ summary: 'SHA-256 of the verifier, in the format `sha256sum -c` reads' })
+  @ApiOperation({
+    summary: "The verifier's SHA-256 checksum",
+    description:
+      'One line in the format `sha256sum -c` reads: 64 lower-case hex digits, two spaces, the file name.',
+  })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ schema: { type: 'string', example: `<64 hex digits>  ${VERIFIER_FILE_NAME}\n` } })
+  @ApiOkResponse({
+    description: 'The checksum line (`text/plain; charset=utf-8`)',
+    schema: {
+      type: 'string',
+      pattern: `^[0-9a-f]{64}  ${VERIFIER_FILE_NAME.replace(/\./g, '\\.')}\\n$`,
+      example: `e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  ${VERIFIER_FILE_NAME}\n`,
+    },
+  })
   @Header('Content-Type', 'text/plain; charset=utf-8')
   async checksum(): Promise<string> {
     return `${(await verifierBundle()).sha256}  ${VERIFIER_FILE_NAME}\n`;
