@@ -2,9 +2,9 @@
  * The raw baseline for single acknowledgements: a bare node:http handler doing the same SQL the API does for one item
  * (lock the audit head, update the link, insert the audit row, update the head, commit), with no framework.
  */
-import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { Pool } from 'pg';
+import { leafHash } from '../src/audit/merkle-hash';
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
 
@@ -27,10 +27,7 @@ async function acknowledge(linkId: string, status: string): Promise<void> {
       seq,
       v: 1,
     });
-    const hash = createHash('sha256')
-      .update(Buffer.from([0]))
-      .update(canonical)
-      .digest('hex');
+    const hash = leafHash(canonical).toString('hex');
     if (updated.rowCount) {
       await client.query(
         `INSERT INTO bench_audit (seq, occurred_at, actor_role, action, entity_type, entity_id, canonical, prev_hash, entry_hash)

@@ -2,9 +2,10 @@
  * Factories for bulk seeding: rows made in memory and written straight to PostgreSQL with COPY, fed in large
  * chunks. The HTTP helpers beside them (campaign.ts) exercise behaviour; these only fill tables.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { leafHash } from '../../src/audit/merkle-hash';
 
 /** COPY is fed writes of about this size, not one write per row. */
 const COPY_CHUNK_BYTES = 2 * 2 ** 20;
@@ -69,10 +70,7 @@ export function chainAuditEvents(
       seq,
       v: 1,
     });
-    const hash = createHash('sha256')
-      .update(Buffer.from([0]))
-      .update(canonical)
-      .digest('hex');
+    const hash = leafHash(canonical).toString('hex');
     const row: AuditEventRow = {
       seq,
       at: e.at,
