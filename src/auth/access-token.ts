@@ -13,8 +13,9 @@ export interface AccessClaims {
 const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
 
 /**
- * Checks an access token's signature, issuer, audience and lifetime: no database, so it is cheap enough to run
- * before a body is read. Whether the client is still allowed is the AuthGuard's question.
+ * Checks an access token's signature, type (RFC 9068's at+jwt, so no other JWT passes for one), issuer, audience
+ * and lifetime: no database, so it is cheap enough to run before a body is read. Whether the client is still allowed
+ * is the AuthGuard's question.
  */
 export async function verifyAccessToken(
   header: string | undefined,
@@ -32,9 +33,10 @@ export async function verifyAccessToken(
       },
       {
         algorithms: [TOKEN_ALG],
+        typ: 'at+jwt',
         issuer: config.tokenIssuer,
         audience: config.tokenAudience,
-        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        requiredClaims: ['sub', 'client_id', 'exp', 'iat', 'jti'],
         clockTolerance: 5,
       },
     );
@@ -42,6 +44,7 @@ export async function verifyAccessToken(
     if (typeof sub !== 'string' || typeof agency !== 'string' || !ROLES.includes(role as Role)) {
       throw new Error('claims missing');
     }
+    if (payload.client_id !== sub) throw new Error('client_id is not the subject');
     if (
       typeof payload.exp !== 'number' ||
       typeof payload.iat !== 'number' ||

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import type { JwksDto } from './dto/jwks.dto';
 import { jwkThumbprint, loadOrCreatePrivateKey, publicJwk } from './keys';
 
 export const TOKEN_ALG = 'ES256';
@@ -17,7 +18,8 @@ export class TokenKeysService {
     this.kid = jwkThumbprint(this.publicKey);
   }
 
-  jwks(): { keys: Record<string, string>[] } {
-    return { keys: [publicJwk(this.privateKey, { use: 'sig', alg: TOKEN_ALG })] };
+  jwks(): JwksDto {
+    const { kty, crv, x, y, kid } = publicJwk(this.privateKey, {});
+    return { keys: [{ kty, crv, x, y, kid, use: 'sig', alg: TOKEN_ALG }] };
   }
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { isUnavailable, pgCode, pgConstraint, PgError, UNIQUE_CONSTRAINT_MESSAGES } from './pg-errors';
 import { AppError, FieldError } from './app-error';
+import { isTokenRequest, oauthErrorBody, TOKEN_RESPONSE_HEADERS } from '../auth/oauth-errors';
 
 export const PROBLEM_BASE = 'https://takedown-exchange.local/problems/';
 
@@ -85,10 +86,17 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
   }
   for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
   const requestId = String(req.id ?? res.getHeader('X-Request-Id') ?? '');
-  res
-    .status(error.status)
-    .type('application/problem+json')
-    .send(JSON.stringify(problemBody(error, req.originalUrl.split('?')[0], requestId)));
+  const problem = problemBody(error, req.originalUrl.split('?')[0], requestId);
+  if (isTokenRequest(req)) {
+    // OAuth libraries read only application/json with RFC 6749 §5.2's `error`; the problem members ride along.
+    for (const [name, value] of Object.entries(TOKEN_RESPONSE_HEADERS)) res.setHeader(name, value);
+    res
+      .status(error.status)
+      .type('application/json')
+      .send(JSON.stringify(oauthErrorBody(error, problem)));
+    return;
+  }
+  res.status(error.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
 @Catch()
