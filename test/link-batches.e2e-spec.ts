@@ -94,7 +94,7 @@ describe('link batches', () => {
   it.each([
     ['broken quoting', 'url,note\n"https://shopee.co.id/a-i.1.2,oops\n'],
     ['no url column', 'link\nhttps://shopee.co.id/a-i.1.2\n'],
-    ['an unknown column', 'url,seller\nhttps://shopee.co.id/a-i.1.2,x\n'],
+    ['url twice', 'url;URL\nhttps://shopee.co.id/a-i.1.2;https://shopee.co.id/a-i.1.3\n'],
     ['a header only', 'url\n'],
     ['a ragged row', 'url,note\nhttps://shopee.co.id/a-i.1.2,a,b\n'],
   ])('refuses a CSV with %s with 400 and writes nothing', async (_name, csv) => {
@@ -109,17 +109,45 @@ describe('link batches', () => {
     expect(await t.auditCount()).toBe(before);
   });
 
-  it('refuses a CSV batch without reference and legalBasis', async () => {
+  it('takes a semicolon-separated Excel export with a column of its own, and names the column it ignored', async () => {
+    const [a, b] = [shopeeUrl(), tokopediaUrl()];
+    const csv = `\ufeffURL;Note;Keywords;Penjual\r\n${a};"dilihat; dua kali";bal;tokothrift\r\n${b};;;\r\n`;
+    const res = await t.http
+      .post('/v1/link-batches')
+      .query({ reference: 'CSV/ID', legalBasis: 'Permendag 40/2022' })
+      .set(c.ministry.auth)
+      .set('Content-Type', 'text/csv; charset=utf-8')
+      .send(csv)
+      .expect(201);
+    expect(res.body).toEqual(
+      expect.objectContaining({
+        counts: { accepted: 2, duplicate: 0, rejected: 0, relisted: 0 },
+        ignoredColumns: ['Penjual'],
+      }),
+    );
+    const links = (await t.http.get(`/v1/links?batchId=${res.body.id}`).set(c.ministry.auth)).body.items;
+    expect(links.find((l: { url: string }) => l.url === a)).toEqual(
+      expect.objectContaining({ note: 'dilihat; dua kali', keywords: ['bal'] }),
+    );
+  });
+
+  it('answers a JSON batch with no ignored columns', async () => {
+    expect((await submit(batch([shopeeUrl()])).expect(201)).body.ignoredColumns).toEqual([]);
+  });
+
+  it('refuses a CSV batch without reference and legalBasis, saying they go in the query string', async () => {
     const res = await t.http
       .post('/v1/link-batches')
       .set(c.ministry.auth)
       .set('Content-Type', 'text/csv')
       .send(`url\n${shopeeUrl()}\n`);
-    expect(expectProblem(res, 400).errors).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ path: 'reference' }),
-        expect.objectContaining({ path: 'legalBasis' }),
-      ]),
+    const problem = expectProblem(res, 400);
+    expect(problem.errors).toEqual([
+      { path: 'reference', message: 'reference is required' },
+      { path: 'legalBasis', message: 'legalBasis is required' },
+    ]);
+    expect(problem.detail).toBe(
+      'A text/csv batch carries its fields as query parameters, ?reference=…&legalBasis=… (and optionally category, note, dueAt): reference: reference is required; legalBasis: legalBasis is required',
     );
   });
 

@@ -213,7 +213,15 @@ describe('outcomes', () => {
     const [relistedOne, ...rest] = attachPriors(candidates, new Map([[listingOf(candidates[0]), ['old']]]));
     const accepted = [relistedOne, rest[1]];
     const duplicates = duplicatesOf([rest[0]], new Map([[listingOf(rest[0]), 'open']]));
-    const result = intakeResult({ batchId: 'B', meta: META, now: NOW, accepted, rejected, duplicates });
+    const result = intakeResult({
+      batchId: 'B',
+      meta: META,
+      now: NOW,
+      accepted,
+      rejected,
+      duplicates,
+      ignoredColumns: ['seller'],
+    });
     expect(result).toEqual({
       id: 'B',
       reference: 'R/1',
@@ -227,6 +235,7 @@ describe('outcomes', () => {
       rejected: [{ index: 3, url: 'nope', reason: 'invalid_url' }],
       duplicates: [{ index: 1, url: S1, existingLinkId: 'open' }],
       relisted: [{ index: 2, url: T1, linkId: relistedOne.id, priorLinkIds: ['old'] }],
+      ignoredColumns: ['seller'],
     });
     const events = intakeEvents('B', META, result.counts, accepted);
     expect(events.map((e) => [e.action, e.entityId, e.partyAgencyId])).toEqual([

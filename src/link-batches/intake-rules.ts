@@ -142,6 +142,7 @@ export interface IntakeOutcome {
   accepted: readonly IntakeLink[];
   rejected: Judgement['rejected'];
   duplicates: Duplicate[];
+  ignoredColumns: string[];
 }
 
 /** The answer to a submitted batch: counts, accepted links per marketplace, and the per-item outcomes. */
@@ -175,6 +176,7 @@ export function intakeResult(o: IntakeOutcome): BatchIntakeResult {
     rejected: o.rejected,
     duplicates: o.duplicates,
     relisted,
+    ignoredColumns: o.ignoredColumns,
   };
 }
 

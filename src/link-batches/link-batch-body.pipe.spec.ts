@@ -21,13 +21,17 @@ describe('LinkBatchBodyPipe', () => {
       'a JSON batch',
       { ...META, category: 'c', links: [{ url: URL }] },
       {},
-      { meta: { ...META, category: 'c' }, links: [{ url: URL, note: null, keywords: [] }] },
+      {
+        meta: { ...META, category: 'c' },
+        links: [{ url: URL, note: null, keywords: [] }],
+        ignoredColumns: [],
+      },
     ],
     [
       'a CSV batch with its fields in the query',
-      `url\n${URL}\n`,
+      `url;seller\n${URL};x\n`,
       META,
-      { meta: META, links: [{ url: URL, note: null, keywords: [] }] },
+      { meta: META, links: [{ url: URL, note: null, keywords: [] }], ignoredColumns: ['seller'] },
     ],
     [
       'a JSON batch with a query string',

@@ -9,6 +9,8 @@ import { readCsvLinks, readJsonLinks, SubmittedLink } from './submitted-links';
 export interface LinkBatchSubmission {
   meta: BatchMetaDto;
   links: SubmittedLink[];
+  /** A CSV's columns other than url, note and keywords; none for JSON. */
+  ignoredColumns: string[];
 }
 
 /** What the body parsers left: a CSV body is text (with its fields in the query), a JSON body is parsed. */
@@ -30,11 +32,27 @@ export class LinkBatchBodyPipe implements PipeTransform<RawLinkBatch, Promise<Li
 }
 
 async function readCsvBatch(body: string, query: object): Promise<LinkBatchSubmission> {
-  const meta = (await validation.transform(query, {
-    type: 'query',
-    metatype: CsvBatchQueryDto,
-  })) as CsvBatchQueryDto;
-  return { meta, links: readCsvLinks(body) };
+  let meta: CsvBatchQueryDto;
+  try {
+    meta = (await validation.transform(query, {
+      type: 'query',
+      metatype: CsvBatchQueryDto,
+    })) as CsvBatchQueryDto;
+  } catch (error) {
+    throw error instanceof AppError && error.code === 'VALIDATION_FAILED' ? inTheQuery(error) : error;
+  }
+  return { meta, ...readCsvLinks(body) };
+}
+
+/** A CSV body holds only links: a client that put nothing in the query string learns where the fields go. */
+function inTheQuery(error: AppError): AppError {
+  return new AppError(
+    error.status,
+    error.code,
+    error.title,
+    `A text/csv batch carries its fields as query parameters, ?reference=…&legalBasis=… (and optionally category, note, dueAt): ${error.detail}`,
+    error.errors,
+  );
 }
 
 async function readJsonBatch(body: unknown, query: object): Promise<LinkBatchSubmission> {
@@ -57,7 +75,7 @@ async function readJsonBatch(body: unknown, query: object): Promise<LinkBatchSub
       { path: 'links', message: `links must be an array of 1 to ${MAX_LINKS_PER_BATCH} items` },
     ]);
   }
-  return { meta, links: readJsonLinks(links) };
+  return { meta, links: readJsonLinks(links), ignoredColumns: [] };
 }
 
 /** The text/csv parser leaves a string; every other body (none included) is read as JSON. */

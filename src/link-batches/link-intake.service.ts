@@ -36,7 +36,10 @@ export class LinkIntakeService {
     private readonly repository: LinkBatchesRepository,
   ) {}
 
-  async submit(actor: Actor, { meta, links }: LinkBatchSubmission): Promise<BatchIntakeResult> {
+  async submit(
+    actor: Actor,
+    { meta, links, ignoredColumns }: LinkBatchSubmission,
+  ): Promise<BatchIntakeResult> {
     const now = new Date();
     checkDueAt(meta, now);
     const batchId = randomUUID();
@@ -66,7 +69,7 @@ export class LinkIntakeService {
         linkCount: accepted.length,
         createdAt: now,
       });
-      const result = intakeResult({ batchId, meta, now, accepted, rejected, duplicates });
+      const result = intakeResult({ batchId, meta, now, accepted, rejected, duplicates, ignoredColumns });
       await this.audit.append(m, actor, intakeEvents(batchId, meta, result.counts, accepted), now);
       return result;
     });

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error';
-import { readCsvLinks, readJsonLinks } from './submitted-links';
+import { csvDelimiter, readCsvLinks, readJsonLinks } from './submitted-links';
 
 const URL = 'https://shopee.co.id/a-i.1.2';
 
@@ -60,27 +60,58 @@ describe('readJsonLinks', () => {
   });
 });
 
+describe('csvDelimiter', () => {
+  it.each([
+    ['a comma header', 'url,note,keywords\nx;y,z\n', ','],
+    ['a semicolon header', 'url;note;keywords\nx,y;z\n', ';'],
+    ['one column', 'url\nhttps://a/b;c\n', ','],
+    ['a byte order mark, CRLF and blank lines first', '\ufeff\r\n\r\nurl;note\r\nx,y\r\n', ';'],
+    ['separators inside quotes', '"url;a";"note;b",keywords\n', ','],
+    ['more semicolons than commas', 'url;note;"a,b";keywords\n', ';'],
+    ['only the header line counts', 'url,note\na;b;c;d\n', ','],
+  ])('%s', (_, body, expected) => expect(csvDelimiter(body)).toBe(expected));
+});
+
+const links = (...urls: string[]) => urls.map((url) => ({ url, note: null, keywords: [] }));
+
 describe('readCsvLinks', () => {
   it.each([
-    ['a url column', `url\n${URL}\n`, [{ url: URL, note: null, keywords: [] }]],
+    ['a url column', `url\n${URL}\n`, { links: links(URL), ignoredColumns: [] }],
     [
       'notes and keywords split on ;',
       `url,note,keywords\n${URL},"seen, twice", bal ; pre-optimized ;\n`,
-      [{ url: URL, note: 'seen, twice', keywords: ['bal', 'pre-optimized'] }],
+      {
+        links: [{ url: URL, note: 'seen, twice', keywords: ['bal', 'pre-optimized'] }],
+        ignoredColumns: [],
+      },
     ],
-    ['empty optional cells', `URL,Note,Keywords\n${URL},,\n`, [{ url: URL, note: null, keywords: [] }]],
+    [
+      'an Indonesian-locale Excel export: semicolons, a byte order mark, CRLF, a column of its own',
+      `\ufeffURL;Note;Keywords;Penjual\r\n${URL};"dilihat; dua kali";"bal;preloved"\u0020;tokothrift\r\n`,
+      {
+        links: [{ url: URL, note: 'dilihat; dua kali', keywords: ['bal', 'preloved'] }],
+        ignoredColumns: ['Penjual'],
+      },
+    ],
+    [
+      'unknown columns ignored and each named once, blank ones not named',
+      `seller,url,found,seller,\nx,${URL},2026-11-01,y,\n`,
+      { links: links(URL), ignoredColumns: ['seller', 'found'] },
+    ],
+    ['empty optional cells', `URL,Note,Keywords\n${URL},,\n`, { links: links(URL), ignoredColumns: [] }],
     [
       'a byte order mark and blank lines',
       `\ufeffurl\n\n${URL}\n\n`,
-      [{ url: URL, note: null, keywords: [] }],
+      { links: links(URL), ignoredColumns: [] },
     ],
     ['an empty body', '', { code: 'EMPTY_CSV', paths: undefined }],
     ['a blank body', ' \n ', { code: 'EMPTY_CSV', paths: undefined }],
+    ['a byte order mark alone', '\ufeff\r\n', { code: 'EMPTY_CSV', paths: undefined }],
     ['broken quoting', `url,note\n"${URL},oops\n`, { code: 'MALFORMED_CSV', paths: undefined }],
     ['a ragged row', `url,note\n${URL},a,b\n`, { code: 'MALFORMED_CSV', paths: undefined }],
     ['no url column', `link\n${URL}\n`, { code: 'MALFORMED_CSV', paths: undefined }],
-    ['an unknown column', `url,seller\n${URL},x\n`, { code: 'MALFORMED_CSV', paths: undefined }],
     ['a repeated column', `url,url\n${URL},${URL}\n`, { code: 'MALFORMED_CSV', paths: undefined }],
+    ['a repeated note column', `url;note;Note\n${URL};a;b\n`, { code: 'MALFORMED_CSV', paths: undefined }],
     ['a header only', 'url\n', { code: 'VALIDATION_FAILED', paths: ['links'] }],
     [
       'a bad row, named by its index',
@@ -91,5 +122,11 @@ describe('readCsvLinks', () => {
 
   it('says which line could not be read', () => {
     expect(() => readCsvLinks(`url,note\n${URL},a\n${URL},a,b\n`)).toThrow(/line 3/);
+  });
+
+  it('shows the header as it was read when it holds no url column', () => {
+    expect(() => readCsvLinks(`link\tnote\n${URL}\tx\n`)).toThrow(
+      'The header row must hold url once, and optionally note and keywords once each (read as comma-separated: "link\\tnote")',
+    );
   });
 });

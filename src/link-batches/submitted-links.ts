@@ -26,7 +26,8 @@ export function readJsonLinks(items: unknown[]): SubmittedLink[] {
     const o = item as Record<string, unknown>;
     for (const key in o)
       if (!ALLOWED.has(key)) errors.push({ path: `${at}.${key}`, message: 'property is not allowed' });
-    if (typeof o.url !== 'string' || o.url.length === 0)
+    if (o.url === undefined) errors.push({ path: `${at}.url`, message: 'url is required' });
+    else if (typeof o.url !== 'string' || o.url.length === 0)
       errors.push({ path: `${at}.url`, message: 'url must be a non-empty string' });
     else if (o.url.length > MAX_RAW_URL)
       errors.push({ path: `${at}.url`, message: `url must be at most ${MAX_RAW_URL} characters` });
@@ -58,18 +59,52 @@ function validKeywords(value: unknown): value is string[] {
   );
 }
 
-/** A CSV batch: a header row with `url` and optionally `note` and `keywords` (separated by `;`). */
-export function readCsvLinks(body: unknown): SubmittedLink[] {
+/** The links of a CSV batch, and the header's columns that are not `url`, `note` or `keywords`, which are ignored. */
+export interface CsvLinks {
+  links: SubmittedLink[];
+  ignoredColumns: string[];
+}
+
+export type CsvDelimiter = ',' | ';';
+
+/**
+ * The delimiter of a CSV, read from its header line: a semicolon when the header holds more semicolons than commas
+ * outside quotes (what Excel writes where the decimal separator is a comma, Indonesian among them), else a comma.
+ */
+export function csvDelimiter(body: string): CsvDelimiter {
+  const text = body.replace(/^\ufeff/, '').replace(/^[\r\n\s]+/, '');
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && ch === ',') commas++;
+    else if (!quoted && ch === ';') semicolons++;
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
+const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon' };
+
+/**
+ * A CSV batch: a header row with `url` and optionally `note` and `keywords` (separated by `;`), comma- or
+ * semicolon-separated (see csvDelimiter). Other columns are ignored and named in the answer, so a spreadsheet
+ * with a column of its own (a seller, a date found) can be sent as it is.
+ */
+export function readCsvLinks(body: unknown): CsvLinks {
   if (typeof body !== 'string' || body.trim() === '') {
     throw AppError.badRequest(
       'EMPTY_CSV',
       'The CSV body is empty; send a header row with url and one row per link',
     );
   }
+  const delimiter = csvDelimiter(body);
   let rows: string[][];
   try {
     rows = parse(body, {
       bom: true,
+      delimiter,
       skip_empty_lines: true,
       relax_column_count: false,
       trim: true,
@@ -79,18 +114,23 @@ export function readCsvLinks(body: unknown): SubmittedLink[] {
     const e = error as { message?: string; lines?: number };
     throw AppError.badRequest(
       'MALFORMED_CSV',
-      `The CSV could not be read${e.lines ? ` (line ${e.lines})` : ''}: ${String(e.message ?? '')
+      `The CSV could not be read as ${DELIMITER_NAMES[delimiter]}-separated${e.lines ? ` (line ${e.lines})` : ''}: ${String(
+        e.message ?? '',
+      )
         .split('\n')[0]
         .slice(0, 200)}`,
     );
   }
   const [header, ...records] = rows;
   const columns = header.map((h) => h.toLowerCase());
-  const unknown = columns.filter((c) => !ALLOWED.has(c));
-  if (!columns.includes('url') || unknown.length > 0 || new Set(columns).size !== columns.length) {
+  const repeated = [...ALLOWED].filter((c) => columns.filter((x) => x === c).length > 1);
+  if (!columns.includes('url') || repeated.length > 0) {
     throw AppError.badRequest(
       'MALFORMED_CSV',
-      `The header row must hold url and optionally note and keywords${unknown.length ? ` (unknown: ${unknown.slice(0, 5).join(', ')})` : ''}`,
+      `The header row must hold url once, and optionally note and keywords once each (read as ${DELIMITER_NAMES[delimiter]}-separated: ${header
+        .slice(0, 10)
+        .map((h) => JSON.stringify(h.slice(0, 40)))
+        .join(', ')}${header.length > 10 ? ', …' : ''})`,
     );
   }
   if (records.length === 0 || records.length > MAX_LINKS_PER_BATCH) {
@@ -98,10 +138,11 @@ export function readCsvLinks(body: unknown): SubmittedLink[] {
       { path: 'links', message: `a batch holds 1 to ${MAX_LINKS_PER_BATCH} links` },
     ]);
   }
+  const ignoredColumns = [...new Set(header.filter((h, i) => h !== '' && !ALLOWED.has(columns[i])))];
   const urlAt = columns.indexOf('url');
   const noteAt = columns.indexOf('note');
   const keywordsAt = columns.indexOf('keywords');
-  return readJsonLinks(
+  const links = readJsonLinks(
     records.map((r) => ({
       url: r[urlAt],
       ...(noteAt >= 0 && r[noteAt] ? { note: r[noteAt] } : {}),
@@ -115,4 +156,5 @@ export function readCsvLinks(body: unknown): SubmittedLink[] {
         : {}),
     })),
   );
+  return { links, ignoredColumns };
 }

@@ -109,4 +109,5 @@ export interface BatchIntakeResult {
   rejected: { index: number; url: string; reason: RejectReason }[];
   duplicates: { index: number; url: string; existingLinkId: string }[];
   relisted: { index: number; url: string; linkId: string; priorLinkIds: string[] }[];
+  ignoredColumns: string[];
 }
