@@ -7,11 +7,11 @@ import { batch, Campaign, setUpCampaign, shopeeUrl, submitBatch } from './suppor
 
 /** Every writing route, sent twice with one Idempotency-Key: the second answer is the first, byte for byte. */
 
-const bytes: Parameters<request.Test['parse']>[0] = (res, cb) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
+/**
+ * The bytes of an answer. Every writing route answers JSON (or nothing), which supertest keeps as the raw text beside
+ * the parsed body, so the contract check still sees the body while these tests compare what went over the wire.
+ */
+const wire = (res: request.Response): Buffer => Buffer.from(res.text ?? '', 'utf8');
 
 /** Every table a request can write, each as a digest of its rows: an UPDATE shows as well as an INSERT. */
 const WRITTEN_TABLES = [
@@ -67,7 +67,7 @@ describe('Idempotency-Key replays on every writing route', () => {
     let req = t.http[w.method](w.path).set(w.party.auth).set('Idempotency-Key', key);
     if (w.query) req = req.query(w.query);
     if (w.contentType) req = req.set('Content-Type', w.contentType);
-    return (w.body === undefined ? req : req.send(w.body)).buffer(true).parse(bytes);
+    return (w.body === undefined ? req : req.send(w.body)).buffer(true);
   };
 
   const newAgency = async (type = 'police') =>
@@ -337,9 +337,10 @@ describe('Idempotency-Key replays on every writing route', () => {
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.status).toBe(first.status);
       expect(again.headers['content-type']).toBe(first.headers['content-type']);
-      expect((again.body as Buffer).equals(first.body as Buffer)).toBe(true);
+      expect(again.headers['content-length']).toBe(first.headers['content-length']);
+      expect(wire(again).equals(wire(first))).toBe(true);
       expect(await state()).toEqual(before);
-      expect((first.body as Buffer).length > 0).toBe(status !== 204);
+      expect(wire(first).length > 0).toBe(status !== 204);
     },
   );
 
@@ -347,10 +348,10 @@ describe('Idempotency-Key replays on every writing route', () => {
     const write = await cases.find(([name]) => name === 'POST /v1/links/:id/withdraw')![2]();
     const first = await send(write, 'withdraw-once');
     const again = await send(write, 'withdraw-once');
-    expect(JSON.parse((again.body as Buffer).toString())).toEqual(
+    expect(JSON.parse(wire(again).toString())).toEqual(
       expect.objectContaining({ status: 'withdrawn', statusReason: 'court order lifted' }),
     );
-    expect((again.body as Buffer).equals(first.body as Buffer)).toBe(true);
+    expect(wire(again).equals(wire(first))).toBe(true);
   });
 
   it("replays an issued client's secret exactly, while no column of the stored record shows the secret or the key", async () => {
@@ -365,8 +366,8 @@ describe('Idempotency-Key replays on every writing route', () => {
     const first = await send(write, key);
     const again = await send(write, key);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect((again.body as Buffer).equals(first.body as Buffer)).toBe(true);
-    const { clientSecret, clientId } = JSON.parse((first.body as Buffer).toString()) as {
+    expect(wire(again).equals(wire(first))).toBe(true);
+    const { clientSecret, clientId } = JSON.parse(wire(first).toString()) as {
       clientSecret: string;
       clientId: string;
     };
