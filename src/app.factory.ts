@@ -61,18 +61,24 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
 }
 
 /**
- * Helmet's headers as they are, except that `upgrade-insecure-requests` goes only to requests that came over TLS
- * (req.secure: the socket, or X-Forwarded-Proto from a proxy TRUST_PROXY names). Sent over plain HTTP it makes
- * the browser fetch /docs' own scripts from an https:// nobody answers: a blank page from any host but localhost.
+ * Helmet's headers. Its Content-Security-Policy as it is but for two things:
+ * - `upgrade-insecure-requests` goes only to requests that came over TLS (req.secure: the socket, or
+ *   X-Forwarded-Proto from a proxy TRUST_PROXY names). Sent over plain HTTP it makes the browser fetch /docs' own
+ *   scripts from an https:// nobody answers: a blank page from any host but localhost.
+ * - styles and fonts from this origin only (helmet also allows any https: origin). The one page served here,
+ *   Swagger UI, loads its stylesheet from /docs, has inline <style> blocks ('unsafe-inline') and no fonts.
  */
 function securityHeaders(): RequestHandler {
-  const overTls = helmet();
-  const overPlainHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  const directives = { styleSrc: ["'self'", "'unsafe-inline'"], fontSrc: ["'self'"] };
+  const overTls = helmet({ contentSecurityPolicy: { directives } });
+  const overPlainHttp = helmet({
+    contentSecurityPolicy: { directives: { ...directives, upgradeInsecureRequests: null } },
+  });
   return (req, res, next) => (req.secure ? overTls : overPlainHttp)(req, res, next);
 }
 
 /**
- * Swagger UI at /docs. Its page needs nothing helmet's policy refuses: its scripts (the init script included) are
+ * Swagger UI at /docs. Its page needs nothing the policy above refuses: its scripts (the init script included) are
  * files under /docs, its inline <style> blocks fall under style-src 'unsafe-inline', and it fetches only from this
  * origin. Authorize → oauth2 asks for a client id and secret and posts them to the tokenUrl with HTTP Basic
  * (client_secret_basic, Swagger UI's only way for client credentials).

@@ -21,7 +21,7 @@ describe('Content-Security-Policy on /docs', () => {
     await t.close();
   });
 
-  it('over plain HTTP: no upgrade-insecure-requests, the rest of helmet kept', async () => {
+  it('over plain HTTP: no upgrade-insecure-requests; styles and fonts from this origin; the rest of helmet kept', async () => {
     const res = await t.http.get('/docs/').expect(200);
     const csp = directives(res.headers['content-security-policy']);
     expect(csp.has('upgrade-insecure-requests')).toBe(false);
@@ -30,6 +30,10 @@ describe('Content-Security-Policy on /docs', () => {
     expect(csp.get('script-src-attr')).toBe("'none'");
     expect(csp.get('object-src')).toBe("'none'");
     expect(csp.get('frame-ancestors')).toBe("'self'");
+    expect(csp.get('img-src')).toBe("'self' data:");
+    // Swagger UI's stylesheet is its own file, with inline <style> blocks in the page; it uses no fonts.
+    expect(csp.get('style-src')).toBe("'self' 'unsafe-inline'");
+    expect(csp.get('font-src')).toBe("'self'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toBeDefined();
     expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
