@@ -1,4 +1,7 @@
-/** Unit specs sit beside the code; e2e specs live in test/ and share one embedded PostgreSQL per run. */
+/**
+ * Unit specs sit beside the code; e2e specs live in test/ and share one embedded PostgreSQL per run (jest runs a
+ * globalSetup once per path, so projects selected together share it too).
+ */
 const tsJest = ['ts-jest', {}];
 module.exports = {
   testTimeout: 60000,
@@ -15,6 +18,16 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // Swagger UI in a real Chromium (playwright-core); skipped with a notice when no Chromium is installed.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
