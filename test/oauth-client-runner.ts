@@ -3,9 +3,9 @@
  * and jest's module system here is CommonJS, so the e2e spec runs this in its own node process
  * (node -r ts-node/register/transpile-only), where a native import() loads the library.
  *
- * Input (argv[2], JSON): { server, discover: 'issuer' | 'metadata-url', clientId, clientSecret, method, scope? }.
- * Output: { ok: true, metadata, token } or { ok: false, name, code, error?, error_description?, status?, body?,
- * challenges? }.
+ * Input (argv[2], JSON): jobs, each { server, discover: 'issuer' | 'metadata-url', clientId, clientSecret, method,
+ * scope? }, run one after another in one process (starting one costs seconds). Output: one outcome per job,
+ * { ok: true, metadata, token } or { ok: false, name, code, error?, error_description?, status?, body?, challenges? }.
  */
 type OpenIdClient = typeof import('openid-client');
 
@@ -61,8 +61,14 @@ async function run(job: Job): Promise<Record<string, unknown>> {
   }
 }
 
-run(JSON.parse(process.argv[2]) as Job).then(
-  (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+async function runAll(jobs: Job[]): Promise<Record<string, unknown>[]> {
+  const outcomes = [];
+  for (const job of jobs) outcomes.push(await run(job));
+  return outcomes;
+}
+
+runAll(JSON.parse(process.argv[2]) as Job[]).then(
+  (outcomes) => process.stdout.write(`${JSON.stringify(outcomes)}\n`),
   (err: unknown) => {
     process.stderr.write(`${String((err as Error)?.stack ?? err)}\n`);
     process.exitCode = 1;
