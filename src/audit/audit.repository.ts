@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { raw, sql, Sql, where } from '../database/sql';
+import type { AuditAction, AuditEntityType } from './audit-events';
 
 export interface EventRow {
   seq: string;
@@ -11,9 +12,10 @@ export interface EventRow {
   occurred_at: Date;
   actor_client_id: string | null;
   actor_agency_id: string | null;
-  actor_role: string;
-  action: string;
-  entity_type: string;
+  /** Only the writers' values are ever stored: the catalogue's actions and entity types, an actor's role. */
+  actor_role: Actor['role'];
+  action: AuditAction;
+  entity_type: AuditEntityType;
   entity_id: string;
   request_id: string | null;
 }

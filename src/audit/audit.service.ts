@@ -9,25 +9,15 @@ import { ZERO_HASH } from './canonical';
 import { Checkpoint } from './checkpoint-note';
 import { CheckpointRow, CheckpointsService, toCheckpoint } from './checkpoints.service';
 import { AuditEventsQueryDto, VerifyQueryDto } from './dto/audit-query.dto';
+import { AuditEventResponseDto } from './dto/audit-event.dto';
 import { VerifyResultDto } from './dto/verify-result.dto';
 import { ENTRY_COLUMNS, ENTRY_SOURCE_COLUMNS, StoredEntry } from './entry-check';
 import { CheckpointToCheck, checkpointFaults, Finding, LogVerification } from './log-verification';
 import { subtreesEndingIn } from './merkle';
 import { STORED_LEVEL } from './merkle-tree.service';
 
-export interface AuditEventView {
-  seq: number;
-  occurredAt: string;
-  actor: { clientId: string | null; agencyId: string | null; role: string };
-  action: string;
-  entityType: string;
-  entityId: string;
-  requestId: string | null;
-  data: unknown;
-  canonical: string;
-  prevHash: string;
-  entryHash: string;
-}
+/** An event as its readers get it (GET /v1/audit-events, a link's history). */
+export type AuditEventView = AuditEventResponseDto;
 
 export type VerifyResult = VerifyResultDto;
 
@@ -144,7 +134,7 @@ export class AuditService {
     const keys = new Map(
       this.checkpointsService
         .keys()
-        .keys.map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: 'jwk' })] as const),
+        .keys.map((jwk) => [jwk.kid, createPublicKey({ key: { ...jwk }, format: 'jwk' })] as const),
     );
     const faults = checkpointFaults(notes, keys);
     return {
@@ -196,7 +186,7 @@ function missing(seq: number): Finding {
 }
 
 function toView(row: EventRow): AuditEventView {
-  const entry = JSON.parse(row.canonical) as { data?: unknown };
+  const entry = JSON.parse(row.canonical) as { data?: Record<string, unknown> };
   return {
     seq: Number(row.seq),
     occurredAt: row.occurred_at.toISOString(),

@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TransactionService } from '../database/transaction.service';
 import { Checkpoint, signCheckpoint } from './checkpoint-note';
+import { AuditKeysResponseDto } from './dto/checkpoint.dto';
 import { MerkleTreeService } from './merkle-tree.service';
 import { SingleFlight } from './single-flight';
 
@@ -60,8 +61,13 @@ export class CheckpointsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The signing key first, then the retired ones that signed earlier checkpoints and packages. */
-  keys(): { keys: Record<string, string>[] } {
-    return { keys: [this.key, ...this.retired].map((k) => publicJwk(k, { use: 'sig', alg: 'EdDSA' })) };
+  keys(): AuditKeysResponseDto {
+    return {
+      keys: [this.key, ...this.retired].map((k) => {
+        const { kty, crv, x, kid, use, alg } = publicJwk(k, { use: 'sig', alg: 'EdDSA' });
+        return { kty, crv, x, kid, use, alg };
+      }),
+    };
   }
 
   /** For signing evidence manifests with the same key as checkpoints. */

@@ -5,7 +5,7 @@ import { IntQueryParam } from '../../common/int-query-param';
 
 /** What the events are filtered by; the page's limit and cursor come from PageQueryDto, after these. */
 class AuditEventsFilterDto {
-  @ApiPropertyOptional({ example: 'agency' })
+  @ApiPropertyOptional({ example: 'agency', pattern: '^[a-z_]{1,40}$' })
   @IsOptional()
   @IsString()
   @Matches(/^[a-z_]{1,40}$/)
@@ -16,7 +16,7 @@ class AuditEventsFilterDto {
   @IsUUID()
   entityId?: string;
 
-  @ApiPropertyOptional({ example: 'agency.created' })
+  @ApiPropertyOptional({ example: 'agency.created', maxLength: 60 })
   @IsOptional()
   @IsString()
   @MaxLength(60)
@@ -27,18 +27,21 @@ class AuditEventsFilterDto {
   @IsUUID()
   actorAgencyId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Events that occurred at or after' })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Events that occurred before' })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
 
   @ApiPropertyOptional({
-    description: 'Return events with seq greater than this (also the pagination cursor)',
+    type: 'integer',
+    minimum: 0,
+    description:
+      'Return events with seq greater than this (the cursor, when both are given, may move it further)',
   })
   @IsOptional()
   @IntQueryParam(0)
@@ -48,33 +51,42 @@ class AuditEventsFilterDto {
 export class AuditEventsQueryDto extends IntersectionType(AuditEventsFilterDto, PageQueryDto) {}
 
 export class VerifyQueryDto {
-  @ApiPropertyOptional({ minimum: 1 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    default: 1,
+    description: 'From seq 1 (the default) the signed checkpoints and the Merkle tree are checked too',
+  })
   @IsOptional()
   @IntQueryParam(1)
   fromSeq?: number;
 
-  @ApiPropertyOptional({ minimum: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Defaults to the head of the log' })
   @IsOptional()
   @IntQueryParam(1)
   toSeq?: number;
 }
 
 export class InclusionProofQueryDto {
-  @ApiProperty({ minimum: 1, description: 'The event; its leaf index is seq - 1' })
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The event; its leaf index is seq - 1' })
   @IntQueryParam(1)
   seq!: number;
 
-  @ApiProperty({ minimum: 1, description: 'The tree the proof leads to (a checkpoint size, say)' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'The tree the proof leads to (a checkpoint size, say); at least seq',
+  })
   @IntQueryParam(1)
   treeSize!: number;
 }
 
 export class ConsistencyProofQueryDto {
-  @ApiProperty({ minimum: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The smaller tree size' })
   @IntQueryParam(1)
   from!: number;
 
-  @ApiProperty({ minimum: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The larger tree size; at least from' })
   @IntQueryParam(1)
   to!: number;
 }

@@ -1,24 +1,31 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { HEX_SHA256 } from './audit-event.dto';
 
 export class VerifyResultDto {
   @ApiProperty({ description: 'True when every check passed' })
   ok!: boolean;
 
-  @ApiProperty({ description: 'Events of the range that passed every check of their own row and chain link' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Events of the range that passed every check of their own row and chain link',
+  })
   checked!: number;
 
-  @ApiProperty({ description: 'The seq of the last event, as the head row says' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'The seq of the last event, as the head row says (0 for an empty log)',
+  })
   headSeq!: number;
 
-  @ApiProperty({
-    description: 'The entry hash of the last event, as the head row says',
-    pattern: '^[0-9a-f]{64}$',
-  })
+  @ApiProperty({ description: 'The entry hash of the last event, as the head row says', pattern: HEX_SHA256 })
   headHash!: string;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
+    minimum: 1,
     description:
       'The first seq that can no longer be vouched for: every event before it passed every check. Null when ok',
   })
