@@ -1,39 +1,16 @@
 import type { Actor } from '../auth/actor';
-import { EvidenceScope, SellerRecord, StoredEvidenceStatus } from './evidence-request.entity';
+import type {
+  EvidenceRequestLinkResponseDto,
+  EvidenceRequestResponseDto,
+} from './dto/evidence-request-response.dto';
+import { StoredEvidenceStatus } from './evidence-request.entity';
 import type { AnswerRow, RequestLinkRow, RequestRow } from './evidence-requests.repository';
 
 export type EvidenceStatus = StoredEvidenceStatus | 'expired';
 
-export interface EvidenceRequestView {
-  id: string;
-  policeAgencyId: string;
-  caseNumber: string;
-  legalBasis: string;
-  purpose: string;
-  scope: EvidenceScope;
-  status: EvidenceStatus;
-  linkCount: number;
-  marketplaces: {
-    marketplaceId: string;
-    decision: 'fulfil' | 'decline' | null;
-    respondedAt: string | null;
-    reason?: string | null;
-    sellerRecords?: SellerRecord[];
-  }[];
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-  expiresAt: string;
-}
+export type EvidenceRequestView = EvidenceRequestResponseDto;
 
-export interface EvidenceRequestLinkView {
-  linkId: string;
-  marketplaceId: string;
-  url: string;
-  listingKey: string;
-  sellerRef: string | null;
-  status: string;
-}
+export type EvidenceRequestLinkView = EvidenceRequestLinkResponseDto;
 
 /**
  * A request as this caller sees it: a marketplace (`owned` its marketplaces) only its own part and no scope, the

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { raw, sql, Sql, where } from '../database/sql';
+import type { LinkStatus } from '../links/link.entity';
 import { EvidenceScope, SellerRecord, StoredEvidenceStatus } from './evidence-request.entity';
 
 export interface RequestRow {
@@ -43,7 +44,7 @@ export interface RequestLinkRow {
   url: string;
   listing_key: string;
   seller_ref: string | null;
-  status: string;
+  status: LinkStatus;
 }
 
 export interface Listing {

@@ -14,17 +14,16 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { LINK_STATUSES } from '../../links/link.entity';
 
 export class EvidenceScopeDto {
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 1000 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsUUID('all', { each: true })
   batchIds?: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 50_000 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50_000)
@@ -33,6 +32,8 @@ export class EvidenceScopeDto {
 
   @ApiPropertyOptional({
     type: [String],
+    maxLength: 2048,
+    maxItems: 10_000,
     description: 'Matched by canonical form: the same listing, however written',
   })
   @IsOptional()
@@ -42,7 +43,7 @@ export class EvidenceScopeDto {
   @MaxLength(2048, { each: true })
   urls?: string[];
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], minLength: 1, maxLength: 200, maxItems: 1000 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
@@ -62,22 +63,30 @@ export class EvidenceScopeDto {
 }
 
 export class FileEvidenceRequestDto {
-  @ApiProperty({ example: 'LP/B/123/XI/2026/Dittipidsiber', maxLength: 100 })
+  @ApiProperty({ example: 'LP/B/123/XI/2026/Dittipidsiber', minLength: 1, maxLength: 100 })
   @IsString()
   @Length(1, 100)
   caseNumber!: string;
 
-  @ApiProperty({ example: 'KUHAP Pasal 7 ayat (1); UU Perdagangan No. 7/2014 Pasal 47', maxLength: 500 })
+  @ApiProperty({
+    example: 'KUHAP Pasal 7 ayat (1); UU Perdagangan No. 7/2014 Pasal 47',
+    minLength: 1,
+    maxLength: 500,
+  })
   @IsString()
   @Length(1, 500)
   legalBasis!: string;
 
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty({ minLength: 1, maxLength: 2000 })
   @IsString()
   @Length(1, 2000)
   purpose!: string;
 
-  @ApiProperty({ type: EvidenceScopeDto })
+  @ApiProperty({
+    type: EvidenceScopeDto,
+    description:
+      'At least one of batchIds, linkIds, urls or sellerRefs; from and to narrow it by creation time',
+  })
   @IsObject() // ValidateNested alone lets a missing scope through
   @ValidateNested()
   @Type(() => EvidenceScopeDto)
@@ -85,7 +94,7 @@ export class FileEvidenceRequestDto {
 }
 
 export class SellerRecordDto {
-  @ApiProperty({ maxLength: 200 })
+  @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString()
   @Length(1, 200)
   sellerRef!: string;
@@ -122,13 +131,17 @@ export class EvidenceAnswerDto {
   @IsIn(['fulfil', 'decline'])
   decision!: 'fulfil' | 'decline';
 
-  @ApiPropertyOptional({ maxLength: 2000, description: 'Required to decline' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 2000, description: 'Required to decline' })
   @IsOptional()
   @IsString()
   @Length(1, 2000)
   reason?: string;
 
-  @ApiPropertyOptional({ type: [SellerRecordDto], description: 'Required to fulfil' })
+  @ApiPropertyOptional({
+    type: [SellerRecordDto],
+    maxItems: 10_000,
+    description: 'Required to fulfil (an empty list if there are none); none to decline',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10_000)
@@ -140,35 +153,3 @@ export class EvidenceAnswerDto {
 export class ListEvidenceRequestsQueryDto extends PageQueryDto {}
 
 export class ListEvidenceRequestLinksQueryDto extends PageQueryDto {}
-
-export class EvidenceRequestLinkDto {
-  @ApiProperty({ format: 'uuid' })
-  linkId!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  marketplaceId!: string;
-
-  @ApiProperty()
-  url!: string;
-
-  @ApiProperty()
-  listingKey!: string;
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Police see it only for the parts of marketplaces that answered fulfil',
-  })
-  sellerRef!: string | null;
-
-  @ApiProperty({ enum: LINK_STATUSES })
-  status!: string;
-}
-
-export class EvidenceRequestLinkPageDto {
-  @ApiProperty({ type: [EvidenceRequestLinkDto] })
-  items!: EvidenceRequestLinkDto[];
-
-  @ApiProperty({ type: String, nullable: true })
-  nextCursor!: string | null;
-}
