@@ -65,7 +65,7 @@ function describeProblems(responses: Responses): void {
 
 /**
  * What is true of every route because of the middleware and guards rather than the route: the security of public
- * routes (none), the statuses the pipeline answers before a handler runs (400, 401, 403, 413, 415, 429, 503, and the
+ * routes (none), the statuses the pipeline answers before a handler runs (400, 401, 403, 413, 415, 429, 431, 503, and the
  * idempotency answers), and the headers every response carries.
  */
 function completeOperation(method: string, op: OperationObject): void {
@@ -80,7 +80,7 @@ function completeOperation(method: string, op: OperationObject): void {
     op.parameters = [...(op.parameters ?? []), ref('parameters', 'Idempotency-Key')];
     [400, 409, 422].forEach((s) => ensureProblem(responses, s));
   }
-  [429, 503].forEach((s) => ensureProblem(responses, s));
+  [429, 431, 503].forEach((s) => ensureProblem(responses, s));
   for (const [status, response] of Object.entries(responses)) {
     if ('$ref' in response) continue;
     const names: (keyof typeof HEADERS)[] = ['X-Request-Id'];

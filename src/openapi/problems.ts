@@ -52,6 +52,7 @@ const DESCRIPTIONS = {
   415: 'The body’s media type is not one this route accepts',
   422: 'Well-formed but refused by a rule',
   429: 'Too many requests: wait Retry-After seconds',
+  431: 'The request’s header fields are too large',
   503: 'Temporarily unavailable: retry after Retry-After seconds',
 } satisfies Record<number, string>;
 
@@ -71,7 +72,7 @@ export function problemResponse(
 
 /**
  * The error statuses a route can answer, each with the problem-details schema. Pass a status, or [status, what it
- * means here]. 401, 403, 429 and 503 are added to every route that needs them by the document itself.
+ * means here]. 401, 403, 429, 431 and 503 are added to every route that needs them by the document itself.
  */
 export const ApiProblems = (...problems: (ProblemStatus | [ProblemStatus, string])[]) =>
   applyDecorators(
