@@ -36,7 +36,11 @@ export class AuditEventResponseDto {
   })
   action!: AuditAction;
 
-  @ApiProperty({ enum: AUDIT_ENTITY_TYPES, enumName: 'AuditEntityType' })
+  @ApiProperty({
+    enum: AUDIT_ENTITY_TYPES,
+    enumName: 'AuditEntityType',
+    description: 'What the event is about; entityId is its id',
+  })
   entityType!: AuditEntityType;
 
   @ApiProperty({ format: 'uuid' })
