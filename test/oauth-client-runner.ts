@@ -5,7 +5,8 @@
  *
  * Input (argv[2], JSON): jobs, each { server, discover: 'issuer' | 'metadata-url', clientId, clientSecret, method,
  * scope? }, run one after another in one process (starting one costs seconds). Output: one outcome per job,
- * { ok: true, metadata, token } or { ok: false, name, code, error?, error_description?, status?, body?, challenges? }.
+ * { ok: true, metadata, token } or { ok: false, name, code, error?, error_description?, status?, retryAfter?, body?,
+ * challenges? }.
  */
 type OpenIdClient = typeof import('openid-client');
 
@@ -54,6 +55,7 @@ async function run(job: Job): Promise<Record<string, unknown>> {
       error: e.error,
       error_description: e.error_description,
       status: e.status,
+      retryAfter: response?.headers.get('retry-after') ?? undefined,
       challenges: e.name === 'WWWAuthenticateChallengeError' ? e.cause : undefined,
       // ResponseBodyError keeps the parsed body as its cause; a challenge leaves the body unread.
       body: e.name === 'ResponseBodyError' ? e.cause : await response?.json().catch(() => undefined),

@@ -22,6 +22,7 @@ interface Outcome {
   name?: string;
   error?: string;
   status?: number;
+  retryAfter?: string;
   body?: Record<string, unknown>;
   challenges?: { scheme: string; parameters: Record<string, string> }[];
 }
@@ -33,6 +34,9 @@ const JOBS = {
   wrongSecretPost: { method: 'client_secret_post', clientSecret: 'wrong-secret' },
   wrongSecretBasic: { method: 'client_secret_basic', clientSecret: 'wrong-secret' },
   otherScope: { method: 'client_secret_basic', scope: 'operator' },
+  // The third failed attempt for this client id from this address uses the budget (TOKEN_RATE_LIMIT_PER_MINUTE=3).
+  wrongSecretAgain: { method: 'client_secret_post', clientSecret: 'wrong-again' },
+  rateLimited: { method: 'client_secret_post' },
 } satisfies Record<string, Job>;
 
 /**
@@ -50,7 +54,7 @@ describe('openid-client against the token endpoint', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // The issuer is the public URL, so discovery from the issuer finds the metadata (RFC 8414 §3).
-    t = await createTestApp({ PUBLIC_BASE_URL: base });
+    t = await createTestApp({ PUBLIC_BASE_URL: base, TOKEN_RATE_LIMIT_PER_MINUTE: '3' });
     await t.app.listen(port, '127.0.0.1');
     ministry = await t.party('ministry');
     const names = Object.keys(JOBS) as (keyof typeof JOBS)[];
@@ -61,6 +65,9 @@ describe('openid-client against the token endpoint', () => {
       clientSecret: ministry.clientSecret,
       ...JOBS[name],
     }));
+    // Failed attempts are counted per clock minute: start early enough in one that the jobs do not straddle two.
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 15_000) await new Promise((r) => setTimeout(r, left + 50));
     const { stdout } = await run(
       process.execPath,
       ['-r', require.resolve('ts-node/register/transpile-only'), RUNNER, JSON.stringify(jobs)],
@@ -129,6 +136,22 @@ describe('openid-client against the token endpoint', () => {
       { scheme: 'basic', parameters: { realm: 'takedown-exchange', charset: 'UTF-8' } },
     ]);
     expect(outcome.body).toEqual(expect.objectContaining({ error: 'invalid_client', status: 401 }));
+  });
+
+  it('reads the failed-attempt limit as the OAuth error temporarily_unavailable, with Retry-After', () => {
+    expect(outcomes.wrongSecretAgain).toEqual(
+      expect.objectContaining({ error: 'invalid_client', status: 401 }),
+    );
+    // Even the right secret waits out the window.
+    expect(outcomes.rateLimited).toEqual(
+      expect.objectContaining({
+        ok: false,
+        name: 'ResponseBodyError',
+        error: 'temporarily_unavailable',
+        status: 429,
+      }),
+    );
+    expect(Number(outcomes.rateLimited.retryAfter)).toBeGreaterThan(0);
   });
 
   it('reads a scope the client may not have as the OAuth error invalid_scope', () => {
