@@ -48,10 +48,15 @@ export class ContractChecker {
     if (!route) return null;
     const op = (this.document.paths[route.template] as Json)[route.method] as Json;
     const name = `${method.toUpperCase()} ${route.template} → ${res.status}`;
-    let response =
-      op.responses[String(res.status)] ?? op.responses[`${String(res.status)[0]}XX`] ?? op.responses.default;
-    if (!response) return `${name}: status not declared (declared: ${Object.keys(op.responses).join(', ')})`;
-    if (response.$ref) response = this.resolve(response.$ref as string);
+    const status = String(res.status);
+    const key = [status, `${status[0]}XX`, 'default'].find((k) => op.responses[k]);
+    if (!key) return `${name}: status not declared (declared: ${Object.keys(op.responses).join(', ')})`;
+    const declared = op.responses[key] as Json;
+    // A shared response (components.responses) is validated where it lives; an inline one under its operation.
+    const at = declared.$ref
+      ? `openapi${declared.$ref as string}`
+      : `openapi#/paths/${escape(route.template)}/${route.method}/responses/${key}`;
+    const response = declared.$ref ? this.resolve(declared.$ref as string) : declared;
     const type = String(res.headers['content-type'] ?? '')
       .split(';')[0]
       .trim();
@@ -62,10 +67,7 @@ export class ContractChecker {
     if (!content[type])
       return `${name}: media type ${type || '(none)'} not declared (declared: ${Object.keys(content).join(', ')})`;
     if (!/json/.test(type) || !content[type].schema) return null;
-    const pointer =
-      response === op.responses[String(res.status)]
-        ? `openapi#/paths/${escape(route.template)}/${route.method}/responses/${res.status}/content/${escape(type)}/schema`
-        : `openapi#${(op.responses[String(res.status)]?.$ref as string | undefined) ?? ''}/content/${escape(type)}/schema`;
+    const pointer = `${at}/content/${escape(type)}/schema`;
     const validate = this.validator(pointer);
     if (validate(res.body)) return null;
     const errors = (validate.errors ?? [])
