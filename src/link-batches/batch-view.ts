@@ -1,28 +1,10 @@
 import type { LinkStatus } from '../links/link.entity';
 import { LINK_STATUSES } from '../links/link.entity';
-import type { BatchStatus } from './dto/link-batch.dto';
+import type { BatchStatus, LinkBatchDetailDto, LinkBatchDto } from './dto/link-batch-response.dto';
 
 export type StatusCounts = Record<LinkStatus, number>;
-
-export interface BatchView {
-  id: string;
-  reference: string;
-  legalBasis: string;
-  category: string | null;
-  note: string | null;
-  dueAt: string | null;
-  status: BatchStatus;
-  linkCount: number;
-  createdAt: string;
-  cancelledAt: string | null;
-  cancelReason: string | null;
-}
-
-export interface BatchDetail extends BatchView {
-  statusCounts: StatusCounts;
-  byMarketplace: { marketplaceId: string; code: string; statusCounts: StatusCounts; overdue: number }[];
-  overdue: number;
-}
+export type BatchView = LinkBatchDto;
+export type BatchDetail = LinkBatchDetailDto;
 
 export interface BatchRow {
   id: string;

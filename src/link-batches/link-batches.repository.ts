@@ -5,7 +5,7 @@ import { and, raw, sql, Sql, where } from '../database/sql';
 import type { LinkStatus } from '../links/link.entity';
 import { linkIsOpen, linkIsOverdue, openStatusPredicate } from '../links/link-state';
 import type { BatchRow, BatchView } from './batch-view';
-import type { BatchStatus } from './dto/link-batch.dto';
+import type { BatchStatus } from './dto/link-batch-response.dto';
 
 /** The marketplaces a marketplace-role caller acts for, or `null` for the roles that see every batch whole. */
 export type BatchScope = string[] | null;

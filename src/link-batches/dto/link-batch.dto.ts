@@ -10,36 +10,49 @@ import {
   Length,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
+import { BATCH_STATUSES, BatchStatus, LinkBatchIntakeDto } from './link-batch-response.dto';
+
+/** What POST /v1/link-batches answers (the response DTO is the one definition). */
+export type BatchIntakeResult = LinkBatchIntakeDto;
 
 export const MAX_LINKS_PER_BATCH = 50_000;
 
 export class SubmittedLinkDto {
-  @ApiProperty({ example: 'https://shopee.co.id/Kemeja-Flanel-Pria-i.123456789.2345678901' })
+  @ApiProperty({
+    example: 'https://shopee.co.id/Kemeja-Flanel-Pria-i.123456789.2345678901',
+    minLength: 1,
+    maxLength: 8192,
+    description: 'Judged after reading: one that does not route to a marketplace comes back in `rejected`',
+  })
   url!: string;
   @ApiPropertyOptional({ maxLength: 1000 })
   note?: string;
-  @ApiPropertyOptional({ type: [String], maxItems: 20 })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 100 },
+    maxItems: 20,
+  })
   keywords?: string[];
 }
 
 export class BatchMetaDto {
-  @ApiProperty({ example: 'PKTN/2026/11/0042', maxLength: 200 })
+  @ApiProperty({ example: 'PKTN/2026/11/0042', minLength: 1, maxLength: 200 })
   @IsString()
   @Length(1, 200)
   reference!: string;
 
-  @ApiProperty({ example: 'Permendag 40/2022 jo. 18/2021, Pasal 2 ayat (3)', maxLength: 500 })
+  @ApiProperty({ example: 'Permendag 40/2022 jo. 18/2021, Pasal 2 ayat (3)', minLength: 1, maxLength: 500 })
   @IsString()
   @Length(1, 500)
   legalBasis!: string;
 
-  @ApiPropertyOptional({ example: 'used-clothing', maxLength: 100 })
+  @ApiPropertyOptional({ example: 'used-clothing', minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @Length(1, 100)
   category?: string;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 2000 })
   @IsOptional()
   @IsString()
   @Length(1, 2000)
@@ -47,7 +60,7 @@ export class BatchMetaDto {
 
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Due date for every link; default: now + the marketplace SLA',
+    description: 'Due time of every link, in the future; default: now + the marketplace SLA',
   })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -70,14 +83,11 @@ export class CreateLinkBatchDto extends BatchMetaDto {
 export class CsvBatchQueryDto extends BatchMetaDto {}
 
 export class CancelBatchDto {
-  @ApiProperty({ maxLength: 1000 })
+  @ApiProperty({ minLength: 1, maxLength: 1000, example: 'Issued in error: wrong legal basis' })
   @IsString()
   @Length(1, 1000)
   reason!: string;
 }
-
-export const BATCH_STATUSES = ['open', 'in_progress', 'completed', 'cancelled'] as const;
-export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 export class ListBatchesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: BATCH_STATUSES })
@@ -94,20 +104,4 @@ export class ListBatchesQueryDto extends PageQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   createdTo?: string;
-}
-
-export type RejectReason =
-  'invalid_url' | 'unsupported_scheme' | 'url_too_long' | 'unknown_marketplace' | 'duplicate_in_batch';
-
-export interface BatchIntakeResult {
-  id: string;
-  reference: string;
-  status: BatchStatus;
-  createdAt: string;
-  counts: { accepted: number; duplicate: number; rejected: number; relisted: number };
-  byMarketplace: { marketplaceId: string; code: string; accepted: number }[];
-  rejected: { index: number; url: string; reason: RejectReason }[];
-  duplicates: { index: number; url: string; existingLinkId: string }[];
-  relisted: { index: number; url: string; linkId: string; priorLinkIds: string[] }[];
-  ignoredColumns: string[];
 }
