@@ -195,11 +195,17 @@ export class EvidenceRequestsController {
     headers: {
       'Content-Disposition': {
         description: 'attachment; filename="evidence-{id}.zip"',
+        required: true,
         schema: { type: 'string' },
       },
-      'Content-Length': { description: 'The size of the package in bytes', schema: { type: 'integer' } },
+      'Content-Length': {
+        description: 'The size of the package in bytes',
+        required: true,
+        schema: { type: 'integer', minimum: 1 },
+      },
       'X-Package-Sha256': {
         description: 'SHA-256 of the package (lower-case hex), as its audit event records it',
+        required: true,
         schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
       },
     },
