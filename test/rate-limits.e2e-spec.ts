@@ -8,7 +8,7 @@ import { createApp } from '../src/app.factory';
 import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
 import { createTestApp, Party, TestApp } from './support/app';
-import { expectProblem } from './support/problem';
+import { expectOAuthError, expectProblem } from './support/problem';
 
 /** 62 KB of gzip that inflates to 31 MB of JSON: `{"code":"aaaa…"}`. */
 const GZIP_BOMB = gzipSync(Buffer.from(`{"code":"${'a'.repeat(31 * 1024 * 1024)}"}`), { level: 9 });
@@ -87,7 +87,7 @@ describe('cheap refusals: unauthenticated requests', () => {
       .set('Content-Encoding', 'gzip')
       .serialize(raw)
       .send(GZIP_BOMB);
-    expectProblem(res, 413);
+    expectOAuthError(res, 413, 'invalid_request');
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -192,7 +192,7 @@ describe('token endpoint: failed attempts per client id and address', () => {
     );
     expect(tries.map((r) => r.status)).toEqual(new Array(30).fill(401));
     const refused = await attempt(stranger, owner.clientId, owner.clientSecret);
-    expectProblem(refused, 429);
+    expectOAuthError(refused, 429, 'temporarily_unavailable');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     await attempt(address(), owner.clientId, owner.clientSecret).expect(200);
   });
@@ -205,7 +205,8 @@ describe('token endpoint: failed attempts per client id and address', () => {
       Array.from({ length: 30 }, (_, i) => attempt(from, variants[i % 3], 'wrong')),
     );
     expect(tries.map((r) => r.status)).toEqual(new Array(30).fill(401));
-    for (const v of variants) expectProblem(await attempt(from, v, 'wrong'), 429);
+    for (const v of variants)
+      expectOAuthError(await attempt(from, v, 'wrong'), 429, 'temporarily_unavailable');
   });
 
   it('does not count successful attempts', async () => {
@@ -278,8 +279,8 @@ describe('two instances on one database', () => {
         .send({ grant_type: 'client_credentials', client_id: police.clientId, client_secret: 'wrong' });
     for (let i = 0; i < 4; i++) await attempt(i % 2 ? a.http : httpB).expect(401);
     await sync();
-    expectProblem(await attempt(httpB), 429);
-    expectProblem(await attempt(a.http), 429);
+    expectOAuthError(await attempt(httpB), 429, 'temporarily_unavailable');
+    expectOAuthError(await attempt(a.http), 429, 'temporarily_unavailable');
   });
 });
 
