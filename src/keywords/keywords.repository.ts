@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { raw, sql } from '../database/sql';
+import type { KeywordStatus } from './dto/keyword-response.dto';
 
 export interface KeywordRow {
   id: string;
   term: string;
   note: string | null;
-  status: 'active' | 'retired';
+  status: KeywordStatus;
   version: string;
   added_at: Date;
   retired_at: Date | null;

@@ -6,17 +6,8 @@ import { keywordAdded, keywordRetired } from '../audit/audit-events';
 import { AppError } from '../errors/app-error';
 import { TransactionService } from '../database/transaction.service';
 import { AddKeywordDto, KeywordsQueryDto } from './dto/keyword.dto';
+import { KeywordListResponseDto, KeywordResponseDto } from './dto/keyword-response.dto';
 import { KeywordRow, KeywordsRepository } from './keywords.repository';
-
-export interface KeywordView {
-  id: string;
-  term: string;
-  note: string | null;
-  status: 'active' | 'retired';
-  version: number;
-  addedAt: string;
-  retiredAt: string | null;
-}
 
 export const normalizeTerm = (term: string) => term.trim().replace(/\s+/g, ' ').toLowerCase();
 
@@ -29,14 +20,14 @@ export class KeywordsService {
   ) {}
 
   /** The whole watchlist, or with sinceVersion only what changed after it (retired terms included, to sync deletions). */
-  async list(_actor: Actor, q: KeywordsQueryDto): Promise<{ version: number; items: KeywordView[] }> {
+  async list(_actor: Actor, q: KeywordsQueryDto): Promise<KeywordListResponseDto> {
     const m = this.tx.dataSource.manager;
     const rows = await this.keywords.listSince(m, q.sinceVersion ?? null);
     const version = await this.keywords.currentVersion(m);
     return { version, items: rows.map(toView) };
   }
 
-  async add(actor: Actor, dto: AddKeywordDto): Promise<KeywordView> {
+  async add(actor: Actor, dto: AddKeywordDto): Promise<KeywordResponseDto> {
     const term = dto.term.trim().replace(/\s+/g, ' ');
     if (term === '') throw AppError.validation([{ path: 'term', message: 'term must not be blank' }]);
     return this.tx.answer(async (m) => {
@@ -54,7 +45,7 @@ export class KeywordsService {
   }
 
   /** Retiring keeps the term (status retired); retiring it again changes nothing. */
-  async retire(actor: Actor, id: string): Promise<KeywordView> {
+  async retire(actor: Actor, id: string): Promise<KeywordResponseDto> {
     return this.tx.answer(async (m) => {
       const now = new Date();
       const row = await this.keywords.retire(m, id, now);
@@ -69,7 +60,7 @@ export class KeywordsService {
   }
 }
 
-function toView(r: KeywordRow): KeywordView {
+function toView(r: KeywordRow): KeywordResponseDto {
   return {
     id: r.id,
     term: r.term,
