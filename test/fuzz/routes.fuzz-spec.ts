@@ -10,6 +10,14 @@ import type { Response } from 'supertest';
 import { createTestApp, Party, TestApp } from '../support/app';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from '../support/campaign';
 
+const OAUTH_ERRORS = [
+  'invalid_request',
+  'invalid_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'temporarily_unavailable',
+];
+
 const CASES = Number(process.env.FUZZ_CASES ?? 1000);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
@@ -264,8 +272,13 @@ describe('hostile input on every route', () => {
       return;
     }
     const body = res.body as Record<string, unknown>;
+    // The token endpoint answers as RFC 6749 §5.2 says OAuth libraries read: application/json with `error`, beside
+    // the problem members.
+    const oauth = what.includes(' /v1/auth/token');
+    if (oauth && !OAUTH_ERRORS.includes(String(body.error)))
+      throw new Error(`${what} → ${res.status} is not an OAuth error: ${type} ${res.text.slice(0, 200)}`);
     if (
-      !type.startsWith('application/problem+json') ||
+      !type.startsWith(oauth ? 'application/json' : 'application/problem+json') ||
       body.status !== res.status ||
       typeof body.title !== 'string'
     )
