@@ -1,5 +1,6 @@
 import { raw } from '../database/sql';
 import { openStatusPredicate } from './link-state';
+import type { LinkResponseDto } from './dto/link-response.dto';
 import type { ListingEvidence, LinkStatus } from './link.entity';
 
 /** The columns a LinkRow reads, for a query over `links l`. */
@@ -31,29 +32,7 @@ export interface LinkRow {
   prior_takedowns: number | null;
 }
 
-export interface LinkView {
-  id: string;
-  batchId: string;
-  marketplaceId: string;
-  url: string;
-  canonicalUrl: string;
-  listingKey: string;
-  status: LinkStatus;
-  statusReason: string | null;
-  dueAt: string;
-  overdue: boolean;
-  relisted: boolean;
-  priorLinkIds: string[];
-  note: string | null;
-  keywords: string[];
-  listing: ListingEvidence | null;
-  repeatSeller?: { sellerRef: string; priorTakedowns: number };
-  createdAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-}
-
-export function toLinkView(r: LinkRow): LinkView {
+export function toLinkView(r: LinkRow): LinkResponseDto {
   return {
     id: r.id,
     batchId: r.batch_id,

@@ -1,10 +1,21 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { UuidParam } from '../common/uuid-param';
-import { AcknowledgeLinksDto, ListLinksQueryDto, WithdrawLinkDto } from './dto/link.dto';
+import { ApiProblems } from '../openapi/problems';
+import { JsonOrCsv } from './csv-negotiation';
+import {
+  AcknowledgeLinksDto,
+  AcknowledgementResultsResponseDto,
+  ListLinksQueryDto,
+  WithdrawLinkDto,
+} from './dto/link.dto';
+import { LinkDetailResponseDto, LinkListResponseDto, LinkResponseDto } from './dto/link-response.dto';
+import { LINK_LIST_CSV } from './link-csv';
 import { LinksService } from './links.service';
+
+const LinkIdParam = () => ApiParam({ name: 'id', format: 'uuid', description: 'The link’s id' });
 
 @ApiTags('Links')
 @Controller('v1/links')
@@ -13,8 +24,24 @@ export class LinksController {
 
   @Get()
   @Roles('operator', 'ministry', 'marketplace', 'association')
-  @ApiOperation({ summary: 'Links; a marketplace gets only its own (poll with updatedSince)' })
-  list(@Caller() caller: Actor, @Query() query: ListLinksQueryDto) {
+  @ApiOperation({
+    summary: 'Links; a marketplace gets only its own (poll with updatedSince)',
+    description:
+      'Without updatedSince the links come in id order; with it, oldest change first.\n\n' +
+      '**CSV**: with `Accept: text/csv` the same page comes as `text/csv` with a header row, one row per link. ' +
+      'Nested fields are columns named by their path (`listing.title`, `repeatSeller.priorTakedowns`), arrays ' +
+      '(`priorLinkIds`, `keywords`) are joined with `;`, null or absent is an empty cell, and a cell starting with ' +
+      "`=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so a spreadsheet shows it as text. The next page travels " +
+      'in the `Link` response header (`<url>; rel="next"`, RFC 8288): that URL is this request with the next ' +
+      '`cursor`; no `Link` header means the last page. Without an Accept header, or with one that allows both, ' +
+      'the answer is JSON; an Accept header that allows neither gets 406.',
+  })
+  @JsonOrCsv(
+    LinkListResponseDto,
+    LINK_LIST_CSV,
+    'A page of links: JSON, or with `Accept: text/csv` the same page as CSV',
+  )
+  list(@Caller() caller: Actor, @Query() query: ListLinksQueryDto): Promise<LinkListResponseDto> {
     return this.links.list(caller, query);
   }
 
@@ -23,24 +50,43 @@ export class LinksController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Report what happened to links, 1 to 5,000 at a time; each item is judged on its own',
+    description:
+      'A bad item does not refuse the others: it gets ok: false and an error in its result. Reporting the status ' +
+      'a link already has is accepted and changes nothing. Links of other marketplaces read as not_found.',
   })
-  @ApiOkResponse({ description: '{results: [{linkId, ok, status, error?}]}' })
-  acknowledge(@Caller() caller: Actor, @Body() dto: AcknowledgeLinksDto) {
+  @ApiOkResponse({ type: AcknowledgementResultsResponseDto, description: 'One result per item' })
+  acknowledge(
+    @Caller() caller: Actor,
+    @Body() dto: AcknowledgeLinksDto,
+  ): Promise<AcknowledgementResultsResponseDto> {
     return this.links.acknowledge(caller, dto);
   }
 
   @Get(':id')
   @Roles('operator', 'ministry', 'marketplace', 'association')
+  @LinkIdParam()
   @ApiOperation({ summary: 'A link with its history from the audit trail' })
-  get(@Caller() caller: Actor, @UuidParam('id') id: string) {
+  @ApiOkResponse({ type: LinkDetailResponseDto })
+  @ApiProblems([404, 'No such link, or not one of the calling marketplace’s'])
+  get(@Caller() caller: Actor, @UuidParam('id') id: string): Promise<LinkDetailResponseDto> {
     return this.links.get(caller, id);
   }
 
   @Post(':id/withdraw')
   @Roles('ministry')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw a pending or acknowledged link' })
-  withdraw(@Caller() caller: Actor, @UuidParam('id') id: string, @Body() dto: WithdrawLinkDto) {
+  @LinkIdParam()
+  @ApiOperation({
+    summary: 'Withdraw a pending or acknowledged link',
+    description: 'Withdrawing a withdrawn link changes nothing and answers the link again.',
+  })
+  @ApiOkResponse({ type: LinkResponseDto, description: 'The link as withdrawn' })
+  @ApiProblems(404, [409, 'The link is final (taken down, not found or rejected): it cannot be withdrawn'])
+  withdraw(
+    @Caller() caller: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: WithdrawLinkDto,
+  ): Promise<LinkResponseDto> {
     return this.links.withdraw(caller, id, dto);
   }
 }

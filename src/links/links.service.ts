@@ -3,9 +3,9 @@ import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditRecord, linkWithdrawn } from '../audit/audit-events';
 import { AuditWriter } from '../audit/audit.writer';
-import { AuditService, AuditEventView } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import { AppError } from '../errors/app-error';
-import { decodeCursor, Page, toPage } from '../common/pagination';
+import { decodeCursor, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { AcknowledgementItem, readAcknowledgement } from './acknowledgement-items';
@@ -13,11 +13,13 @@ import { judgeAcknowledgement, LockedLink } from './acknowledgement-rules';
 import {
   AcknowledgeLinksDto,
   AcknowledgementResult,
+  AcknowledgementResultsResponseDto,
   ListLinksQueryDto,
   WithdrawLinkDto,
 } from './dto/link.dto';
+import { LinkDetailResponseDto, LinkListResponseDto, LinkResponseDto } from './dto/link-response.dto';
 import { canTransition } from './link-state';
-import { LinkView, toLinkView } from './link.view';
+import { toLinkView } from './link.view';
 import { LinkFilter, LinkScope, LinksRepository } from './links.repository';
 
 @Injectable()
@@ -30,7 +32,7 @@ export class LinksService {
     private readonly links: LinksRepository,
   ) {}
 
-  async list(actor: Actor, q: ListLinksQueryDto): Promise<Page<LinkView>> {
+  async list(actor: Actor, q: ListLinksQueryDto): Promise<LinkListResponseDto> {
     const limit = q.limit ?? 100;
     const filter: LinkFilter = {
       batchId: q.batchId,
@@ -46,24 +48,24 @@ export class LinksService {
       limit,
       after,
     });
-    const keyOf = polling ? (v: LinkView) => [v.updatedAt, v.id] : (v: LinkView) => [v.id];
+    const keyOf = polling ? (v: LinkResponseDto) => [v.updatedAt, v.id] : (v: LinkResponseDto) => [v.id];
     return toPage(rows.map(toLinkView), limit, keyOf);
   }
 
-  async get(actor: Actor, id: string): Promise<LinkView & { history: AuditEventView[] }> {
+  async get(actor: Actor, id: string): Promise<LinkDetailResponseDto> {
     const view = await this.view(this.tx.dataSource.manager, actor, id);
     return { ...view, history: await this.auditReader.eventsOf(actor, id) };
   }
 
   /** A link as the caller may see it, read with the given manager (inside a transaction: what it wrote). */
-  private async view(m: EntityManager, actor: Actor, id: string): Promise<LinkView> {
+  private async view(m: EntityManager, actor: Actor, id: string): Promise<LinkResponseDto> {
     const row = await this.links.findVisible(m, await this.scope(actor), id);
     if (!row) throw AppError.notFound('Link');
     return toLinkView(row);
   }
 
   /** Items are judged one by one; the accepted ones are written with one UPDATE and their events in one insert. */
-  async acknowledge(actor: Actor, dto: AcknowledgeLinksDto): Promise<{ results: AcknowledgementResult[] }> {
+  async acknowledge(actor: Actor, dto: AcknowledgeLinksDto): Promise<AcknowledgementResultsResponseDto> {
     const items = dto.items.map(readAcknowledgement);
     const ids = [
       ...new Set(items.filter((i): i is AcknowledgementItem => typeof i !== 'string').map((i) => i.linkId)),
@@ -95,7 +97,7 @@ export class LinksService {
   }
 
   /** Withdrawing a withdrawn link changes nothing; withdrawing another final link is a 409 naming its status. */
-  async withdraw(actor: Actor, id: string, dto: WithdrawLinkDto): Promise<LinkView> {
+  async withdraw(actor: Actor, id: string, dto: WithdrawLinkDto): Promise<LinkResponseDto> {
     return this.tx.answer(async (m) => {
       const link = await this.links.lockForWithdrawal(m, id);
       if (!link) throw AppError.notFound('Link');

@@ -47,12 +47,40 @@ export class AcknowledgeLinksDto {
   items!: unknown[];
 }
 
+/** The answer to one acknowledgement item, in the order of the request's items. */
 export class AcknowledgementResult {
-  @ApiProperty() linkId!: string;
-  @ApiProperty() ok!: boolean;
-  @ApiProperty({ enum: LINK_STATUSES, nullable: true, type: String }) status!: LinkStatus | null;
-  @ApiPropertyOptional({ description: 'not_found, invalid_transition, or a validation message' })
+  @ApiProperty({
+    description:
+      'The item’s linkId: lower-cased when the item is valid; otherwise as sent, cut to 100 characters, or empty when it is not a string',
+    maxLength: 100,
+  })
+  linkId!: string;
+
+  @ApiProperty({
+    description: 'Whether the item was accepted (a repeat of the link’s status is accepted too)',
+  })
+  ok!: boolean;
+
+  @ApiProperty({
+    // null among the values too: OpenAPI 3.0's nullable does not widen an enum.
+    enum: [...LINK_STATUSES, null],
+    nullable: true,
+    type: String,
+    description:
+      'The link’s status after this item; null when the link is not one of the caller’s or the item is invalid',
+  })
+  status!: LinkStatus | null;
+
+  @ApiPropertyOptional({
+    description:
+      'Why the item was refused: not_found, invalid_transition, a rule about at, or a validation message; absent when ok',
+  })
   error?: string;
+}
+
+export class AcknowledgementResultsResponseDto {
+  @ApiProperty({ type: [AcknowledgementResult], description: 'One result per item, in the items’ order' })
+  results!: AcknowledgementResult[];
 }
 
 export class WithdrawLinkDto {

@@ -1,0 +1,140 @@
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import type { Type } from '@nestjs/common';
+import { AuditEventResponseDto } from '../../audit/dto/audit-event.dto';
+import { LINK_STATUSES, LinkStatus } from '../link.entity';
+
+/** What a marketplace reported about the listing behind a link (each field only when it was reported). */
+export class ListingResponseDto {
+  @ApiPropertyOptional({ maxLength: 500 })
+  title?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  sellerRef?: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  sellerName?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1e15 })
+  price?: number;
+
+  @ApiPropertyOptional({ example: 'IDR', pattern: '^[A-Z]{3}$' })
+  currency?: string;
+
+  @ApiPropertyOptional({ pattern: '^[0-9a-f]{64}$' })
+  screenshotSha256?: string;
+}
+
+/** The seller behind a link already had links taken down on the same marketplace. */
+export class RepeatSellerResponseDto {
+  @ApiProperty({ description: "The marketplace's reference for the seller" })
+  sellerRef!: string;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: "The seller's earlier links that were taken down",
+  })
+  priorTakedowns!: number;
+}
+
+/**
+ * An object or null. OpenAPI 3.0's `nullable` qualifies the `type` beside it, not a `$ref` or `allOf`, so Nest's
+ * `{ nullable: true, allOf: [$ref] }` refuses null in a validator (ajv, Prism): null is spelled as an alternative.
+ */
+const nullableRef = (dto: Type) => ({
+  anyOf: [{ $ref: getSchemaPath(dto) }, { type: 'object' as const, nullable: true, enum: [null] }],
+});
+
+@ApiExtraModels(ListingResponseDto)
+export class LinkResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  batchId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  marketplaceId!: string;
+
+  @ApiProperty({ description: 'The URL as submitted' })
+  url!: string;
+
+  @ApiProperty({ description: 'The URL canonicalised for its marketplace' })
+  canonicalUrl!: string;
+
+  @ApiProperty({ description: 'Identifies the listing on its marketplace; one open link per listing' })
+  listingKey!: string;
+
+  @ApiProperty({ enum: LINK_STATUSES })
+  status!: LinkStatus;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The reason given with the last status change' })
+  statusReason!: string | null;
+
+  @ApiProperty({ format: 'date-time', description: 'When the marketplace must have acted' })
+  dueAt!: string;
+
+  @ApiProperty({ description: 'Still open (pending or acknowledged) after dueAt' })
+  overdue!: boolean;
+
+  @ApiProperty({ description: 'The listing had been taken down before and came back' })
+  relisted!: boolean;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    isArray: true,
+    description: 'Earlier links to the same listing',
+  })
+  priorLinkIds!: string[];
+
+  @ApiProperty({ type: String, nullable: true })
+  note!: string | null;
+
+  @ApiProperty({ type: [String], description: 'Code words the ministry noted on the listing' })
+  keywords!: string[];
+
+  @ApiProperty({ ...nullableRef(ListingResponseDto), description: 'Null until a marketplace reports it' })
+  listing!: ListingResponseDto | null;
+
+  @ApiPropertyOptional({
+    type: RepeatSellerResponseDto,
+    description:
+      'Present when other links of the same seller on the same marketplace were taken down (not shown to marketplaces)',
+  })
+  repeatSeller?: RepeatSellerResponseDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the marketplace reported acting on it, once the link is final',
+  })
+  resolvedAt!: string | null;
+}
+
+export class LinkDetailResponseDto extends LinkResponseDto {
+  @ApiProperty({
+    type: [AuditEventResponseDto],
+    description: 'The audit events about this link the caller may see, oldest first',
+  })
+  history!: AuditEventResponseDto[];
+}
+
+export class LinkListResponseDto {
+  @ApiProperty({ type: [LinkResponseDto] })
+  items!: LinkResponseDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
+}
