@@ -2,7 +2,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
-import { StatsQueryDto, StatsService } from './stats.service';
+import { JsonOrCsv } from '../links/csv-negotiation';
+import { StatsQueryDto } from './dto/stats-query.dto';
+import { TakedownStatsResponseDto } from './dto/stats-response.dto';
+import { TAKEDOWN_STATS_CSV } from './stats-csv';
+import { StatsService } from './stats.service';
 
 @ApiTags('Statistics')
 @Controller('v1/stats')
@@ -14,8 +18,20 @@ export class StatsController {
   @ApiOperation({
     summary:
       'Per marketplace: links received, by status, overdue, relisted, median and p90 hours to takedown',
+    description:
+      'A marketplace sees only the marketplaces it runs.\n\n' +
+      '**CSV**: with `Accept: text/csv` the same figures come as `text/csv` with a header row, one row per ' +
+      'marketplace: `from` and `to` (the period asked for, empty when open) on every row, then the marketplace’s ' +
+      'fields, `byStatus` as one column per status (`byStatus.pending`, …), an empty cell for null. Cells are ' +
+      "spreadsheet-safe (a leading `=`, `+`, `-`, `@`, tab or CR gets a `'`). Without an Accept header, or with " +
+      'one that allows both, the answer is JSON; an Accept header that allows neither gets 406.',
   })
-  takedowns(@Caller() caller: Actor, @Query() query: StatsQueryDto) {
+  @JsonOrCsv(
+    TakedownStatsResponseDto,
+    TAKEDOWN_STATS_CSV,
+    'The statistics: JSON, or with `Accept: text/csv` one CSV row per marketplace',
+  )
+  takedowns(@Caller() caller: Actor, @Query() query: StatsQueryDto): Promise<TakedownStatsResponseDto> {
     return this.stats.takedowns(caller, query);
   }
 }

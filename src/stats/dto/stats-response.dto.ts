@@ -1,0 +1,76 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { LinkStatus } from '../../links/link.entity';
+
+const count = (description: string) => ApiProperty({ type: 'integer', minimum: 0, description });
+
+/** Links received in the period by their status now; every status is present, 0 when none. */
+export class LinksByStatusResponseDto implements Record<LinkStatus, number> {
+  @count('Waiting for the marketplace') pending!: number;
+  @count('Seen by the marketplace, not yet acted on') acknowledged!: number;
+  @count('Taken down') taken_down!: number;
+  @count('The marketplace did not find the listing') not_found!: number;
+  @count('Refused by the marketplace, with a reason') rejected!: number;
+  @count('Withdrawn by the ministry') withdrawn!: number;
+}
+
+export class MarketplaceStatsResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  marketplaceId!: string;
+
+  @ApiProperty({ example: 'tokopedia' })
+  code!: string;
+
+  @ApiProperty({ example: 'Tokopedia' })
+  name!: string;
+
+  @count('Links created in the period')
+  received!: number;
+
+  @ApiProperty({ type: LinksByStatusResponseDto })
+  byStatus!: LinksByStatusResponseDto;
+
+  @count('Of those, still open past their due time')
+  overdue!: number;
+
+  @count('Of those, listings that came back after a takedown')
+  relisted!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    description:
+      'Median hours from creation to the reported takedown over the period’s taken-down links (2 decimals); null when none',
+  })
+  medianHoursToTakedown!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    description: 'The 90th percentile of the same; null when none',
+  })
+  p90HoursToTakedown!: number | null;
+}
+
+export class TakedownStatsResponseDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The from parameter as given (links created at or after it); null when absent',
+  })
+  from!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The to parameter as given (links created before it); null when absent',
+  })
+  to!: string | null;
+
+  @ApiProperty({
+    type: [MarketplaceStatsResponseDto],
+    description: 'One entry per marketplace the caller may see (a marketplace: its own), in code order',
+  })
+  marketplaces!: MarketplaceStatsResponseDto[];
+}
