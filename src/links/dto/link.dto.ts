@@ -19,9 +19,9 @@ export const MAX_ACKS_PER_REQUEST = 5000;
 
 export class ListingEvidenceDto {
   @ApiPropertyOptional({ maxLength: 500 }) title?: string;
-  @ApiPropertyOptional({ maxLength: 200 }) sellerRef?: string;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) sellerRef?: string;
   @ApiPropertyOptional({ maxLength: 200 }) sellerName?: string;
-  @ApiPropertyOptional({ minimum: 0 }) price?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1e15 }) price?: number;
   @ApiPropertyOptional({ example: 'IDR', pattern: '^[A-Z]{3}$' }) currency?: string;
   @ApiPropertyOptional({ pattern: '^[0-9a-f]{64}$' }) screenshotSha256?: string;
 }
@@ -34,13 +34,20 @@ export class AcknowledgementItemDto {
     description: 'When the marketplace acted; default now; not in the future nor before the link was created',
   })
   at?: string;
-  @ApiPropertyOptional({ maxLength: 1000, description: 'Required for rejected' }) reason?: string;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 1000, description: 'Required for rejected' })
+  reason?: string;
   @ApiPropertyOptional({ type: ListingEvidenceDto }) listing?: ListingEvidenceDto;
 }
 
 /** Items are judged one by one in the service (a bad item is a per-item error, not a 400 for all). */
 export class AcknowledgeLinksDto {
-  @ApiProperty({ type: [AcknowledgementItemDto], minItems: 1, maxItems: MAX_ACKS_PER_REQUEST })
+  @ApiProperty({
+    type: [AcknowledgementItemDto],
+    minItems: 1,
+    maxItems: MAX_ACKS_PER_REQUEST,
+    description:
+      'An item that breaks the item schema is refused on its own (ok: false with the reason), not with a 400',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ACKS_PER_REQUEST)
@@ -84,7 +91,7 @@ export class AcknowledgementResultsResponseDto {
 }
 
 export class WithdrawLinkDto {
-  @ApiProperty({ maxLength: 1000 })
+  @ApiProperty({ minLength: 1, maxLength: 1000 })
   @IsString()
   @Length(1, 1000)
   reason!: string;
