@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error';
 import { IntQueryParam } from './int-query-param';
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
   @IntQueryParam(1, 1000)
   limit?: number;
