@@ -146,6 +146,12 @@ describe('CSV answers for link lists and statistics (Accept: text/csv)', () => {
     expect(res.headers.vary).toMatch(/accept/i);
   });
 
+  it('gives an empty page as its header row alone', async () => {
+    const res = await links('batchId=6f9619ff-8b86-4011-b42d-00cf4fc964ff', 'text/csv').expect(200);
+    expect(res.text).toBe(LINK_COLUMNS.join(',') + '\r\n');
+    expect(res.headers.link).toBeUndefined();
+  });
+
   it('neutralises cells a spreadsheet would run as formulas, and keeps quotes, commas and newlines', async () => {
     const { rows } = csvOf(await links(`batchId=${batchId}&limit=1000`, 'text/csv').expect(200));
     const byId = new Map(rows.map((r) => [r[0], r]));
