@@ -30,7 +30,7 @@ export async function story(
   marketplaceDomain: string,
 ): Promise<string[]> {
   const told: string[] = [];
-  const anonymous = createClient<paths>({ baseUrl });
+  const anonymous = createClient<paths, 'application/json'>({ baseUrl });
   const as = async (party: StoryCredentials) => {
     const token = ok(
       await anonymous.POST('/v1/auth/token', {
@@ -41,7 +41,10 @@ export async function story(
         },
       }),
     );
-    return createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token.access_token}` } });
+    return createClient<paths, 'application/json'>({
+      baseUrl,
+      headers: { Authorization: `Bearer ${token.access_token}` },
+    });
   };
   const operator = await as(parties.operator);
   const ministry = await as(parties.ministry);
