@@ -216,6 +216,11 @@ describe('CSV answers for link lists and statistics (Accept: text/csv)', () => {
     isJson(await links(q, 'text/csv;q=0.5, application/json').expect(200));
     isCsv(await links(q, 'text/csv, application/json;q=0.5').expect(200));
     isCsv(await links(q, 'text/*').expect(200));
+    // Equal q-values: the one listed first; a wildcard counts less than a named type of the same q.
+    isCsv(await links(q, 'text/csv, application/json').expect(200));
+    isJson(await links(q, 'application/json, text/csv').expect(200));
+    isCsv(await links(q, '*/*, text/csv').expect(200));
+    isJson(await links(q, 'text/csv;q=0.9, */*').expect(200));
     // A marketplace gets its own links as CSV too.
     const own = csvOf(
       await t.http

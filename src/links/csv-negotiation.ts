@@ -19,6 +19,17 @@ export const CSV_MEDIA_TYPE = 'text/csv';
 /** The first is what a client that states no preference (no Accept header, or any type) gets. */
 const OFFERED = [JSON_MEDIA_TYPE, CSV_MEDIA_TYPE];
 
+/** How the cells of every CSV answer are written, for the routes' descriptions in the document. */
+export const CSV_CELLS_NOTE =
+  'Null or absent is an empty cell, arrays are joined with `;`, and a cell starting with `=`, `+`, `-`, `@`, tab ' +
+  "or CR is prefixed with `'` so a spreadsheet shows it as text (bidirectional control characters are written " +
+  'visibly as `<U+202E>` and the like).';
+
+/** How the answer's media type is chosen, for the routes' descriptions in the document. */
+export const NEGOTIATION_NOTE =
+  'The answer is JSON unless the Accept header prefers `text/csv` (by q-value, then the more specific range, then ' +
+  'the one listed first); no Accept header, or `*/*`, is JSON. An Accept header that allows neither gets 406.';
+
 type Leaf = string | number | boolean | null | undefined | readonly unknown[];
 
 /** The dot paths of a JSON shape down to its scalars and arrays (three levels): the column names of its CSV form. */

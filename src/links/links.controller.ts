@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { UuidParam } from '../common/uuid-param';
 import { ApiProblems } from '../openapi/problems';
-import { JsonOrCsv } from './csv-negotiation';
+import { CSV_CELLS_NOTE, JsonOrCsv, NEGOTIATION_NOTE } from './csv-negotiation';
 import {
   AcknowledgeLinksDto,
   AcknowledgementResultsResponseDto,
@@ -29,12 +29,11 @@ export class LinksController {
     description:
       'Without updatedSince the links come in id order; with it, oldest change first.\n\n' +
       '**CSV**: with `Accept: text/csv` the same page comes as `text/csv` with a header row, one row per link. ' +
-      'Nested fields are columns named by their path (`listing.title`, `repeatSeller.priorTakedowns`), arrays ' +
-      '(`priorLinkIds`, `keywords`) are joined with `;`, null or absent is an empty cell, and a cell starting with ' +
-      "`=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so a spreadsheet shows it as text. The next page travels " +
-      'in the `Link` response header (`<url>; rel="next"`, RFC 8288): that URL is this request with the next ' +
-      '`cursor`; no `Link` header means the last page. Without an Accept header, or with one that allows both, ' +
-      'the answer is JSON; an Accept header that allows neither gets 406.',
+      'Nested fields are columns named by their path (`listing.title`, `repeatSeller.priorTakedowns`). ' +
+      CSV_CELLS_NOTE +
+      ' The next page travels in the `Link` response header (`<url>; rel="next"`, RFC 8288): that URL is this ' +
+      'request with the next `cursor`; no `Link` header means the last page. ' +
+      NEGOTIATION_NOTE,
   })
   @JsonOrCsv(
     LinkListResponseDto,

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
-import { JsonOrCsv } from '../links/csv-negotiation';
+import { CSV_CELLS_NOTE, JsonOrCsv, NEGOTIATION_NOTE } from '../links/csv-negotiation';
 import { StatsQueryDto } from './dto/stats-query.dto';
 import { TakedownStatsResponseDto } from './dto/stats-response.dto';
 import { TAKEDOWN_STATS_CSV } from './stats-csv';
@@ -22,9 +22,10 @@ export class StatsController {
       'A marketplace sees only the marketplaces it runs.\n\n' +
       '**CSV**: with `Accept: text/csv` the same figures come as `text/csv` with a header row, one row per ' +
       'marketplace: `from` and `to` (the period asked for, empty when open) on every row, then the marketplace’s ' +
-      'fields, `byStatus` as one column per status (`byStatus.pending`, …), an empty cell for null. Cells are ' +
-      "spreadsheet-safe (a leading `=`, `+`, `-`, `@`, tab or CR gets a `'`). Without an Accept header, or with " +
-      'one that allows both, the answer is JSON; an Accept header that allows neither gets 406.',
+      'fields, `byStatus` as one column per status (`byStatus.pending`, …). ' +
+      CSV_CELLS_NOTE +
+      ' ' +
+      NEGOTIATION_NOTE,
   })
   @JsonOrCsv(
     TakedownStatsResponseDto,
