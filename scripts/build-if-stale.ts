@@ -11,9 +11,10 @@ import * as path from 'node:path';
 
 /**
  * What `npm run build` reads: nest build compiles tsconfig.build.json's include (src, migrations, scripts, without
- * the unit specs), build-verifier.ts bundles src/cli; the compiler options, the build script and the dependencies.
+ * the unit specs) and what they import from outside it (scripts/db-server.ts the test tooling), build-verifier.ts
+ * bundles src/cli; then the compiler options, the build script and the dependencies.
  */
-export const INPUT_DIRS = ['src', 'migrations', 'scripts'];
+export const INPUT_DIRS = ['src', 'migrations', 'scripts', 'test/support/tooling'];
 export const INPUT_FILES = [
   'package.json',
   'package-lock.json',

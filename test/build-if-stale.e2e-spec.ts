@@ -50,6 +50,7 @@ describe('npm start builds only when stale', () => {
     ['a source file is added', () => file('src/other.ts', 'new')],
     ['a migration is added', () => file('migrations/1-Add.ts', 'up')],
     ['what build-verifier bundles changes', () => file('scripts/build-verifier.ts', 'bundle 2')],
+    ['the test tooling a script imports changes', () => file('test/support/tooling/ports.ts', 'ports')],
     ['the lock file changes', () => file('package-lock.json', '{"x":1}')],
     ['tsconfig changes', () => file('tsconfig.json', '{"strict":true}')],
     ['dist/ is deleted', () => rmSync(path.join(root, 'dist'), { recursive: true })],
