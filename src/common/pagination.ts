@@ -9,7 +9,7 @@ export class PageQueryDto {
   @IntQueryParam(1, 1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page', maxLength: 512 })
   @IsOptional()
   @IsString()
   @MaxLength(512)
