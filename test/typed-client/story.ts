@@ -30,7 +30,7 @@ export async function story(
   marketplaceDomain: string,
 ): Promise<string[]> {
   const told: string[] = [];
-  const anonymous = createClient<paths, 'application/json'>({ baseUrl });
+  const anonymous = createClient<paths, `${string}/${string}json`>({ baseUrl });
   const as = async (party: StoryCredentials) => {
     const token = ok(
       await anonymous.POST('/v1/auth/token', {
@@ -41,7 +41,7 @@ export async function story(
         },
       }),
     );
-    return createClient<paths, 'application/json'>({
+    return createClient<paths, `${string}/${string}json`>({
       baseUrl,
       headers: { Authorization: `Bearer ${token.access_token}` },
     });
