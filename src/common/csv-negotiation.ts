@@ -7,12 +7,12 @@ import {
   Type,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { map, Observable, throwError } from 'rxjs';
 import { AppError } from '../errors/app-error';
 import { csvCell } from '../evidence-requests/evidence-package';
-import { ProblemDetailsDto, problemResponse } from '../openapi/problems';
+import { ApiProblems } from '../openapi/problems';
 
 export const JSON_MEDIA_TYPE = 'application/json';
 export const CSV_MEDIA_TYPE = 'text/csv';
@@ -137,7 +137,7 @@ export function JsonOrCsv<T, R>(json: Type<T>, form: CsvForm<T, R>, description:
   const paged = form.nextCursor !== undefined;
   return applyDecorators(
     UseInterceptors(new CsvNegotiation(form)),
-    ApiExtraModels(json, ProblemDetailsDto),
+    ApiExtraModels(json),
     ApiOkResponse({
       description,
       content: {
@@ -159,12 +159,6 @@ export function JsonOrCsv<T, R>(json: Type<T>, form: CsvForm<T, R>, description:
           }
         : {}),
     }),
-    ApiResponse({
-      status: HttpStatus.NOT_ACCEPTABLE,
-      ...problemResponse(
-        HttpStatus.NOT_ACCEPTABLE,
-        `The Accept header allows neither ${OFFERED.join(' nor ')}`,
-      ),
-    }),
+    ApiProblems([406, `The Accept header allows neither ${OFFERED.join(' nor ')}`]),
   );
 }

@@ -1,4 +1,4 @@
-import { csvColumns, CsvForm } from './csv-negotiation';
+import { csvColumns, CsvForm } from '../common/csv-negotiation';
 import { LinkListResponseDto, LinkResponseDto } from './dto/link-response.dto';
 
 /** A page of links as CSV: one row per link, nested fields as dot paths, the JSON's order of fields. */

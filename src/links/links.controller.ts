@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { UuidParam } from '../common/uuid-param';
 import { ApiProblems } from '../openapi/problems';
-import { CSV_CELLS_NOTE, JsonOrCsv, NEGOTIATION_NOTE } from './csv-negotiation';
+import { CSV_CELLS_NOTE, JsonOrCsv, NEGOTIATION_NOTE } from '../common/csv-negotiation';
 import {
   AcknowledgeLinksDto,
   AcknowledgementResultsResponseDto,

@@ -46,6 +46,7 @@ const DESCRIPTIONS = {
   401: 'Missing, invalid or expired access token',
   403: 'The caller’s role may not call this, or the record is not theirs',
   404: 'Not found (or not visible to the caller)',
+  406: 'None of the media types the Accept header allows is one this route answers',
   409: 'Conflict with the current state',
   410: 'Gone',
   413: 'The body exceeds the limit for its media type',

@@ -1,4 +1,4 @@
-import { csvColumns, CsvForm } from '../links/csv-negotiation';
+import { csvColumns, CsvForm } from '../common/csv-negotiation';
 import { MarketplaceStatsResponseDto, TakedownStatsResponseDto } from './dto/stats-response.dto';
 
 /** A marketplace's row carries the period it was counted over, so a saved file says what it counts. */

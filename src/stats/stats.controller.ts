@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
-import { CSV_CELLS_NOTE, JsonOrCsv, NEGOTIATION_NOTE } from '../links/csv-negotiation';
+import { CSV_CELLS_NOTE, JsonOrCsv, NEGOTIATION_NOTE } from '../common/csv-negotiation';
 import { StatsQueryDto } from './dto/stats-query.dto';
 import { TakedownStatsResponseDto } from './dto/stats-response.dto';
 import { TAKEDOWN_STATS_CSV } from './stats-csv';
