@@ -100,9 +100,20 @@ export function readCsvLinks(body: unknown): CsvLinks {
     );
   }
   const delimiter = csvDelimiter(body);
-  let rows: string[][];
+  const [header, ...records] = parseCsvRows(body, delimiter);
+  const columns = checkedColumns(header, delimiter);
+  if (records.length === 0 || records.length > MAX_LINKS_PER_BATCH) {
+    throw AppError.validation([
+      { path: 'links', message: `a batch holds 1 to ${MAX_LINKS_PER_BATCH} links` },
+    ]);
+  }
+  const ignoredColumns = [...new Set(header.filter((h, i) => h !== '' && !ALLOWED.has(columns[i])))];
+  return { links: readJsonLinks(records.map((r) => csvLinkInput(r, columns))), ignoredColumns };
+}
+
+function parseCsvRows(body: string, delimiter: CsvDelimiter): string[][] {
   try {
-    rows = parse(body, {
+    return parse(body, {
       bom: true,
       delimiter,
       skip_empty_lines: true,
@@ -121,7 +132,10 @@ export function readCsvLinks(body: unknown): CsvLinks {
         .slice(0, 200)}`,
     );
   }
-  const [header, ...records] = rows;
+}
+
+/** The header's column names in lower case, once it is known to hold url once and note and keywords at most once. */
+function checkedColumns(header: string[], delimiter: CsvDelimiter): string[] {
   const columns = header.map((h) => h.toLowerCase());
   const repeated = [...ALLOWED].filter((c) => columns.filter((x) => x === c).length > 1);
   if (!columns.includes('url') || repeated.length > 0) {
@@ -133,28 +147,27 @@ export function readCsvLinks(body: unknown): CsvLinks {
         .join(', ')}${header.length > 10 ? ', …' : ''})`,
     );
   }
-  if (records.length === 0 || records.length > MAX_LINKS_PER_BATCH) {
-    throw AppError.validation([
-      { path: 'links', message: `a batch holds 1 to ${MAX_LINKS_PER_BATCH} links` },
-    ]);
-  }
-  const ignoredColumns = [...new Set(header.filter((h, i) => h !== '' && !ALLOWED.has(columns[i])))];
-  const urlAt = columns.indexOf('url');
-  const noteAt = columns.indexOf('note');
-  const keywordsAt = columns.indexOf('keywords');
-  const links = readJsonLinks(
-    records.map((r) => ({
-      url: r[urlAt],
-      ...(noteAt >= 0 && r[noteAt] ? { note: r[noteAt] } : {}),
-      ...(keywordsAt >= 0 && r[keywordsAt]
-        ? {
-            keywords: r[keywordsAt]
-              .split(';')
-              .map((k) => k.trim())
-              .filter(Boolean),
-          }
-        : {}),
-    })),
-  );
-  return { links, ignoredColumns };
+  return columns;
+}
+
+/** One CSV record as the JSON link item it stands for. */
+function csvLinkInput(record: string[], columns: string[]): Record<string, unknown> {
+  const cell = (name: string) => {
+    const at = columns.indexOf(name);
+    return at >= 0 ? record[at] : undefined;
+  };
+  const note = cell('note');
+  const keywords = cell('keywords');
+  return {
+    url: cell('url'),
+    ...(note ? { note } : {}),
+    ...(keywords
+      ? {
+          keywords: keywords
+            .split(';')
+            .map((k) => k.trim())
+            .filter(Boolean),
+        }
+      : {}),
+  };
 }
