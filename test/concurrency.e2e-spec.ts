@@ -405,6 +405,39 @@ describe('many callers at once', () => {
     expect(again.body.equals(first[0].body)).toBe(true);
   });
 
+  it('POST /v1/auth/token: 100 logins with client_secret_basic at once all get a token of the asked scope', async () => {
+    const basic = Buffer.from(
+      `${encodeURIComponent(c.police.clientId)}:${encodeURIComponent(c.police.clientSecret)}`,
+    ).toString('base64');
+    const answers = await times(N, () =>
+      call(
+        'POST',
+        '/v1/auth/token',
+        { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        'grant_type=client_credentials&scope=police',
+      ),
+    );
+    expectDocumented(answers);
+    const tokens = answers.map((a) => json<{ access_token: string; scope: string }>(a));
+    expect(new Set(tokens.map((tok) => tok.scope))).toEqual(new Set(['police']));
+    expect(new Set(tokens.map((tok) => tok.access_token)).size).toBe(N);
+  });
+
+  it('GET /.well-known/oauth-authorization-server: 100 at once get the same metadata', async () => {
+    const answers = await times(N, () => call('GET', '/.well-known/oauth-authorization-server'));
+    expectDocumented(answers);
+    expect(new Set(answers.map((a) => a.body.toString('utf8'))).size).toBe(1);
+  });
+
+  it('GET /v1/links and /v1/stats/takedowns as text/csv: 100 at once get the same CSV', async () => {
+    for (const url of ['/v1/links?limit=1000', '/v1/stats/takedowns']) {
+      const answers = await times(N, () => call('GET', url, { ...auth(c.ministry), Accept: 'text/csv' }));
+      expectDocumented(answers);
+      expect(answers.every((a) => /^text\/csv/.test(a.headers.get('content-type') ?? ''))).toBe(true);
+      expect(new Set(answers.map((a) => a.body.toString('utf8'))).size).toBe(1);
+    }
+  });
+
   it('POST /v1/auth/token: 100 logins with client_secret_post at once all get a token', async () => {
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
