@@ -274,7 +274,8 @@ describe('hostile input on every route', () => {
     const body = res.body as Record<string, unknown>;
     // The token endpoint answers as RFC 6749 §5.2 says OAuth libraries read: application/json with `error`, beside
     // the problem members.
-    const oauth = what.includes(' /v1/auth/token');
+    // A 431 comes from Node's HTTP parser, before there is a request to route: a problem document like elsewhere.
+    const oauth = what.includes(' /v1/auth/token') && res.status !== 431;
     if (oauth && !OAUTH_ERRORS.includes(String(body.error)))
       throw new Error(`${what} → ${res.status} is not an OAuth error: ${type} ${res.text.slice(0, 200)}`);
     if (
