@@ -1,7 +1,8 @@
 import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { createTestApp, Party, TestApp } from './support/app';
-import { expectNoStore, expectOAuthError, expectProblem } from './support/problem';
+import { basicAuth as basic, expectNoStore, expectOAuthError } from './support/oauth';
+import { expectProblem } from './support/problem';
 
 const decode = (token: string) => {
   const [h, p, s] = token.split('.');
@@ -13,10 +14,6 @@ const decode = (token: string) => {
 };
 
 const BASIC_CHALLENGE = 'Basic realm="takedown-exchange", charset="UTF-8"';
-
-/** RFC 6749 §2.3.1: each part form-urlencoded, then base64 of "id:secret". */
-const basic = (id: string, secret: string) =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 describe('authentication', () => {
   let t: TestApp;

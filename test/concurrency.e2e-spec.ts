@@ -8,6 +8,7 @@ import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, Party, TestApp } from './support/app';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
+import { basicAuth } from './support/oauth';
 
 /**
  * Many callers at once: 100 concurrent requests on each route of this session's work. Every answer must be one the
@@ -406,14 +407,14 @@ describe('many callers at once', () => {
   });
 
   it('POST /v1/auth/token: 100 logins with client_secret_basic at once all get a token of the asked scope', async () => {
-    const basic = Buffer.from(
-      `${encodeURIComponent(c.police.clientId)}:${encodeURIComponent(c.police.clientSecret)}`,
-    ).toString('base64');
     const answers = await times(N, () =>
       call(
         'POST',
         '/v1/auth/token',
-        { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        {
+          Authorization: basicAuth(c.police.clientId, c.police.clientSecret),
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
         'grant_type=client_credentials&scope=police',
       ),
     );

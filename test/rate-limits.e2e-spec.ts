@@ -8,7 +8,8 @@ import { createApp } from '../src/app.factory';
 import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
 import { createTestApp, Party, TestApp } from './support/app';
-import { expectOAuthError, expectProblem } from './support/problem';
+import { expectOAuthError } from './support/oauth';
+import { expectProblem } from './support/problem';
 
 /** 62 KB of gzip that inflates to 31 MB of JSON: `{"code":"aaaa…"}`. */
 const GZIP_BOMB = gzipSync(Buffer.from(`{"code":"${'a'.repeat(31 * 1024 * 1024)}"}`), { level: 9 });
