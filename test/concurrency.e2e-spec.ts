@@ -256,10 +256,11 @@ describe('many callers at once', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'conc-csv-'));
     writeFileSync(path.join(dir, 'p.zip'), pkg!);
     const csv = (await readZip(path.join(dir, 'p.zip'))).get('links.csv')!.toString('utf8');
+    expect(csv.startsWith('\ufeff')).toBe(true); // read as UTF-8, not the locale's code page
     expect(csv).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
 
     // As a spreadsheet reads it (RFC 4180).
-    const rows: string[][] = parse(csv, { relax_column_count: false });
+    const rows: string[][] = parse(csv, { bom: true, relax_column_count: false });
     const [header, ...body] = rows;
     expect(body).toHaveLength(evidenceLinks.length);
     const cells = body.flat();

@@ -76,7 +76,9 @@ const asCsvRow = (row: unknown, columns: string[]) => columns.map((c) => documen
 /** The CSV of a response, parsed by a parser that is not ours: header row and rows. */
 function csvOf(res: Response): { header: string[]; rows: string[][] } {
   expect(res.headers['content-type']).toMatch(/^text\/csv; ?charset=utf-8/);
-  const records: string[][] = parse(res.text);
+  // A byte-order mark, so a spreadsheet opens the answer as UTF-8 rather than its locale's code page.
+  expect(res.text.startsWith('\ufeff')).toBe(true);
+  const records: string[][] = parse(res.text, { bom: true });
   const [header, ...rows] = records;
   return { header, rows };
 }
@@ -148,7 +150,7 @@ describe('CSV answers for link lists and statistics (Accept: text/csv)', () => {
 
   it('gives an empty page as its header row alone', async () => {
     const res = await links('batchId=6f9619ff-8b86-4011-b42d-00cf4fc964ff', 'text/csv').expect(200);
-    expect(res.text).toBe(LINK_COLUMNS.join(',') + '\r\n');
+    expect(res.text).toBe('\ufeff' + LINK_COLUMNS.join(',') + '\r\n');
     expect(res.headers.link).toBeUndefined();
   });
 

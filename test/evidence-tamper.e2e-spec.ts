@@ -148,8 +148,10 @@ describe('evidence that cannot lie: tampering with what a package is built from'
   it('writes links.csv that a spreadsheet shows as text: no live formula, bidirectional controls visible', async () => {
     const entries = await entriesOf((await download().expect(200)).body as Buffer);
     const csv = entries.get('links.csv')!.toString('utf8');
+    // A byte-order mark, so a spreadsheet opens the file as UTF-8 rather than its locale's code page.
+    expect(csv.startsWith('\ufeffid,')).toBe(true);
     expect(csv).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
-    const rows: string[][] = parse(csv, { relax_column_count: false });
+    const rows: string[][] = parse(csv, { bom: true, relax_column_count: false });
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     const header = rows[0];
     const formulaRow = rows.find((r) => r[header.indexOf('id')] === links[2])!;

@@ -11,7 +11,7 @@ import { ApiExtraModels, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { map, Observable, throwError } from 'rxjs';
 import { AppError } from '../errors/app-error';
-import { csvCell } from '../evidence-requests/evidence-package';
+import { csvCell, UTF8_BOM } from '../evidence-requests/evidence-package';
 import { ApiProblems } from '../openapi/problems';
 
 export const JSON_MEDIA_TYPE = 'application/json';
@@ -21,7 +21,7 @@ const OFFERED = [JSON_MEDIA_TYPE, CSV_MEDIA_TYPE];
 
 /** How the cells of every CSV answer are written, for the routes' descriptions in the document. */
 export const CSV_CELLS_NOTE =
-  'Null or absent is an empty cell, arrays are joined with `;`, and a cell starting with `=`, `+`, `-`, `@`, tab ' +
+  'UTF-8 with a byte-order mark, so a spreadsheet reads it as UTF-8. Null or absent is an empty cell, arrays are joined with `;`, and a cell starting with `=`, `+`, `-`, `@`, tab ' +
   "or CR is prefixed with `'` so a spreadsheet shows it as text (bidirectional control characters are written " +
   'visibly as `<U+202E>` and the like).';
 
@@ -79,12 +79,16 @@ function valueAt(row: unknown, path: string): unknown {
 }
 
 /**
- * RFC 4180 text with a header row and CRLF line ends. Every cell, the header's too, is made spreadsheet-safe the
+ * RFC 4180 text with a header row and CRLF line ends, after a UTF-8 byte-order mark (as links.csv). Every cell, the header's too, is made spreadsheet-safe the
  * way the evidence package's links.csv is (csvCell: a leading = + - @ tab or CR gets an apostrophe).
  */
 export function csvTable(columns: readonly string[], rows: readonly unknown[]): string {
   const line = (cells: string[]) => cells.map(csvCell).join(',') + '\r\n';
-  return line([...columns]) + rows.map((row) => line(columns.map((c) => cellText(valueAt(row, c))))).join('');
+  return (
+    UTF8_BOM +
+    line([...columns]) +
+    rows.map((row) => line(columns.map((c) => cellText(valueAt(row, c))))).join('')
+  );
 }
 
 /** The request's URL with the cursor of the next page in place of its own (relative, as RFC 8288 allows). */

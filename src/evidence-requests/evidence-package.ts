@@ -211,7 +211,14 @@ export function linkLine(link: PackageLink): string {
   return JSON.stringify(link) + '\n';
 }
 
+/**
+ * Opens every CSV the exchange writes: a spreadsheet that sees it reads the file as UTF-8, where without it Excel
+ * takes its locale's code page and garbles every non-ASCII seller name and title.
+ */
+export const UTF8_BOM = '\ufeff';
+
 export const CSV_HEADER =
+  UTF8_BOM +
   'id,batchId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,createdAt,dueAt,resolvedAt,relisted,sellerRef,sellerName,title\n';
 
 /** One row of links.csv, computed from the link's links.jsonl line by the rule in README.txt. */

@@ -24,8 +24,9 @@ What is withheld
   the package.
 
 links.csv
-  links.csv is computed from links.jsonl: every cell that begins with =, +, -, @, a tab or a carriage return is
-  prefixed with an apostrophe ('); bidirectional control characters (U+061C, U+200E, U+200F, U+202A–U+202E,
+  links.csv is computed from links.jsonl. It is UTF-8 and begins with a byte-order mark, so a spreadsheet reads it
+  as UTF-8. Every cell that begins with =, +, -, @, a tab or a carriage return is prefixed with an apostrophe (');
+  bidirectional control characters (U+061C, U+200E, U+200F, U+202A–U+202E,
   U+2066–U+2069) are written visibly as <U+XXXX>; then cells containing a comma, a double quote, CR or LF are quoted
   with double quotes doubled (RFC 4180). The raw values are exact in links.jsonl.
 
