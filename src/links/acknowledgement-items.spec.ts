@@ -43,13 +43,38 @@ const refusals: [string, unknown, string][] = [
   ['a listing that is not an object', { ...ok, listing: 'x' }, 'listing must be an object'],
   ['a listing that is an array', { ...ok, listing: [] }, 'listing must be an object'],
   ['an unknown listing property', { ...ok, listing: { color: 'red' } }, 'listing.color is not allowed'],
-  ['an empty seller ref', { ...ok, listing: { sellerRef: '' } }, 'listing.sellerRef is not valid'],
-  ['a negative price', { ...ok, listing: { price: -1 } }, 'listing.price is not valid'],
-  ['a currency not in ISO form', { ...ok, listing: { currency: 'idr' } }, 'listing.currency is not valid'],
+  ['an empty seller ref', { ...ok, listing: { sellerRef: '' } }, 'listing.sellerRef must be a string of 1-200 characters'],
+  ['a negative price', { ...ok, listing: { price: -1 } }, 'listing.price must be a number from 0 to 1e15'],
+  ['a currency not in ISO form', { ...ok, listing: { currency: 'idr' } }, 'listing.currency must be an ISO 4217 code'],
   [
     'a screenshot hash not hex',
     { ...ok, listing: { screenshotSha256: 'z'.repeat(64) } },
-    'listing.screenshotSha256 is not valid',
+    'listing.screenshotSha256 must be 64 lower-case hex characters',
+  ],
+  [
+    'a phash one character short',
+    { ...ok, listing: { imageHashes: [{ algorithm: 'phash', hash: 'a'.repeat(15) }] } },
+    'listing.imageHashes[0].hash must be 16 lower-case hex characters for phash',
+  ],
+  [
+    'a pdq hash in upper case',
+    { ...ok, listing: { imageHashes: [{ algorithm: 'pdq', hash: 'A'.repeat(64) }] } },
+    'listing.imageHashes[0].hash must be 64 lower-case hex characters for pdq',
+  ],
+  [
+    'an unknown hash algorithm',
+    { ...ok, listing: { imageHashes: [{ algorithm: 'dhash', hash: 'a'.repeat(16) }] } },
+    'listing.imageHashes[0].algorithm must be one of phash, pdq',
+  ],
+  [
+    'a hash with an unknown property',
+    { ...ok, listing: { imageHashes: [{ algorithm: 'phash', hash: 'a'.repeat(16), size: 1 }] } },
+    'listing.imageHashes[0].size is not allowed',
+  ],
+  [
+    'image hashes that are not a list',
+    { ...ok, listing: { imageHashes: 'a'.repeat(16) } },
+    'listing.imageHashes must be a list of at most 20',
   ],
   [
     'a listing title with NUL',

@@ -1,5 +1,6 @@
 import type { ListingEvidence } from './link.entity';
 import { ACK_STATUSES, AckStatus } from './dto/link.dto';
+import { readListingEvidence, unstorable } from './listing-evidence';
 
 export interface AcknowledgementItem {
   linkId: string;
@@ -12,26 +13,6 @@ export interface AcknowledgementItem {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const ITEM_KEYS = new Set(['linkId', 'status', 'at', 'reason', 'listing']);
-const LISTING_RULES: Record<keyof ListingEvidence, (v: unknown) => boolean> = {
-  title: (v) => typeof v === 'string' && v.length <= 500,
-  sellerRef: (v) => typeof v === 'string' && v.length >= 1 && v.length <= 200,
-  sellerName: (v) => typeof v === 'string' && v.length <= 200,
-  price: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e15,
-  currency: (v) => typeof v === 'string' && /^[A-Z]{3}$/.test(v),
-  screenshotSha256: (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v),
-};
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Text PostgreSQL cannot store fails the whole statement, so it must be caught here, as one item's error. */
-function unstorable(v: unknown): string | null {
-  if (typeof v !== 'string') return null;
-  if (v.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
-  // jsonb refuses an escaped lone surrogate ("\ud800"): invalid input syntax for type json.
-  if (LONE_SURROGATE.test(v)) return 'must be well-formed Unicode (a lone surrogate is not)';
-  return null;
-}
-
 /** Reads one acknowledgement item; a string is the per-item validation message. Hand-written: it runs 5,000 times a request. */
 export function readAcknowledgement(raw: unknown): AcknowledgementItem | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'item must be an object';
@@ -58,17 +39,9 @@ export function readAcknowledgement(raw: unknown): AcknowledgementItem | string 
   if (o.status === 'rejected' && o.reason === undefined) return 'reason is required when status is rejected';
   let listing: ListingEvidence | null = null;
   if (o.listing !== undefined) {
-    if (typeof o.listing !== 'object' || o.listing === null || Array.isArray(o.listing))
-      return 'listing must be an object';
-    const l = o.listing as Record<string, unknown>;
-    for (const key in l) {
-      const rule = (LISTING_RULES as Record<string, ((v: unknown) => boolean) | undefined>)[key];
-      if (!rule) return `listing.${key.slice(0, 50)} is not allowed`;
-      if (!rule(l[key])) return `listing.${key} is not valid`;
-      const bad = unstorable(l[key]);
-      if (bad) return `listing.${key} ${bad}`;
-    }
-    listing = l;
+    const read = readListingEvidence(o.listing);
+    if (typeof read === 'string') return read;
+    listing = read;
   }
   return {
     linkId: o.linkId.toLowerCase(),

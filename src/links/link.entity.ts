@@ -1,6 +1,8 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { LinkBatch } from '../link-batches/link-batch.entity';
 import { Marketplace } from '../marketplaces/marketplace.entity';
+import type { ImageHash } from '../matching/image-hash';
+import { TakedownReport } from '../takedown-reports/takedown-report.entity';
 import { openStatusPredicate } from './link-state';
 
 export const LINK_STATUSES = [
@@ -13,13 +15,19 @@ export const LINK_STATUSES = [
 ] as const;
 export type LinkStatus = (typeof LINK_STATUSES)[number];
 
+export const LINK_SOURCES = ['ministry', 'marketplace'] as const;
+/** Who put the link on the exchange: a ministry's batch, or a marketplace's report of its own takedown. */
+export type LinkSource = (typeof LINK_SOURCES)[number];
+
 export interface ListingEvidence {
   title?: string;
+  description?: string;
   sellerRef?: string;
   sellerName?: string;
   price?: number;
   currency?: string;
   screenshotSha256?: string;
+  imageHashes?: ImageHash[];
 }
 
 @Entity('links')
@@ -30,9 +38,20 @@ export interface ListingEvidence {
 })
 @Index('idx_links_listing', ['marketplaceId', 'listingKey'])
 @Index('idx_links_batch', ['batchId', 'status'])
+@Index('idx_links_report', ['reportId'], { where: `report_id IS NOT NULL` })
 @Index('idx_links_marketplace_status', ['marketplaceId', 'status', 'id'])
 @Index('idx_links_marketplace_updated', ['marketplaceId', 'updatedAt', 'id'])
 @Index('idx_links_seller', ['marketplaceId', 'sellerRef'], { where: `seller_ref IS NOT NULL` })
+// A marketplace reports the same takedown of a listing once.
+@Index('uq_links_reported_takedown', ['marketplaceId', 'listingKey', 'resolvedAt'], {
+  unique: true,
+  where: `source = 'marketplace'`,
+})
+@Check('ck_links_source', `"source" IN ('ministry', 'marketplace')`)
+@Check(
+  'ck_links_origin',
+  `("source" = 'ministry' AND "batch_id" IS NOT NULL AND "report_id" IS NULL AND "due_at" IS NOT NULL) OR ("source" = 'marketplace' AND "batch_id" IS NULL AND "report_id" IS NOT NULL)`,
+)
 @Check(
   'ck_links_status',
   `"status" IN ('pending', 'acknowledged', 'taken_down', 'not_found', 'rejected', 'withdrawn')`,
@@ -41,12 +60,24 @@ export class Link {
   @PrimaryColumn('uuid')
   id!: string;
 
-  @Column({ name: 'batch_id', type: 'uuid' })
-  batchId!: string;
+  @Column({ type: 'varchar', length: 20, default: 'ministry' })
+  source!: LinkSource;
+
+  /** The ministry's batch; null for a marketplace's own takedown. */
+  @Column({ name: 'batch_id', type: 'uuid', nullable: true })
+  batchId!: string | null;
 
   @ManyToOne(() => LinkBatch, { onDelete: 'RESTRICT', deferrable: 'INITIALLY DEFERRED' })
   @JoinColumn({ name: 'batch_id', foreignKeyConstraintName: 'fk_links_batch' })
   batch?: LinkBatch;
+
+  /** The marketplace's takedown report; null for a ministry's link. */
+  @Column({ name: 'report_id', type: 'uuid', nullable: true })
+  reportId!: string | null;
+
+  @ManyToOne(() => TakedownReport, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_links_takedown_report' })
+  report?: TakedownReport;
 
   @Column({ name: 'marketplace_id', type: 'uuid' })
   marketplaceId!: string;
@@ -70,8 +101,9 @@ export class Link {
   @Column({ name: 'status_reason', type: 'varchar', length: 1000, nullable: true })
   statusReason!: string | null;
 
-  @Column({ name: 'due_at', type: 'timestamptz' })
-  dueAt!: Date;
+  /** When the marketplace must have acted; null when it acted before the exchange knew of the link. */
+  @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
+  dueAt!: Date | null;
 
   @Column({ type: 'boolean', default: false })
   relisted!: boolean;
