@@ -21,6 +21,10 @@ import { LinkBatchesModule } from './link-batches/link-batches.module';
 import { LinksModule } from './links/links.module';
 import { MarketplacesModule } from './marketplaces/marketplaces.module';
 import { StatsModule } from './stats/stats.module';
+import { FingerprintsModule } from './fingerprints/fingerprints.module';
+import { MatchingModule } from './matching/matching.module';
+import { RelistingGroupsModule } from './relisting-groups/relisting-groups.module';
+import { TakedownReportsModule } from './takedown-reports/takedown-reports.module';
 import { VerifierDownloadModule } from './verifier-download/verifier-download.module';
 
 @Module({})
@@ -41,6 +45,10 @@ export class AppModule {
         LinksModule,
         KeywordsModule,
         StatsModule,
+        MatchingModule,
+        FingerprintsModule,
+        TakedownReportsModule,
+        RelistingGroupsModule,
         EvidenceRequestsModule,
         HealthModule,
         VerifierDownloadModule,

@@ -13,6 +13,8 @@ export const AUDIT_ENTITY_TYPES = [
   'link_batch',
   'link',
   'evidence_request',
+  'takedown_report',
+  'relisting_group',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -46,6 +48,9 @@ export const AUDIT_ACTIONS = [
   'evidence_request.answered',
   'evidence_request.closed',
   'evidence_request.exported',
+  'takedown_report.filed',
+  'relisting_group.linked',
+  'relisting_group.member_dismissed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
+import { DEFAULT_THRESHOLDS, MatchThresholds } from '../matching/thresholds';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -56,6 +57,8 @@ export interface AppConfig {
   redisUrl: string | null;
   /** How often each instance adds its local rate-limit counts to the shared counters. */
   rateLimitSyncMs: number;
+  /** Matching's thresholds (docs/matching.md gives the evaluation behind each default). */
+  matching: MatchThresholds;
   operatorClientId: string | null;
   operatorClientSecret: string | null;
   seedDemo: boolean;
@@ -260,6 +263,19 @@ function readRateLimits(r: EnvReader): Pick<AppConfig, RateLimitSettings> {
   };
 }
 
+function readMatching(r: EnvReader): MatchThresholds {
+  return {
+    phashDistance: r.int('MATCH_PHASH_MAX_DISTANCE', DEFAULT_THRESHOLDS.phashDistance, 0, 32),
+    pdqDistance: r.int('MATCH_PDQ_MAX_DISTANCE', DEFAULT_THRESHOLDS.pdqDistance, 0, 128),
+    titleSimilarityPercent: r.int(
+      'MATCH_TITLE_MIN_SIMILARITY_PERCENT',
+      DEFAULT_THRESHOLDS.titleSimilarityPercent,
+      1,
+      100,
+    ),
+  };
+}
+
 /** Many clients may share an address (a proxy, a NAT): by default it gets four clients' budgets. */
 function readAddressRateLimit(r: EnvReader, rateLimitPerMinute: number): number {
   return r.int(
@@ -305,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...readRequests(r),
     logLevel,
     ...readRateLimits(r),
+    matching: readMatching(r),
     ...operator,
     seedDemo: r.bool('SEED_DEMO', databaseUrl === null),
   };
