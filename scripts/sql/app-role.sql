@@ -23,8 +23,9 @@ GRANT INSERT, UPDATE ON agencies, api_clients, marketplaces, link_batches, links
   evidence_requests, evidence_responses TO :"app_role";
 GRANT INSERT, DELETE ON marketplace_domains TO :"app_role";  -- a marketplace's domains are replaced as a set
 GRANT INSERT ON evidence_request_links, takedown_reports TO :"app_role";
--- Fingerprints of taken-down listings, and what matching found, are written once.
-GRANT INSERT ON listing_fingerprints, listing_image_hashes, relisting_signals, relisting_dismissals TO :"app_role";
+-- Fingerprints of taken-down listings are written once; a link's signals are replaced when new evidence arrives.
+GRANT INSERT ON listing_fingerprints, listing_image_hashes, relisting_dismissals TO :"app_role";
+GRANT INSERT, DELETE ON relisting_signals TO :"app_role";
 GRANT INSERT, UPDATE, DELETE ON relisting_groups, relisting_group_members TO :"app_role";  -- groups merge and lose members
 GRANT INSERT, DELETE ON idempotency_keys TO :"app_role";  -- stored responses, purged after their retention
 GRANT INSERT, UPDATE, DELETE ON rate_limit_counters TO :"app_role";  -- shared per-minute counters, pruned

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { AuditRecord } from '../audit/audit-events';
+import type { AuditRecord } from '../audit/audit-vocabulary';
 import type { ListingEvidence } from '../links/link.entity';
+import type { SignalRow } from '../relisting-groups/relisting-groups.repository';
+import { RelistingGroupsRepository } from '../relisting-groups/relisting-groups.repository';
+import { RelistingGroupsService, Tie } from '../relisting-groups/relisting-groups.service';
+import { FingerprintsRepository } from './fingerprints.repository';
+import { MatchingEngine, MatchQuery } from './matching-engine';
+import { normaliseSellerName, normaliseTitle } from './title-normalisation';
 
 /** A link's listing evidence as it arrives (an acknowledgement, a takedown report). */
 export interface ArrivedListing {
@@ -15,21 +21,91 @@ export interface TakenDownListing extends ArrivedListing {
   takenDownAt: Date;
 }
 
+export function matchQueryOf(a: ArrivedListing): MatchQuery {
+  const l = a.listing;
+  return {
+    title: l.title,
+    imageHashes: l.imageHashes,
+    sellerRef: l.sellerRef,
+    sellerName: l.sellerName,
+    marketplaceId: a.marketplaceId,
+  };
+}
+
 /**
  * Matching on arrival, inside the caller's transaction and before its audit append: every arrived listing is matched
- * against the taken-down listings committed before it (its signals are recorded, and its group formed or merged), and
- * every taken-down listing's fingerprint is kept. Returns the audit events the caller appends with its own.
+ * against the taken-down listings committed before it (its signals replace any earlier ones, and the links it
+ * resembles join one group with it), and every taken-down listing's fingerprint is kept. Pairs the ministry dismissed
+ * are never tied again. Returns the audit events the caller appends with its own.
  */
 @Injectable()
 export class ArrivalMatching {
+  constructor(
+    private readonly engine: MatchingEngine,
+    private readonly fingerprints: FingerprintsRepository,
+    private readonly signals: RelistingGroupsRepository,
+    private readonly groups: RelistingGroupsService,
+  ) {}
+
   async arrive(
     m: EntityManager,
     work: { arrived: ArrivedListing[]; takenDown: TakenDownListing[] },
     now: Date,
   ): Promise<AuditRecord[]> {
-    void m;
-    void work;
-    void now;
-    return [];
+    const events = work.arrived.length > 0 ? await this.match(m, work.arrived, now) : [];
+    await this.fingerprints.insert(
+      m,
+      work.takenDown.map((t) => ({
+        linkId: t.linkId,
+        marketplaceId: t.marketplaceId,
+        title: t.listing.title ? normaliseTitle(t.listing.title) || null : null,
+        sellerRef: t.listing.sellerRef ?? null,
+        sellerName: t.listing.sellerName ? normaliseSellerName(t.listing.sellerName) || null : null,
+        takenDownAt: t.takenDownAt,
+        imageHashes: t.listing.imageHashes ?? [],
+      })),
+    );
+    return events;
+  }
+
+  private async match(m: EntityManager, arrived: ArrivedListing[], now: Date): Promise<AuditRecord[]> {
+    const matches = await this.engine.match(m, arrived.map(matchQueryOf));
+    const found = arrived.flatMap((a, i) =>
+      matches[i].filter((x) => x.linkId !== a.linkId).map((x) => ({ linkId: a.linkId, match: x })),
+    );
+    const dismissed = await this.signals.dismissed(
+      m,
+      found.flatMap((f) => (f.match.linkId ? [[f.linkId, f.match.linkId] as [string, string]] : [])),
+    );
+    const kept = found.filter(({ linkId, match }) => {
+      if (!match.linkId) return true;
+      const [a, b] = linkId < match.linkId ? [linkId, match.linkId] : [match.linkId, linkId];
+      return !dismissed.has(`${a} ${b}`);
+    });
+    const rows: SignalRow[] = kept.map(({ linkId, match }) => ({
+      linkId,
+      matchedLinkId: match.linkId,
+      signal: match.signal,
+      algorithm: match.algorithm ?? null,
+      distance: match.distance ?? null,
+      similarity: match.similarity ?? null,
+      term: match.term ?? null,
+    }));
+    await this.signals.replaceSignals(
+      m,
+      arrived.map((a) => a.linkId),
+      rows,
+      now,
+    );
+    const ties = new Map<string, Tie>();
+    for (const { linkId, match } of kept) {
+      if (!match.linkId) continue;
+      ties.set(`${linkId} ${match.linkId} ${match.signal}`, {
+        linkId,
+        matchedLinkId: match.linkId,
+        signal: match.signal,
+      });
+    }
+    return this.groups.link(m, [...ties.values()], now);
   }
 }

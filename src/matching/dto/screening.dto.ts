@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
+import { IMAGE_HASH_ALGORITHMS, ImageHashAlgorithm } from '../image-hash';
+import { MatchResponseDto } from './match-response.dto';
+
+export const MAX_SCREENING_ITEMS = 1000;
+
+export class ImageHashDto {
+  @ApiProperty({ enum: IMAGE_HASH_ALGORITHMS })
+  algorithm!: ImageHashAlgorithm;
+
+  @ApiProperty({
+    pattern: '^([0-9a-f]{16}|[0-9a-f]{64})$',
+    description: 'Lower-case hex, most significant bit first: 16 characters for phash, 64 for pdq',
+  })
+  hash!: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 100,
+    description: "The hasher's quality score",
+  })
+  quality?: number;
+}
+
+export class ScreeningItemDto {
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 200,
+    description: "The caller's own reference, echoed in the result",
+  })
+  ref!: string;
+
+  @ApiPropertyOptional({
+    maxLength: 2048,
+    description: "The listing's URL: it names the marketplace a sellerRef belongs to",
+  })
+  url?: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  title?: string;
+
+  @ApiPropertyOptional({ type: [ImageHashDto], maxItems: 20 })
+  imageHashes?: ImageHashDto[];
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  sellerRef?: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  sellerName?: string;
+}
+
+/** Items are checked by hand (a 1,000-item body); a bad one refuses the request with its path. */
+export class ScreeningRequestDto {
+  @ApiProperty({
+    type: [ScreeningItemDto],
+    minItems: 1,
+    maxItems: MAX_SCREENING_ITEMS,
+    description:
+      'Each item carries at least one of title, imageHashes, sellerRef, sellerName; refs are unique',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_SCREENING_ITEMS)
+  items!: unknown[];
+}
+
+export class ScreeningResultDto {
+  @ApiProperty()
+  ref!: string;
+
+  @ApiProperty({
+    type: [MatchResponseDto],
+    description: 'Taken-down listings it resembles, by signal; empty: nothing matched',
+  })
+  matches!: MatchResponseDto[];
+}
+
+export class ScreeningResponseDto {
+  @ApiProperty({ type: [ScreeningResultDto], description: 'One result per item, in the order of the items' })
+  results!: ScreeningResultDto[];
+}
