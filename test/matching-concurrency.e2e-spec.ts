@@ -1,0 +1,101 @@
+import { createTestApp, TestApp } from './support/app';
+import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
+
+const N = 100;
+
+describe('matching with many callers at once', () => {
+  let t: TestApp;
+  let c: Campaign;
+  let original: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    c = await setUpCampaign(t);
+    const { links } = await submitBatch(t, c, [shopeeUrl()]);
+    original = links[0].id;
+    await t.http
+      .post('/v1/links/acknowledgements')
+      .set(c.shopee.auth)
+      .send({
+        items: [
+          {
+            linkId: original,
+            status: 'taken_down',
+            listing: {
+              title: 'Karung pakaian bekas campur Korea 50kg',
+              imageHashes: [{ algorithm: 'phash', hash: 'a5a5a5a5a5a5a5a5' }],
+            },
+          },
+        ],
+      })
+      .expect(200);
+  });
+  afterAll(() => t.close());
+
+  it('100 acknowledgements tying their links to one taken-down listing at once make one group of 101', async () => {
+    const { links } = await submitBatch(
+      t,
+      c,
+      Array.from({ length: N }, () => tokopediaUrl()),
+    );
+    const before = await t.auditCount();
+    const answers = await Promise.all(
+      links.map((l, i) =>
+        t.http
+          .post('/v1/links/acknowledgements')
+          .set(c.tokopedia.auth)
+          .send({
+            items: [
+              {
+                linkId: l.id,
+                status: 'acknowledged',
+                listing: {
+                  title: `Karung pakaian preloved campur Korea 50kg no ${i}`,
+                  imageHashes: [{ algorithm: 'phash', hash: 'a5a5a5a5a5a5a5a4' }],
+                },
+              },
+            ],
+          }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(links.map(() => 200));
+    // Each: its acknowledgement and its group change.
+    expect(await t.auditCount()).toBe(before + 2 * N);
+    const groups = await t.db.query<{ group_id: string; n: number }[]>(
+      `SELECT group_id, count(*)::int AS n FROM relisting_group_members
+        WHERE link_id = ANY($1::uuid[]) GROUP BY group_id`,
+      [[original, ...links.map((l) => l.id)]],
+    );
+    expect(groups).toEqual([{ group_id: expect.any(String), n: N + 1 }]);
+  });
+
+  it('100 screenings at once each get their own answer', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        t.http
+          .post('/v1/screenings')
+          .set(i % 2 ? c.shopee.auth : c.ministry.auth)
+          .send({
+            items: [{ ref: `r${i}`, imageHashes: [{ algorithm: 'phash', hash: 'a5a5a5a5a5a5a5a7' }] }],
+          }),
+      ),
+    );
+    answers.forEach((a, i) => {
+      expect(a.status).toBe(200);
+      expect(a.body.results[0].ref).toBe(`r${i}`);
+      expect(a.body.results[0].matches).toContainEqual(
+        expect.objectContaining({ signal: 'image', linkId: original }),
+      );
+    });
+  });
+
+  it('100 reads of the relisting groups at once agree', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: N }, () => t.http.get('/v1/relisting-groups?limit=5').set(c.association.auth)),
+    );
+    const bodies = new Set(
+      answers.map((a) => (a.status === 200 ? JSON.stringify(a.body) : `status ${a.status}`)),
+    );
+    expect(bodies.size).toBe(1);
+    expect([...bodies][0]).toContain(original);
+  });
+});
