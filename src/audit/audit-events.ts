@@ -154,6 +154,8 @@ export interface CreatedLink {
   priorLinkIds: string[];
   keywords: string[];
   note: string | null;
+  /** Listing evidence the ministry sent with the link, carried so evidence packages replay it. */
+  listing?: ListingEvidence | null;
 }
 
 export function linkCreated(link: CreatedLink): AuditRecord {
@@ -173,6 +175,73 @@ export function linkCreated(link: CreatedLink): AuditRecord {
       ...(link.priorLinkIds.length > 0 ? { relisted: true, priorLinkIds: link.priorLinkIds } : {}),
       ...(link.keywords.length > 0 ? { keywords: link.keywords } : {}),
       ...(link.note !== null ? { note: link.note } : {}),
+      ...(link.listing ? { listing: link.listing } : {}),
+    },
+  };
+}
+
+// Marketplace takedown reports. The party is the reporting marketplace's agency.
+
+export interface TakedownReportCounts {
+  items: number;
+  accepted: number;
+  refused: number;
+  relisted: number;
+}
+
+export function takedownReportFiled(
+  id: string,
+  agencyId: string | null,
+  counts: TakedownReportCounts,
+): AuditRecord {
+  return {
+    action: 'takedown_report.filed',
+    entityType: 'takedown_report',
+    entityId: id,
+    partyAgencyId: agencyId,
+    data: { counts },
+  };
+}
+
+export interface ReportedLink {
+  id: string;
+  reportId: string;
+  marketplaceId: string;
+  marketplaceAgencyId: string | null;
+  url: string;
+  canonicalUrl: string;
+  listingKey: string;
+  takenDownAt: Date;
+  reason: string | null;
+  category: string | null;
+  listing: ListingEvidence;
+  priorLinkIds: string[];
+}
+
+/**
+ * A link a marketplace took down on its own initiative and reported: it is created final (taken_down at `at`), with
+ * no batch and no due date. The category lives only here (and so in the link's history and evidence packages).
+ */
+export function reportedLinkCreated(link: ReportedLink): AuditRecord {
+  return {
+    action: 'link.created',
+    entityType: 'link',
+    entityId: link.id,
+    partyAgencyId: link.marketplaceAgencyId,
+    data: {
+      source: 'marketplace',
+      reportId: link.reportId,
+      batchId: null,
+      marketplaceId: link.marketplaceId,
+      url: link.url,
+      canonicalUrl: link.canonicalUrl,
+      listingKey: link.listingKey,
+      status: 'taken_down',
+      at: link.takenDownAt.toISOString(),
+      ...(link.reason !== null ? { reason: link.reason } : {}),
+      ...(link.category !== null ? { category: link.category } : {}),
+      listing: link.listing,
+      ...(link.priorLinkIds.length > 0 ? { relisted: true, priorLinkIds: link.priorLinkIds } : {}),
     },
   };
 }
