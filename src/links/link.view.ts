@@ -1,24 +1,26 @@
 import { raw } from '../database/sql';
 import { openStatusPredicate } from './link-state';
 import type { LinkResponseDto } from './dto/link-response.dto';
-import type { ListingEvidence, LinkStatus } from './link.entity';
+import type { LinkSource, ListingEvidence, LinkStatus } from './link.entity';
 
 /** The columns a LinkRow reads, for a query over `links l`. */
 export const LINK_COLUMNS =
-  raw(`l.id, l.batch_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
+  raw(`l.id, l.source, l.batch_id, l.report_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
   l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
   (${openStatusPredicate('l.status')} AND l.due_at < now()) AS overdue`);
 
 export interface LinkRow {
   id: string;
-  batch_id: string;
+  source: LinkSource;
+  batch_id: string | null;
+  report_id: string | null;
   marketplace_id: string;
   url: string;
   canonical_url: string;
   listing_key: string;
   status: LinkStatus;
   status_reason: string | null;
-  due_at: Date;
+  due_at: Date | null;
   relisted: boolean;
   prior_link_ids: string[];
   note: string | null;
@@ -35,20 +37,24 @@ export interface LinkRow {
 export function toLinkView(r: LinkRow): LinkResponseDto {
   return {
     id: r.id,
+    source: r.source,
     batchId: r.batch_id,
+    reportId: r.report_id,
     marketplaceId: r.marketplace_id,
     url: r.url,
     canonicalUrl: r.canonical_url,
     listingKey: r.listing_key,
     status: r.status,
     statusReason: r.status_reason,
-    dueAt: r.due_at.toISOString(),
+    dueAt: r.due_at?.toISOString() ?? null,
     overdue: r.overdue,
     relisted: r.relisted,
     priorLinkIds: r.prior_link_ids,
     note: r.note,
     keywords: r.keywords,
     listing: r.listing,
+    // Filled in by matching's reads; a plain read of the row knows none.
+    relistingSignals: [],
     ...(r.prior_takedowns && r.seller_ref
       ? { repeatSeller: { sellerRef: r.seller_ref, priorTakedowns: r.prior_takedowns } }
       : {}),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { raw, sql, Sql, where } from '../database/sql';
 import type { LockedLink } from './acknowledgement-rules';
-import type { LinkStatus } from './link.entity';
+import type { LinkSource, LinkStatus } from './link.entity';
 import { linkIsOverdue } from './link-state';
 import { LINK_COLUMNS, LinkRow } from './link.view';
 
@@ -16,6 +16,7 @@ export interface LinkFilter {
   batchId?: string;
   marketplaceId?: string;
   status?: LinkStatus;
+  source?: LinkSource;
   relisted?: boolean;
   overdue?: boolean;
   updatedSince?: string;
@@ -46,6 +47,7 @@ function filterConditions(f: LinkFilter): (Sql | false)[] {
     !!f.batchId && sql`l.batch_id = ${f.batchId}`,
     !!f.marketplaceId && sql`l.marketplace_id = ${f.marketplaceId}`,
     !!f.status && sql`l.status = ${f.status}`,
+    !!f.source && sql`l.source = ${f.source}`,
     f.relisted !== undefined && sql`l.relisted = ${f.relisted}`,
     f.overdue === true && linkIsOverdue('l'),
     f.overdue === false && sql`NOT ${linkIsOverdue('l')}`,
@@ -86,7 +88,7 @@ export class LinksRepository {
   /** The caller's links among `ids`, locked in id order (so concurrent acknowledgements never deadlock). */
   lockForAcknowledgement(m: EntityManager, ids: string[], owned: string[]): Promise<LockedLink[]> {
     return m.query<LockedLink[]>(
-      ...sql`SELECT l.id, l.status, l.created_at, l.listing, l.seller_ref, l.status_reason, l.resolved_at
+      ...sql`SELECT l.id, l.marketplace_id, l.status, l.created_at, l.listing, l.seller_ref, l.status_reason, l.resolved_at
            FROM links l
           ${where([sql`l.id = ANY(${ids}::uuid[])`, linkVisibleTo(owned)])}
           ORDER BY l.id FOR UPDATE`,

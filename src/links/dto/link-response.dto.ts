@@ -1,12 +1,32 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import type { Type } from '@nestjs/common';
 import { AuditEventResponseDto } from '../../audit/dto/audit-event.dto';
-import { LINK_STATUSES, LinkStatus } from '../link.entity';
+import { IMAGE_HASH_ALGORITHMS, ImageHashAlgorithm } from '../../matching/image-hash';
+import { MatchResponseDto } from '../../matching/dto/match-response.dto';
+import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus } from '../link.entity';
+
+/** A perceptual hash of one of the listing's images. */
+export class ImageHashResponseDto {
+  @ApiProperty({ enum: IMAGE_HASH_ALGORITHMS })
+  algorithm!: ImageHashAlgorithm;
+
+  @ApiProperty({
+    pattern: '^([0-9a-f]{16}|[0-9a-f]{64})$',
+    description: 'Lower-case hex, most significant bit first: 16 characters for phash, 64 for pdq',
+  })
+  hash!: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 100 })
+  quality?: number;
+}
 
 /** What a marketplace reported about the listing behind a link (each field only when it was reported). */
 export class ListingResponseDto {
   @ApiPropertyOptional({ maxLength: 500 })
   title?: string;
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  description?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   sellerRef?: string;
@@ -22,6 +42,9 @@ export class ListingResponseDto {
 
   @ApiPropertyOptional({ pattern: '^[0-9a-f]{64}$' })
   screenshotSha256?: string;
+
+  @ApiPropertyOptional({ type: [ImageHashResponseDto], maxItems: 20 })
+  imageHashes?: ImageHashResponseDto[];
 }
 
 /** The seller behind a link already had links taken down on the same marketplace. */
@@ -50,8 +73,28 @@ export class LinkResponseDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ format: 'uuid' })
-  batchId!: string;
+  @ApiProperty({
+    enum: LINK_SOURCES,
+    description:
+      'ministry: from a link batch; marketplace: a takedown the marketplace reported on its own initiative',
+  })
+  source!: LinkSource;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The link batch; null for a marketplace’s report',
+  })
+  batchId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The marketplace’s takedown report; null for a ministry’s link',
+  })
+  reportId!: string | null;
 
   @ApiProperty({ format: 'uuid' })
   marketplaceId!: string;
@@ -71,8 +114,13 @@ export class LinkResponseDto {
   @ApiProperty({ type: String, nullable: true, description: 'The reason given with the last status change' })
   statusReason!: string | null;
 
-  @ApiProperty({ format: 'date-time', description: 'When the marketplace must have acted' })
-  dueAt!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the marketplace must have acted; null for a marketplace’s report (it acted first)',
+  })
+  dueAt!: string | null;
 
   @ApiProperty({ description: 'Still open (pending or acknowledged) after dueAt' })
   overdue!: boolean;
@@ -96,6 +144,12 @@ export class LinkResponseDto {
 
   @ApiProperty({ ...nullableRef(ListingResponseDto), description: 'Null until a marketplace reports it' })
   listing!: ListingResponseDto | null;
+
+  @ApiProperty({
+    type: [MatchResponseDto],
+    description: 'Why the listing looks like ones taken down earlier (empty when nothing matched)',
+  })
+  relistingSignals!: MatchResponseDto[];
 
   @ApiPropertyOptional({
     type: RepeatSellerResponseDto,

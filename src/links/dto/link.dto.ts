@@ -11,19 +11,29 @@ import {
   Length,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { LINK_STATUSES, LinkStatus } from '../link.entity';
+import { ImageHashDto } from '../../matching/dto/screening.dto';
+import { MAX_IMAGE_HASHES } from '../listing-evidence';
+import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus } from '../link.entity';
 
 export const ACK_STATUSES = ['acknowledged', 'taken_down', 'not_found', 'rejected'] as const;
 export type AckStatus = (typeof ACK_STATUSES)[number];
 export const MAX_ACKS_PER_REQUEST = 5000;
 
+/** A listing's evidence as a marketplace sends it; its fingerprint (title, seller, image hashes) is what matching compares. */
 export class ListingEvidenceDto {
   @ApiPropertyOptional({ maxLength: 500 }) title?: string;
+  @ApiPropertyOptional({ maxLength: 5000 }) description?: string;
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) sellerRef?: string;
   @ApiPropertyOptional({ maxLength: 200 }) sellerName?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 1e15 }) price?: number;
   @ApiPropertyOptional({ example: 'IDR', pattern: '^[A-Z]{3}$' }) currency?: string;
   @ApiPropertyOptional({ pattern: '^[0-9a-f]{64}$' }) screenshotSha256?: string;
+  @ApiPropertyOptional({
+    type: [ImageHashDto],
+    maxItems: MAX_IMAGE_HASHES,
+    description: 'Perceptual hashes of the listing’s photos: phash as sharp-phash computes it, or PDQ',
+  })
+  imageHashes?: ImageHashDto[];
 }
 
 export class AcknowledgementItemDto {
@@ -112,6 +122,14 @@ export class ListLinksQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(LINK_STATUSES)
   status?: LinkStatus;
+
+  @ApiPropertyOptional({
+    enum: LINK_SOURCES,
+    description: 'ministry: from link batches; marketplace: reported takedowns',
+  })
+  @IsOptional()
+  @IsIn(LINK_SOURCES)
+  source?: LinkSource;
 
   @ApiPropertyOptional({ enum: ['true', 'false'] })
   @IsOptional()
