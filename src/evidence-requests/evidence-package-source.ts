@@ -194,7 +194,7 @@ export class EvidencePackageSource {
       note: row.note,
       keywords: row.keywords,
       createdAt: row.created_at.toISOString(),
-      dueAt: row.due_at.toISOString(),
+      dueAt: row.due_at?.toISOString() ?? null,
       status: row.status,
       statusReason: row.status_reason,
       resolvedAt: row.resolved_at?.toISOString() ?? null,
@@ -202,8 +202,10 @@ export class EvidencePackageSource {
       sellerRef: row.seller_ref,
       relisted: row.relisted,
       priorLinkIds: row.prior_link_ids,
+      ...(row.source === 'marketplace' ? { source: row.source, reportId: row.report_id as string } : {}),
     };
-    for (const field of Object.keys(link) as (keyof PackageLink)[]) {
+    // Both ways: a row that says marketplace where the events say ministry (or the reverse) differs too.
+    for (const field of new Set([...Object.keys(link), ...Object.keys(stored)]) as Set<keyof PackageLink>) {
       if (canonicalJson(stored[field]) !== canonicalJson(link[field]))
         throw this.integrity(where, field, stored[field], link[field]);
     }

@@ -1,5 +1,7 @@
 import {
   csvCell,
+  CSV_HEADER,
+  csvRow,
   EventBody,
   linkSetDigest,
   replayLink,
@@ -21,6 +23,28 @@ const created = (data: Record<string, unknown> = {}): EventBody => ({
     listingKey: '1/2',
     status: 'pending',
     dueAt: '2026-11-03T00:00:00Z',
+    ...data,
+  },
+});
+const REPORT = '22222222-2222-4222-8222-222222222222';
+const reported = (data: Record<string, unknown> = {}): EventBody => ({
+  seq: 1,
+  action: 'link.created',
+  at: '2026-11-02T00:00:00.000Z',
+  entity: { type: 'link', id: LINK },
+  data: {
+    source: 'marketplace',
+    reportId: REPORT,
+    batchId: null,
+    marketplaceId: 'm',
+    url: 'https://shopee.co.id/x-i.1.2',
+    canonicalUrl: 'https://shopee.co.id/product/1/2',
+    listingKey: '1/2',
+    status: 'taken_down',
+    at: '2026-11-01T08:00:00Z',
+    reason: 'banned goods',
+    category: 'used-clothing',
+    listing: { title: 'Bal', sellerRef: 's1' },
     ...data,
   },
 });
@@ -79,6 +103,44 @@ describe('replayLink', () => {
     );
   });
 
+  it('makes a reported link final at the time the marketplace acted, with its report and listing', () => {
+    expect(replayLink(LINK, [reported()])).toEqual({
+      id: LINK,
+      batchId: null,
+      marketplaceId: 'm',
+      url: 'https://shopee.co.id/x-i.1.2',
+      canonicalUrl: 'https://shopee.co.id/product/1/2',
+      listingKey: '1/2',
+      note: null,
+      keywords: [],
+      createdAt: '2026-11-02T00:00:00.000Z',
+      dueAt: null,
+      status: 'taken_down',
+      statusReason: 'banned goods',
+      resolvedAt: '2026-11-01T08:00:00.000Z',
+      listing: { title: 'Bal', sellerRef: 's1' },
+      sellerRef: 's1',
+      relisted: false,
+      priorLinkIds: [],
+      source: 'marketplace',
+      reportId: REPORT,
+    });
+  });
+
+  it('keeps the listing a ministry sent with its link', () => {
+    const link = replayLink(LINK, [created({ listing: { title: 'Bal', sellerRef: 's9' } })]);
+    expect([link.listing, link.sellerRef]).toEqual([{ title: 'Bal', sellerRef: 's9' }, 's9']);
+  });
+
+  it('writes links.csv rows with empty cells for a reported link’s batch and due date, and its source last', () => {
+    expect(CSV_HEADER.endsWith(',title,source,reportId\n')).toBe(true);
+    expect(csvRow(replayLink(LINK, [reported()]))).toBe(
+      `${LINK},,m,https://shopee.co.id/x-i.1.2,https://shopee.co.id/product/1/2,1/2,taken_down,banned goods,` +
+        `2026-11-02T00:00:00.000Z,,2026-11-01T08:00:00.000Z,false,s1,,Bal,marketplace,${REPORT}\n`,
+    );
+    expect(csvRow(replayLink(LINK, [created()])).endsWith(',false,,,,ministry,\n')).toBe(true);
+  });
+
   it('resolves a withdrawal at the time it was recorded, with its reason', () => {
     const link = replayLink(LINK, [
       created(),
@@ -126,6 +188,30 @@ describe('replayLink', () => {
       /seq order/,
     ],
     ['two creations', [created(), { ...created(), seq: 2 }], /second link.created/],
+    [
+      'a marketplace’s link without a report',
+      [reported({ reportId: undefined })],
+      /reportId is not a string/,
+    ],
+    ['a marketplace’s link with a batch', [reported({ batchId: 'b' })], /has batchId "b"/],
+    [
+      'a marketplace’s link created pending',
+      [reported({ status: 'pending' })],
+      /created pending, not taken_down/,
+    ],
+    ['a marketplace’s link with a due date', [reported({ dueAt: '2026-11-03T00:00:00Z' })], /has a dueAt/],
+    ['a marketplace’s link without a listing', [reported({ listing: undefined })], /has no listing/],
+    [
+      'a marketplace’s link without the time it acted',
+      [reported({ at: undefined })],
+      /at is not a timestamp/,
+    ],
+    ['a source the replay does not know', [reported({ source: 'police' })], /data.source is police/],
+    [
+      'a change after a reported takedown',
+      [reported(), change(2, 'link.not_found', { from: 'taken_down' })],
+      /already final/,
+    ],
   ])('refuses %s', (_, events, error) => {
     expect(() => replayLink(LINK, events)).toThrow(error);
   });

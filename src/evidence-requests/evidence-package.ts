@@ -16,10 +16,13 @@ export interface EventBody {
   data: Record<string, unknown>;
 }
 
-/** A link as its own events make it: one line of links.jsonl, keys in this order. */
+/**
+ * A link as its own events make it: one line of links.jsonl, keys in this order. `source` and `reportId` are there
+ * only for a link a marketplace reported (so a ministry's link reads exactly as it did before reports existed).
+ */
 export interface PackageLink {
   id: string;
-  batchId: string;
+  batchId: string | null;
   marketplaceId: string;
   url: string;
   canonicalUrl: string;
@@ -27,7 +30,7 @@ export interface PackageLink {
   note: string | null;
   keywords: string[];
   createdAt: string;
-  dueAt: string;
+  dueAt: string | null;
   status: string;
   statusReason: string | null;
   resolvedAt: string | null;
@@ -35,6 +38,8 @@ export interface PackageLink {
   sellerRef: string | null;
   relisted: boolean;
   priorLinkIds: string[];
+  source?: 'marketplace';
+  reportId?: string;
 }
 
 export class ReplayError extends Error {}
@@ -65,25 +70,9 @@ export function applyLinkEvent(linkId: string, link: PackageLink | null, e: Even
   const d = e.data ?? {};
   if (e.action === 'link.created') {
     if (link) throw new ReplayError(`${where}: a second link.created`);
-    const created: PackageLink = {
-      id: linkId,
-      batchId: str(d.batchId, where, 'batchId'),
-      marketplaceId: str(d.marketplaceId, where, 'marketplaceId'),
-      url: str(d.url, where, 'url'),
-      canonicalUrl: str(d.canonicalUrl, where, 'canonicalUrl'),
-      listingKey: str(d.listingKey, where, 'listingKey'),
-      note: d.note === undefined ? null : str(d.note, where, 'note'),
-      keywords: d.keywords === undefined ? [] : strings(d.keywords, where, 'keywords'),
-      createdAt: instant(e.at, where, 'at'),
-      dueAt: instant(d.dueAt, where, 'dueAt'),
-      status: str(d.status, where, 'status'),
-      statusReason: null,
-      resolvedAt: null,
-      listing: null,
-      sellerRef: null,
-      relisted: d.relisted === true,
-      priorLinkIds: d.priorLinkIds === undefined ? [] : strings(d.priorLinkIds, where, 'priorLinkIds'),
-    };
+    const created =
+      d.source === undefined ? createdByBatch(linkId, e, where) : reportedLink(linkId, e, where);
+    if (d.listing !== undefined) setListing(created, d.listing, where);
     lastSeqOf.set(created, e.seq);
     return created;
   }
@@ -102,16 +91,78 @@ export function applyLinkEvent(linkId: string, link: PackageLink | null, e: Even
   if (FINAL.has(link.status)) throw new ReplayError(`${where}: the link was already final (${link.status})`);
   link.status = status;
   if (d.reason !== undefined) link.statusReason = str(d.reason, where, 'reason');
-  if (d.listing !== undefined) {
-    if (typeof d.listing !== 'object' || d.listing === null || Array.isArray(d.listing))
-      throw new ReplayError(`${where}: data.listing is not an object`);
-    link.listing = d.listing as Record<string, unknown>;
-    const sellerRef = link.listing.sellerRef;
-    if (sellerRef !== undefined) link.sellerRef = str(sellerRef, where, 'listing.sellerRef');
-  }
+  if (d.listing !== undefined) setListing(link, d.listing, where);
   // A marketplace says when it acted (`at`); a withdrawal acts when it is recorded.
   if (FINAL.has(status)) link.resolvedAt = instant(d.at ?? e.at, where, 'at');
   return link;
+}
+
+/** A ministry's link, created pending by its batch (with the listing evidence the ministry sent, if any). */
+function createdByBatch(linkId: string, e: EventBody, where: string): PackageLink {
+  const d = e.data ?? {};
+  return {
+    id: linkId,
+    batchId: str(d.batchId, where, 'batchId'),
+    marketplaceId: str(d.marketplaceId, where, 'marketplaceId'),
+    url: str(d.url, where, 'url'),
+    canonicalUrl: str(d.canonicalUrl, where, 'canonicalUrl'),
+    listingKey: str(d.listingKey, where, 'listingKey'),
+    note: d.note === undefined ? null : str(d.note, where, 'note'),
+    keywords: d.keywords === undefined ? [] : strings(d.keywords, where, 'keywords'),
+    createdAt: instant(e.at, where, 'at'),
+    dueAt: instant(d.dueAt, where, 'dueAt'),
+    status: str(d.status, where, 'status'),
+    statusReason: null,
+    resolvedAt: null,
+    listing: null,
+    sellerRef: null,
+    relisted: d.relisted === true,
+    priorLinkIds: d.priorLinkIds === undefined ? [] : strings(d.priorLinkIds, where, 'priorLinkIds'),
+  };
+}
+
+/**
+ * A link a marketplace reported it had taken down on its own initiative: created final, with a report and listing
+ * evidence, no batch and no due date. Anything else in the marketplace form is not a reported takedown.
+ */
+function reportedLink(linkId: string, e: EventBody, where: string): PackageLink {
+  const d = e.data ?? {};
+  if (d.source !== 'marketplace') throw new ReplayError(`${where}: data.source is ${String(d.source)}`);
+  if (d.batchId !== null)
+    throw new ReplayError(`${where}: a reported link has batchId ${JSON.stringify(d.batchId)}`);
+  if (d.dueAt !== undefined) throw new ReplayError(`${where}: a reported link has a dueAt`);
+  if (d.status !== 'taken_down')
+    throw new ReplayError(`${where}: a reported link is created ${String(d.status)}, not taken_down`);
+  if (d.listing === undefined) throw new ReplayError(`${where}: a reported link has no listing`);
+  return {
+    id: linkId,
+    batchId: null,
+    marketplaceId: str(d.marketplaceId, where, 'marketplaceId'),
+    url: str(d.url, where, 'url'),
+    canonicalUrl: str(d.canonicalUrl, where, 'canonicalUrl'),
+    listingKey: str(d.listingKey, where, 'listingKey'),
+    note: null,
+    keywords: [],
+    createdAt: instant(e.at, where, 'at'),
+    dueAt: null,
+    status: 'taken_down',
+    statusReason: d.reason === undefined ? null : str(d.reason, where, 'reason'),
+    resolvedAt: instant(d.at, where, 'at'),
+    listing: null,
+    sellerRef: null,
+    relisted: d.relisted === true,
+    priorLinkIds: d.priorLinkIds === undefined ? [] : strings(d.priorLinkIds, where, 'priorLinkIds'),
+    source: 'marketplace',
+    reportId: str(d.reportId, where, 'reportId'),
+  };
+}
+
+function setListing(link: PackageLink, listing: unknown, where: string): void {
+  if (typeof listing !== 'object' || listing === null || Array.isArray(listing))
+    throw new ReplayError(`${where}: data.listing is not an object`);
+  link.listing = listing as Record<string, unknown>;
+  const sellerRef = link.listing.sellerRef;
+  if (sellerRef !== undefined) link.sellerRef = str(sellerRef, where, 'listing.sellerRef');
 }
 
 /** The seq of the last event applied to each replayed link, kept beside it so the line stays exactly the contract's. */
@@ -219,7 +270,7 @@ export const UTF8_BOM = '\ufeff';
 
 export const CSV_HEADER =
   UTF8_BOM +
-  'id,batchId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,createdAt,dueAt,resolvedAt,relisted,sellerRef,sellerName,title\n';
+  'id,batchId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,createdAt,dueAt,resolvedAt,relisted,sellerRef,sellerName,title,source,reportId\n';
 
 /** One row of links.csv, computed from the link's links.jsonl line by the rule in README.txt. */
 export function csvRow(link: PackageLink): string {
@@ -227,7 +278,7 @@ export function csvRow(link: PackageLink): string {
   return (
     [
       link.id,
-      link.batchId,
+      link.batchId ?? '',
       link.marketplaceId,
       link.url,
       link.canonicalUrl,
@@ -235,12 +286,14 @@ export function csvRow(link: PackageLink): string {
       link.status,
       link.statusReason ?? '',
       link.createdAt,
-      link.dueAt,
+      link.dueAt ?? '',
       link.resolvedAt ?? '',
       String(link.relisted),
       link.sellerRef ?? '',
       typeof listing.sellerName === 'string' ? listing.sellerName : '',
       typeof listing.title === 'string' ? listing.title : '',
+      link.source ?? 'ministry',
+      link.reportId ?? '',
     ]
       .map(csvCell)
       .join(',') + '\n'

@@ -29,6 +29,11 @@ links.csv
   bidirectional control characters (U+061C, U+200E, U+200F, U+202A–U+202E,
   U+2066–U+2069) are written visibly as <U+XXXX>; then cells containing a comma, a double quote, CR or LF are quoted
   with double quotes doubled (RFC 4180). The raw values are exact in links.jsonl.
+  Its columns: id, batchId, marketplaceId, url, canonicalUrl, listingKey, status, statusReason, createdAt, dueAt,
+  resolvedAt, relisted, sellerRef, sellerName, title, source, reportId. A null is an empty cell. source is
+  "ministry" for a link a ministry sent in a batch and "marketplace" for one a marketplace reported taking down on
+  its own initiative; only the latter has a reportId, and it has no batchId and no dueAt. In links.jsonl a
+  marketplace's link carries "source" and "reportId" as its last fields; a ministry's link has neither.
 
 How to verify
   You need Node.js 20 or later, and nothing else: the verifier is one file using only Node's standard library.
