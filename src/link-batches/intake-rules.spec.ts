@@ -45,6 +45,7 @@ const link = (url: string, extra: Partial<SubmittedLink> = {}): SubmittedLink =>
   url,
   note: null,
   keywords: [],
+  listing: null,
   ...extra,
 });
 let counter = 0;
@@ -140,6 +141,36 @@ describe('judgeLinks', () => {
         marketplaceId: SHOPEE.marketplaceId,
       }),
     );
+  });
+
+  it('keeps the listing evidence sent with a link', () => {
+    const [c] = judgeLinks(
+      [link(S1, { listing: { title: 'Bal', sellerRef: 's1' } })],
+      router,
+      META,
+      NOW,
+      newId,
+    ).candidates;
+    expect(c.listing).toEqual({ title: 'Bal', sellerRef: 's1' });
+  });
+
+  it('rejects a link whose listing is malformed, saying why, before it counts as its listing', () => {
+    const judged = judgeLinks(
+      [link(S1, { listing: 'listing.price must be a number from 0 to 1e15' }), link(S1_AGAIN)],
+      router,
+      META,
+      NOW,
+      newId,
+    );
+    expect(judged.rejected).toEqual([
+      {
+        index: 0,
+        url: S1,
+        reason: 'invalid_listing',
+        detail: 'listing.price must be a number from 0 to 1e15',
+      },
+    ]);
+    expect(judged.candidates.map((c) => c.index)).toEqual([1]);
   });
 });
 

@@ -3,6 +3,7 @@ import { AuditRecord, BatchCounts, linkBatchCreated, linkCreated } from '../audi
 import { AppError } from '../errors/app-error';
 import type { RoutedMarketplace, Router } from '../marketplaces/marketplace-directory';
 import { canonicalise } from '../marketplaces/url';
+import type { ListingEvidence } from '../links/link.entity';
 import type { BatchIntakeResult, BatchMetaDto } from './dto/link-batch.dto';
 import type { SubmittedLink } from './submitted-links';
 
@@ -17,6 +18,7 @@ export interface Candidate {
   marketplace: RoutedMarketplace;
   note: string | null;
   keywords: string[];
+  listing: ListingEvidence | null;
   dueAt: string;
 }
 
@@ -36,15 +38,17 @@ export type Duplicate = BatchIntakeResult['duplicates'][number];
 
 const HOUR_MS = 3_600_000;
 
+type ListingKeyed = { marketplaceId: string; listingKey: string };
+
 /** One key per listing, for maps keyed by (marketplace, listing key). */
-export function listingOf(link: { marketplaceId: string; listingKey: string }): string {
+export function listingOf(link: ListingKeyed): string {
   return `${link.marketplaceId}\n${link.listingKey}`;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** One lock order for every batch: two batches sharing listings wait for each other instead of deadlocking. */
-export function byListing(a: Candidate, b: Candidate): number {
+export function byListing(a: ListingKeyed, b: ListingKeyed): number {
   return compare(a.marketplaceId, b.marketplaceId) || compare(a.listingKey, b.listingKey);
 }
 
@@ -70,6 +74,8 @@ export function judgeLinks(
     if (!judged.ok) return rejected.push({ index, url: link.url, reason: judged.reason });
     const marketplace = router.byId.get(judged.marketplaceId) as RoutedMarketplace;
     const listing = listingOf({ marketplaceId: marketplace.marketplaceId, listingKey: judged.listingKey });
+    if (typeof link.listing === 'string')
+      return rejected.push({ index, url: link.url, reason: 'invalid_listing', detail: link.listing });
     if (seen.has(listing)) return rejected.push({ index, url: link.url, reason: 'duplicate_in_batch' });
     seen.add(listing);
     candidates.push({
@@ -82,6 +88,7 @@ export function judgeLinks(
       marketplace,
       note: link.note,
       keywords: link.keywords,
+      listing: link.listing,
       dueAt: meta.dueAt ?? new Date(now.getTime() + marketplace.takedownSlaHours * HOUR_MS).toISOString(),
     });
   });
@@ -104,6 +111,7 @@ export function attachPriors(
     marketplace: c.marketplace,
     note: c.note,
     keywords: c.keywords,
+    listing: c.listing,
     dueAt: c.dueAt,
     priorLinkIds: prior.get(listingOf(c)) ?? [],
   }));
@@ -202,6 +210,7 @@ export function intakeEvents(
         priorLinkIds: c.priorLinkIds,
         keywords: c.keywords,
         note: c.note,
+        listing: c.listing,
       }),
     ),
   ];

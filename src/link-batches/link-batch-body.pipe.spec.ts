@@ -23,7 +23,7 @@ describe('LinkBatchBodyPipe', () => {
       {},
       {
         meta: { ...META, category: 'c' },
-        links: [{ url: URL, note: null, keywords: [] }],
+        links: [{ url: URL, note: null, keywords: [], listing: null }],
         ignoredColumns: [],
       },
     ],
@@ -31,7 +31,11 @@ describe('LinkBatchBodyPipe', () => {
       'a CSV batch with its fields in the query',
       `url;seller\n${URL};x\n`,
       META,
-      { meta: META, links: [{ url: URL, note: null, keywords: [] }], ignoredColumns: ['seller'] },
+      {
+        meta: META,
+        links: [{ url: URL, note: null, keywords: [], listing: null }],
+        ignoredColumns: ['seller'],
+      },
     ],
     [
       'a JSON batch with a query string',

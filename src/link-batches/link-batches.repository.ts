@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { copyRows, CopyValue, pgArrayLiteral } from '../database/copy';
 import { and, raw, sql, Sql, where } from '../database/sql';
-import type { LinkStatus } from '../links/link.entity';
+import type { LinkStatus, ListingEvidence } from '../links/link.entity';
 import { linkIsOpen, linkIsOverdue, openStatusPredicate } from '../links/link-state';
 import type { BatchRow, BatchView } from './batch-view';
 import type { BatchStatus } from './dto/link-batch-response.dto';
@@ -23,6 +23,7 @@ export interface NewLink extends ListingRef {
   priorLinkIds: string[];
   note: string | null;
   keywords: string[];
+  listing: ListingEvidence | null;
 }
 
 export type NewBatch = Pick<BatchView, 'id' | 'reference' | 'legalBasis' | 'category' | 'note' | 'dueAt'> & {
@@ -68,6 +69,8 @@ const NEW_LINK_COLUMNS = [
   'prior_link_ids',
   'note',
   'keywords',
+  'listing',
+  'seller_ref',
   'created_at',
   'updated_at',
 ];
@@ -118,6 +121,8 @@ function* copyLines(batchId: string, links: Iterable<NewLink>, at: string): Gene
       pgArrayLiteral(l.priorLinkIds),
       l.note,
       pgArrayLiteral(l.keywords),
+      l.listing ? JSON.stringify(l.listing) : null,
+      l.listing?.sellerRef ?? null,
       at,
       at,
     ];

@@ -15,11 +15,28 @@ function outcome(read: () => unknown): unknown {
 
 describe('readJsonLinks', () => {
   it.each([
-    ['a url alone', [{ url: URL }], [{ url: URL, note: null, keywords: [] }]],
+    ['a url alone', [{ url: URL }], [{ url: URL, note: null, keywords: [], listing: null }]],
     [
       'a note and keywords',
       [{ url: URL, note: 'n', keywords: ['bal'] }],
-      [{ url: URL, note: 'n', keywords: ['bal'] }],
+      [{ url: URL, note: 'n', keywords: ['bal'], listing: null }],
+    ],
+    [
+      'a listing',
+      [{ url: URL, listing: { title: 'Bal bekas', sellerRef: 's1' } }],
+      [{ url: URL, note: null, keywords: [], listing: { title: 'Bal bekas', sellerRef: 's1' } }],
+    ],
+    [
+      'a malformed listing, kept as the reason its link is rejected',
+      [{ url: URL, listing: { imageHashes: [{ algorithm: 'phash', hash: 'xyz' }] } }],
+      [
+        {
+          url: URL,
+          note: null,
+          keywords: [],
+          listing: 'listing.imageHashes[0].hash must be 16 lower-case hex characters for phash',
+        },
+      ],
     ],
     ['an item that is not an object', [URL], { code: 'VALIDATION_FAILED', paths: ['links[0]'] }],
     ['an array item', [[URL]], { code: 'VALIDATION_FAILED', paths: ['links[0]'] }],
@@ -72,7 +89,7 @@ describe('csvDelimiter', () => {
   ])('%s', (_, body, expected) => expect(csvDelimiter(body)).toBe(expected));
 });
 
-const links = (...urls: string[]) => urls.map((url) => ({ url, note: null, keywords: [] }));
+const links = (...urls: string[]) => urls.map((url) => ({ url, note: null, keywords: [], listing: null }));
 
 describe('readCsvLinks', () => {
   it.each([
@@ -81,7 +98,7 @@ describe('readCsvLinks', () => {
       'notes and keywords split on ;',
       `url,note,keywords\n${URL},"seen, twice", bal ; pre-optimized ;\n`,
       {
-        links: [{ url: URL, note: 'seen, twice', keywords: ['bal', 'pre-optimized'] }],
+        links: [{ url: URL, note: 'seen, twice', keywords: ['bal', 'pre-optimized'], listing: null }],
         ignoredColumns: [],
       },
     ],
@@ -89,7 +106,7 @@ describe('readCsvLinks', () => {
       'an Indonesian-locale Excel export: semicolons, a byte order mark, CRLF, a column of its own',
       `\ufeffURL;Note;Keywords;Penjual\r\n${URL};"dilihat; dua kali";"bal;preloved"\u0020;tokothrift\r\n`,
       {
-        links: [{ url: URL, note: 'dilihat; dua kali', keywords: ['bal', 'preloved'] }],
+        links: [{ url: URL, note: 'dilihat; dua kali', keywords: ['bal', 'preloved'], listing: null }],
         ignoredColumns: ['Penjual'],
       },
     ],
@@ -113,6 +130,11 @@ describe('readCsvLinks', () => {
     ['a repeated column', `url,url\n${URL},${URL}\n`, { code: 'MALFORMED_CSV', paths: undefined }],
     ['a repeated note column', `url;note;Note\n${URL};a;b\n`, { code: 'MALFORMED_CSV', paths: undefined }],
     ['a header only', 'url\n', { code: 'VALIDATION_FAILED', paths: ['links'] }],
+    [
+      'a listing column, which CSV intake ignores (listing evidence travels in JSON batches only)',
+      `url,listing\n${URL},{}\n`,
+      { links: links(URL), ignoredColumns: ['listing'] },
+    ],
     [
       'a bad row, named by its index',
       `url,note\n${URL},\n,x\n`,

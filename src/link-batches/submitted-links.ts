@@ -1,14 +1,20 @@
 import { parse } from 'csv-parse/sync';
 import { AppError, FieldError } from '../errors/app-error';
+import type { ListingEvidence } from '../links/link.entity';
+import { readListingEvidence } from '../links/listing-evidence';
 import { MAX_LINKS_PER_BATCH } from './dto/link-batch.dto';
 
 export interface SubmittedLink {
   url: string;
   note: string | null;
   keywords: string[];
+  /** The listing evidence sent with the link; a string says why it is malformed (the link is rejected for it). */
+  listing: ListingEvidence | string | null;
 }
 
 const ALLOWED = new Set(['url', 'note', 'keywords']);
+/** JSON items may carry a listing too; a CSV's columns stay url, note and keywords. */
+const ALLOWED_JSON = new Set([...ALLOWED, 'listing']);
 const MAX_RAW_URL = 8192;
 const MAX_ERRORS = 100;
 
@@ -25,7 +31,7 @@ export function readJsonLinks(items: unknown[]): SubmittedLink[] {
     }
     const o = item as Record<string, unknown>;
     for (const key in o)
-      if (!ALLOWED.has(key)) errors.push({ path: `${at}.${key}`, message: 'property is not allowed' });
+      if (!ALLOWED_JSON.has(key)) errors.push({ path: `${at}.${key}`, message: 'property is not allowed' });
     if (o.url === undefined) errors.push({ path: `${at}.url`, message: 'url is required' });
     else if (typeof o.url !== 'string' || o.url.length === 0)
       errors.push({ path: `${at}.url`, message: 'url must be a non-empty string' });
@@ -45,6 +51,7 @@ export function readJsonLinks(items: unknown[]): SubmittedLink[] {
       url: o.url as string,
       note: (o.note as string | undefined) ?? null,
       keywords: (keywords as string[] | undefined) ?? [],
+      listing: o.listing === undefined ? null : readListingEvidence(o.listing),
     };
   }
   if (errors.length > 0) throw AppError.validation(errors);

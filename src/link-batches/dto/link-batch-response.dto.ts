@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { LinkStatus } from '../../links/link.entity';
 
 export const BATCH_STATUSES = ['open', 'in_progress', 'completed', 'cancelled'] as const;
@@ -10,6 +10,7 @@ export const REJECT_REASONS = [
   'url_too_long',
   'unknown_marketplace',
   'duplicate_in_batch',
+  'invalid_listing',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -152,6 +153,12 @@ export class RejectedLinkDto {
 
   @ApiProperty({ enum: REJECT_REASONS })
   reason!: RejectReason;
+
+  @ApiPropertyOptional({
+    description:
+      'With invalid_listing: what is wrong with the listing (e.g. "listing.imageHashes[0].hash must be …")',
+  })
+  detail?: string;
 }
 
 export class DuplicateLinkDto {

@@ -10,6 +10,7 @@ import {
   Length,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
+import { ListingEvidenceDto } from '../../links/dto/link.dto';
 import { BATCH_STATUSES, BatchStatus, LinkBatchIntakeDto } from './link-batch-response.dto';
 
 /** What POST /v1/link-batches answers (the response DTO is the one definition). */
@@ -33,6 +34,12 @@ export class SubmittedLinkDto {
     maxItems: 20,
   })
   keywords?: string[];
+  @ApiPropertyOptional({
+    type: ListingEvidenceDto,
+    description:
+      'What the ministry saw of the listing (JSON batches only); a malformed one rejects that link as invalid_listing',
+  })
+  listing?: ListingEvidenceDto;
 }
 
 export class BatchMetaDto {
