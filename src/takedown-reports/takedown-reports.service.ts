@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../auth/actor';
+import { AuditWriter } from '../audit/audit.writer';
+import { TransactionService } from '../database/transaction.service';
+import { listingOf } from '../link-batches/intake-rules';
+import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
+import { ArrivalMatching } from '../matching/arrival-matching.service';
+import { FileTakedownReportDto, TakedownReportResponseDto } from './dto/takedown-report.dto';
+import {
+  judgeReport,
+  refuseKnown,
+  reportEvents,
+  reportResults,
+  ReportedLink,
+  takedownOf,
+} from './takedown-report-rules';
+import { TakedownReportsRepository } from './takedown-reports.repository';
+
+/**
+ * Listings a marketplace took down on its own initiative become its links, already taken down. Items are judged one
+ * by one; the accepted ones, the report and their events are written in one transaction with set-based SQL. A
+ * report that accepts nothing writes nothing (like acknowledgements) and answers 200 with reportId null.
+ */
+@Injectable()
+export class TakedownReportsService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly audit: AuditWriter,
+    private readonly directory: MarketplaceDirectory,
+    private readonly matching: ArrivalMatching,
+    private readonly repository: TakedownReportsRepository,
+  ) {}
+
+  async file(actor: Actor, dto: FileTakedownReportDto): Promise<TakedownReportResponseDto> {
+    const now = new Date();
+    const [router, owned] = await Promise.all([this.directory.router(), this.directory.ownedBy(actor)]);
+    const { candidates, refused } = judgeReport(dto.items, router, owned, now);
+    const itemCount = dto.items.length;
+    return this.tx.answer(async (m) => {
+      if (candidates.length === 0) return { reportId: null, results: reportResults(itemCount, refused, []) };
+      const open = await this.repository.findOpenByListings(m, candidates);
+      const openByListing = new Map(
+        open.map((r) => [listingOf({ marketplaceId: r.marketplace_id, listingKey: r.listing_key }), r.id]),
+      );
+      const fresh = refuseKnown(refused, candidates, 'open_link_exists', openByListing, listingOf);
+      if (fresh.length === 0) return { reportId: null, results: reportResults(itemCount, refused, []) };
+
+      const priors = new Map((await this.repository.findTakenDownBefore(m, fresh)).map((r) => [r.id, r.ids]));
+      const links: ReportedLink[] = fresh.map((c) => ({ ...c, priorLinkIds: priors.get(c.id) ?? [] }));
+      const reportId = randomUUID();
+      const inserted = await this.repository.insertReport(
+        m,
+        { id: reportId, agencyId: actor.agencyId, clientId: actor.clientId, itemCount, createdAt: now },
+        links,
+      );
+      const accepted = links.filter((l) => inserted.has(l.id));
+      const conflicting = links.filter((l) => !inserted.has(l.id));
+      if (conflicting.length > 0) {
+        const earlier = await this.repository.findReported(m, conflicting);
+        const byTakedown = new Map(
+          earlier.map((r) => [
+            takedownOf({
+              marketplaceId: r.marketplace_id,
+              listingKey: r.listing_key,
+              takenDownAt: r.resolved_at,
+            }),
+            r.id,
+          ]),
+        );
+        refuseKnown(refused, conflicting, 'already_reported', byTakedown, takedownOf);
+      }
+      const results = reportResults(itemCount, refused, accepted);
+      if (accepted.length === 0) return { reportId: null, results };
+
+      const listings = accepted.map((l) => ({
+        linkId: l.id,
+        marketplaceId: l.marketplaceId,
+        listing: l.listing,
+      }));
+      const matchingEvents = await this.matching.arrive(
+        m,
+        {
+          arrived: listings,
+          takenDown: accepted.map((l, i) => ({ ...listings[i], takenDownAt: l.takenDownAt })),
+        },
+        now,
+      );
+      const events = [...reportEvents(reportId, actor.agencyId, itemCount, accepted), ...matchingEvents];
+      await this.audit.append(m, actor, events, now);
+      return { reportId, results };
+    });
+  }
+}
