@@ -8,10 +8,13 @@ export interface MarketplaceStatsRow {
   id: string;
   code: string;
   name: string;
-  received: number;
-  by_status: Record<string, number> | null;
+  ministry_received: number;
+  marketplace_received: number;
+  /** Keyed `source:status`. */
+  by_source_status: Record<string, number> | null;
   overdue: number;
-  relisted: number;
+  ministry_relisted: number;
+  marketplace_relisted: number;
   median: number | null;
   p90: number | null;
 }
@@ -34,20 +37,25 @@ export class StatsRepository {
     to: string | null,
   ): Promise<MarketplaceStatsRow[]> {
     return m.query<MarketplaceStatsRow[]>(
-      ...sql`SELECT m.id, m.code, m.name, coalesce(s.received, 0) AS received, s.by_status, coalesce(s.overdue, 0) AS overdue,
-              coalesce(s.relisted, 0) AS relisted, s.median, s.p90
+      ...sql`SELECT m.id, m.code, m.name, coalesce(s.ministry_received, 0) AS ministry_received,
+              coalesce(s.marketplace_received, 0) AS marketplace_received, s.by_source_status,
+              coalesce(s.overdue, 0) AS overdue, coalesce(s.ministry_relisted, 0) AS ministry_relisted,
+              coalesce(s.marketplace_relisted, 0) AS marketplace_relisted, s.median, s.p90
          FROM marketplaces m
          LEFT JOIN LATERAL (
-           SELECT count(*)::int AS received,
-                  (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM links x
-                     WHERE x.marketplace_id = m.id AND ${createdWithin('x', from, to)}
-                     GROUP BY status) c) AS by_status,
+           SELECT count(*) FILTER (WHERE l.source = 'ministry')::int AS ministry_received,
+                  count(*) FILTER (WHERE l.source = 'marketplace')::int AS marketplace_received,
+                  (SELECT jsonb_object_agg(source || ':' || status, n) FROM (SELECT source, status, count(*)::int AS n
+                     FROM links x WHERE x.marketplace_id = m.id AND ${createdWithin('x', from, to)}
+                     GROUP BY source, status) c) AS by_source_status,
                   count(*) FILTER (WHERE ${linkIsOverdue('l')})::int AS overdue,
-                  count(*) FILTER (WHERE l.relisted)::int AS relisted,
+                  count(*) FILTER (WHERE l.relisted AND l.source = 'ministry')::int AS ministry_relisted,
+                  count(*) FILTER (WHERE l.relisted AND l.source = 'marketplace')::int AS marketplace_relisted,
+                  -- A marketplace's own report is taken down before the exchange knows it: no hours to count.
                   percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hoursToTakedown})
-                    FILTER (WHERE l.status = 'taken_down') AS median,
+                    FILTER (WHERE l.status = 'taken_down' AND l.source = 'ministry') AS median,
                   percentile_cont(0.9) WITHIN GROUP (ORDER BY ${hoursToTakedown})
-                    FILTER (WHERE l.status = 'taken_down') AS p90
+                    FILTER (WHERE l.status = 'taken_down' AND l.source = 'ministry') AS p90
              FROM links l
             WHERE l.marketplace_id = m.id AND ${createdWithin('l', from, to)}
          ) s ON true

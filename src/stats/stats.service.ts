@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../auth/actor';
 import { TransactionService } from '../database/transaction.service';
-import type { LinkStatus } from '../links/link.entity';
+import type { LinkSource, LinkStatus } from '../links/link.entity';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { StatsQueryDto } from './dto/stats-query.dto';
-import { MarketplaceStatsResponseDto, TakedownStatsResponseDto } from './dto/stats-response.dto';
+import {
+  LinksByStatusResponseDto,
+  MarketplaceStatsResponseDto,
+  TakedownStatsResponseDto,
+} from './dto/stats-response.dto';
 import { MarketplaceStatsRow, StatsRepository } from './stats.repository';
 
 @Injectable()
@@ -30,24 +34,46 @@ export class StatsService {
 
 const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
 
+function byStatus(n: (status: LinkStatus) => number): LinksByStatusResponseDto {
+  return {
+    pending: n('pending'),
+    acknowledged: n('acknowledged'),
+    taken_down: n('taken_down'),
+    not_found: n('not_found'),
+    rejected: n('rejected'),
+    withdrawn: n('withdrawn'),
+  };
+}
+
+/** The totals count both sources (the association's figures were a compilation of both); hours are the ministry's. */
 function toMarketplaceStats(r: MarketplaceStatsRow): MarketplaceStatsResponseDto {
-  const n = (status: LinkStatus) => r.by_status?.[status] ?? 0;
+  const n = (source: LinkSource) => (status: LinkStatus) => r.by_source_status?.[`${source}:${status}`] ?? 0;
+  const medianHoursToTakedown = round(r.median);
+  const p90HoursToTakedown = round(r.p90);
   return {
     marketplaceId: r.id,
     code: r.code,
     name: r.name,
-    received: r.received,
-    byStatus: {
-      pending: n('pending'),
-      acknowledged: n('acknowledged'),
-      taken_down: n('taken_down'),
-      not_found: n('not_found'),
-      rejected: n('rejected'),
-      withdrawn: n('withdrawn'),
-    },
+    received: r.ministry_received + r.marketplace_received,
+    byStatus: byStatus((status) => n('ministry')(status) + n('marketplace')(status)),
     overdue: r.overdue,
-    relisted: r.relisted,
-    medianHoursToTakedown: round(r.median),
-    p90HoursToTakedown: round(r.p90),
+    relisted: r.ministry_relisted + r.marketplace_relisted,
+    medianHoursToTakedown,
+    p90HoursToTakedown,
+    bySource: {
+      ministry: {
+        received: r.ministry_received,
+        byStatus: byStatus(n('ministry')),
+        relisted: r.ministry_relisted,
+        overdue: r.overdue,
+        medianHoursToTakedown,
+        p90HoursToTakedown,
+      },
+      marketplace: {
+        received: r.marketplace_received,
+        byStatus: byStatus(n('marketplace')),
+        relisted: r.marketplace_relisted,
+      },
+    },
   };
 }

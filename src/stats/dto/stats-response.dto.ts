@@ -13,6 +13,46 @@ export class LinksByStatusResponseDto implements Record<LinkStatus, number> {
   @count('Withdrawn by the ministry') withdrawn!: number;
 }
 
+/** A marketplace's own reported takedowns in the period: they arrive taken down, so hours to takedown are not defined. */
+export class ReportedSourceStatsResponseDto {
+  @count('Links the marketplace reported in the period')
+  received!: number;
+
+  @ApiProperty({ type: LinksByStatusResponseDto })
+  byStatus!: LinksByStatusResponseDto;
+
+  @count('Of those, listings that had been taken down before')
+  relisted!: number;
+}
+
+/** The ministry's links in the period, with the same figures as the marketplace's total. */
+export class MinistrySourceStatsResponseDto extends ReportedSourceStatsResponseDto {
+  @count('Of those, still open past their due time')
+  overdue!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    description: 'Median hours from creation to the reported takedown (2 decimals); null when none',
+  })
+  medianHoursToTakedown!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, minimum: 0, description: 'The 90th percentile of the same' })
+  p90HoursToTakedown!: number | null;
+}
+
+export class StatsBySourceResponseDto {
+  @ApiProperty({ type: MinistrySourceStatsResponseDto, description: 'Links the ministry sent in batches' })
+  ministry!: MinistrySourceStatsResponseDto;
+
+  @ApiProperty({
+    type: ReportedSourceStatsResponseDto,
+    description: 'Takedowns the marketplace reported on its own initiative (POST /v1/takedown-reports)',
+  })
+  marketplace!: ReportedSourceStatsResponseDto;
+}
+
 export class MarketplaceStatsResponseDto {
   @ApiProperty({ format: 'uuid' })
   marketplaceId!: string;
@@ -23,7 +63,7 @@ export class MarketplaceStatsResponseDto {
   @ApiProperty({ example: 'Tokopedia' })
   name!: string;
 
-  @count('Links created in the period')
+  @count('Links created in the period, from both sources (the ministry’s and the marketplace’s own reports)')
   received!: number;
 
   @ApiProperty({ type: LinksByStatusResponseDto })
@@ -40,7 +80,8 @@ export class MarketplaceStatsResponseDto {
     nullable: true,
     minimum: 0,
     description:
-      'Median hours from creation to the reported takedown over the period’s taken-down links (2 decimals); null when none',
+      'Median hours from creation to the reported takedown over the period’s taken-down ministry links (2 decimals; ' +
+      'a marketplace’s own reports are taken down before the exchange knows them, so they have no hours); null when none',
   })
   medianHoursToTakedown!: number | null;
 
@@ -51,6 +92,12 @@ export class MarketplaceStatsResponseDto {
     description: 'The 90th percentile of the same; null when none',
   })
   p90HoursToTakedown!: number | null;
+
+  @ApiProperty({
+    type: StatsBySourceResponseDto,
+    description: 'The same links split by who put them on the exchange',
+  })
+  bySource!: StatsBySourceResponseDto;
 }
 
 export class TakedownStatsResponseDto {
