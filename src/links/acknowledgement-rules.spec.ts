@@ -8,6 +8,7 @@ const PARTY = '7d1e5c2a-1b3c-4d5e-8f90-a1b2c3d4e5f6';
 
 const link = (over: Partial<LockedLink> = {}): LockedLink => ({
   id: ID,
+  marketplace_id: '00000000-0000-4000-8000-0000000000aa',
   status: 'pending',
   created_at: new Date('2026-03-01T00:00:00.000Z'),
   listing: null,

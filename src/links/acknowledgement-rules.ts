@@ -10,6 +10,7 @@ export const CLOCK_SKEW_MS = 5_000;
 /** A link as locked for acknowledgement: what judging reads and what an accepted item changes. */
 export interface LockedLink {
   id: string;
+  marketplace_id: string;
   status: LinkStatus;
   created_at: Date;
   listing: ListingEvidence | null;

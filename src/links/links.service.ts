@@ -21,6 +21,9 @@ import { LinkDetailResponseDto, LinkListResponseDto, LinkResponseDto } from './d
 import { canTransition } from './link-state';
 import { toLinkView } from './link.view';
 import { LinkFilter, LinkScope, LinksRepository } from './links.repository';
+import { ArrivalMatching, ArrivedListing, TakenDownListing } from '../matching/arrival-matching.service';
+import { visibleMatch } from '../matching/match-visibility';
+import { RelistingGroupsRepository } from '../relisting-groups/relisting-groups.repository';
 
 @Injectable()
 export class LinksService {
@@ -30,6 +33,8 @@ export class LinksService {
     private readonly auditReader: AuditService,
     private readonly directory: MarketplaceDirectory,
     private readonly links: LinksRepository,
+    private readonly matching: ArrivalMatching,
+    private readonly signals: RelistingGroupsRepository,
   ) {}
 
   async list(actor: Actor, q: ListLinksQueryDto): Promise<LinkListResponseDto> {
@@ -44,12 +49,11 @@ export class LinksService {
     };
     const polling = !!q.updatedSince;
     const after = polling ? decodeCursor(q.cursor, ['timestamp', 'uuid']) : decodeCursor(q.cursor, ['uuid']);
-    const rows = await this.links.list(this.tx.dataSource.manager, await this.scope(actor), filter, {
-      limit,
-      after,
-    });
+    const m = this.tx.dataSource.manager;
+    const scope = await this.scope(actor);
+    const rows = await this.links.list(m, scope, filter, { limit, after });
     const keyOf = polling ? (v: LinkResponseDto) => [v.updatedAt, v.id] : (v: LinkResponseDto) => [v.id];
-    return toPage(rows.map(toLinkView), limit, keyOf);
+    return toPage(await this.withSignals(m, scope, rows.map(toLinkView)), limit, keyOf);
   }
 
   async get(actor: Actor, id: string): Promise<LinkDetailResponseDto> {
@@ -59,9 +63,11 @@ export class LinksService {
 
   /** A link as the caller may see it, read with the given manager (inside a transaction: what it wrote). */
   private async view(m: EntityManager, actor: Actor, id: string): Promise<LinkResponseDto> {
-    const row = await this.links.findVisible(m, await this.scope(actor), id);
+    const scope = await this.scope(actor);
+    const row = await this.links.findVisible(m, scope, id);
     if (!row) throw AppError.notFound('Link');
-    return toLinkView(row);
+    const [view] = await this.withSignals(m, scope, [toLinkView(row)]);
+    return view;
   }
 
   /** Items are judged one by one; the accepted ones are written with one UPDATE and their events in one insert. */
@@ -90,6 +96,7 @@ export class LinksService {
       });
       if (changed.size > 0) {
         await this.links.updateAcknowledged(m, [...changed.values()], now);
+        events.push(...(await this.matching.arrive(m, arrivals(items, links, changed), now)));
         await this.audit.append(m, actor, events, now);
       }
       return { results };
@@ -115,6 +122,36 @@ export class LinksService {
     });
   }
 
+  /** Each link with what matching found when its listing evidence arrived, as the scope may see it. */
+  private async withSignals(
+    m: EntityManager,
+    scope: LinkScope,
+    views: LinkResponseDto[],
+  ): Promise<LinkResponseDto[]> {
+    const signals = await this.signals.signalsOf(
+      m,
+      views.map((v) => v.id),
+    );
+    const byLink = new Map<string, LinkResponseDto['relistingSignals']>();
+    for (const s of signals) {
+      const match = visibleMatch(
+        {
+          signal: s.signal,
+          linkId: s.matched_link_id,
+          marketplaceId: s.matched_marketplace_id,
+          batchReference: s.batch_reference,
+          ...(s.algorithm ? { algorithm: s.algorithm } : {}),
+          ...(s.distance !== null ? { distance: s.distance } : {}),
+          ...(s.similarity !== null ? { similarity: Math.round(s.similarity * 10_000) / 10_000 } : {}),
+          ...(s.term ? { term: s.term } : {}),
+        },
+        scope,
+      );
+      byLink.set(s.link_id, [...(byLink.get(s.link_id) ?? []), match]);
+    }
+    return views.map((v) => ({ ...v, relistingSignals: byLink.get(v.id) ?? [] }));
+  }
+
   /** A marketplace sees the links of the marketplaces it runs; every other role sees them all. */
   private async scope(actor: Actor): Promise<LinkScope> {
     return actor.role === 'marketplace' ? this.directory.ownedBy(actor) : null;
@@ -124,4 +161,29 @@ export class LinksService {
 function rawLinkId(item: unknown): string {
   const id = (item as { linkId?: unknown } | null)?.linkId;
   return typeof id === 'string' ? id.slice(0, 100) : '';
+}
+
+/**
+ * What matching learns from the accepted items: listing evidence that arrived (an item that changed its link and
+ * carried a listing) is matched, and a link now taken down with evidence (this item's or an earlier one's) is kept.
+ */
+function arrivals(
+  items: (AcknowledgementItem | string)[],
+  links: Map<string, LockedLink>,
+  changed: Map<string, LockedLink>,
+): { arrived: ArrivedListing[]; takenDown: TakenDownListing[] } {
+  const withEvidence = new Set(
+    items.flatMap((i) => (typeof i !== 'string' && i.listing && changed.has(i.linkId) ? [i.linkId] : [])),
+  );
+  const arrived: ArrivedListing[] = [];
+  const takenDown: TakenDownListing[] = [];
+  for (const link of changed.values()) {
+    const final = links.get(link.id) ?? link;
+    if (!final.listing) continue;
+    const listing = { linkId: final.id, marketplaceId: final.marketplace_id, listing: final.listing };
+    if (withEvidence.has(final.id)) arrived.push(listing);
+    if (final.status === 'taken_down')
+      takenDown.push({ ...listing, takenDownAt: final.resolved_at ?? new Date() });
+  }
+  return { arrived, takenDown };
 }
