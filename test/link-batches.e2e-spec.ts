@@ -195,6 +195,52 @@ describe('link batches', () => {
     expect(await countRows('link_batches')).toBe(batches + 1);
   });
 
+  it('keeps the listing evidence a JSON batch sends with a link, in the link and in its created event', async () => {
+    const url = shopeeUrl();
+    const listing = {
+      title: 'Bal pakaian bekas',
+      sellerRef: 'toko-bal-9',
+      imageHashes: [{ algorithm: 'phash', hash: '8f373714acfcf4d0' }],
+    };
+    const res = await submit({ ...batch([]), links: [{ url, listing }] }).expect(201);
+    expect(res.body.counts.accepted).toBe(1);
+    const [link] = (await t.http.get(`/v1/links?batchId=${res.body.id}`).set(c.ministry.auth).expect(200))
+      .body.items;
+    expect(link.listing).toEqual(listing);
+    const [row] = await t.db.query(`SELECT seller_ref FROM links WHERE id = $1`, [link.id]);
+    expect(row.seller_ref).toBe('toko-bal-9');
+    const history = (await t.http.get(`/v1/links/${link.id}`).set(c.ministry.auth).expect(200)).body.history;
+    expect(history[0].data.listing).toEqual(listing);
+  });
+
+  it('rejects a link whose listing is malformed, saying why, and accepts the others', async () => {
+    const before = await t.auditCount();
+    const bad = shopeeUrl();
+    const res = await submit({
+      ...batch([]),
+      links: [
+        { url: bad, listing: { imageHashes: [{ algorithm: 'phash', hash: 'XYZ' }] } },
+        { url: shopeeUrl() },
+      ],
+    }).expect(201);
+    expect(res.body.rejected).toEqual([
+      {
+        index: 0,
+        url: bad,
+        reason: 'invalid_listing',
+        detail: 'listing.imageHashes[0].hash must be 16 lower-case hex characters for phash',
+      },
+    ]);
+    expect(res.body.counts.accepted).toBe(1);
+    expect(await t.auditCount()).toBe(before + 2);
+    const links = await countRows('links');
+    const only = await submit({ ...batch([]), links: [{ url: shopeeUrl(), listing: 'x' }] });
+    expect(expectProblem(only, 422).errors).toEqual([
+      { path: 'links[0]', message: 'invalid_listing: listing must be an object' },
+    ]);
+    expect([await countRows('links'), await t.auditCount()]).toEqual([links, before + 2]);
+  });
+
   it('reports a listing already open in another batch as a duplicate pointing at the open link', async () => {
     const url = tokopediaUrl('dupshop');
     const {

@@ -323,6 +323,17 @@ describe('marketplace takedown reports', () => {
       item(url, { reason: 'banned goods', listing: { sellerRef: 'toko-evidence', title: 'Bal' } }),
     ]).expect(200);
     const linkId = res.body.results[0].linkId as string;
+    // Beside it, a ministry's link sent with listing evidence: the package replays that from its creation.
+    const ministryUrl = shopeeUrl();
+    await t.http
+      .post('/v1/link-batches')
+      .set(c.ministry.auth)
+      .send({
+        reference: 'PKTN/EVIDENCE/1',
+        legalBasis: 'Permendag 40/2022',
+        links: [{ url: ministryUrl, listing: { sellerRef: 'toko-evidence', title: 'Bal lagi' } }],
+      })
+      .expect(201);
     const filed = await t.http
       .post('/v1/evidence-requests')
       .set(c.police.auth)
@@ -330,7 +341,7 @@ describe('marketplace takedown reports', () => {
         caseNumber: 'LP/B/99/XII/2026',
         legalBasis: 'KUHAP Pasal 7',
         purpose: 'penyidikan',
-        scope: { urls: [url] },
+        scope: { urls: [url, ministryUrl] },
       })
       .expect(201);
     const requestId = filed.body.id as string;
@@ -357,13 +368,22 @@ describe('marketplace takedown reports', () => {
     const jwks = JSON.stringify((await t.http.get('/v1/audit/keys').set(c.police.auth).expect(200)).body);
     const verified = verifyEvidencePackage(entries, jwks);
     expect(verified.lines.filter((l) => l.startsWith('✘'))).toEqual([]);
-    expect(verified).toEqual(expect.objectContaining({ ok: true, links: 1 }));
-    const [line] = entries
+    expect(verified).toEqual(expect.objectContaining({ ok: true, links: 2 }));
+    const lines = entries
       .get('links.jsonl')!
       .toString()
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const line = lines.find((l) => l.id === linkId);
+    const ministryLine = lines.find((l) => l.id !== linkId)!;
+    expect(ministryLine).toEqual(
+      expect.objectContaining({
+        url: ministryUrl,
+        listing: { sellerRef: 'toko-evidence', title: 'Bal lagi' },
+      }),
+    );
+    expect(Object.keys(ministryLine)).not.toContain('source');
     expect(line).toEqual(
       expect.objectContaining({
         id: linkId,

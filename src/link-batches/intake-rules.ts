@@ -130,7 +130,10 @@ export function duplicatesOf(
 /** The 422 when no link of the batch was accepted: one error per link, in link order, at most 1000. */
 export function nothingAccepted(rejected: Judgement['rejected'], duplicates: readonly Duplicate[]): AppError {
   const errors = [
-    ...rejected.map((r) => ({ path: `links[${r.index}]`, message: r.reason })),
+    ...rejected.map((r) => ({
+      path: `links[${r.index}]`,
+      message: r.detail ? `${r.reason}: ${r.detail}` : r.reason,
+    })),
     ...duplicates.map((d) => ({
       path: `links[${d.index}]`,
       message: `duplicate of open link ${d.existingLinkId}`,
