@@ -7,6 +7,7 @@ import { createLogger } from './common/logger';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedDatabase, EmbeddedPostgresError, startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrate } from './database/migrate';
+import { FingerprintIndexService } from './matching/fingerprint-index.service';
 
 /** A bad setting or an unavailable database: one line saying what is wrong and what to do, no stack. */
 function exitOn<T>(kind: new (...args: never[]) => Error, code: number, error: unknown): T {
@@ -53,7 +54,19 @@ async function serve(config: AppConfig, databaseUrl: string, logger: Logger): Pr
   await app.get(BootstrapService).ensureOperator();
   await app.get(BootstrapService).seedDemo();
   await app.listen(config.port, config.host);
+  warmFingerprintIndex(app, logger);
   return app;
+}
+
+/** The fingerprint index is built on first use; at start, so the first screening does not wait for it. */
+function warmFingerprintIndex(app: INestApplication, logger: Logger): void {
+  const started = Date.now();
+  const index = app.get(FingerprintIndexService);
+  index.warm().then(
+    () => logger.info({ fingerprints: index.size, ms: Date.now() - started }, 'fingerprint index built'),
+    (error: unknown) =>
+      logger.warn({ err: error }, 'fingerprint index not built at start; it is built on first use'),
+  );
 }
 
 function stopOnSignals(app: INestApplication, embedded: EmbeddedDatabase | null, logger: Logger): void {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { FingerprintIndex } from './fingerprint-index';
 import { FingerprintsRepository, StoredFingerprint } from './fingerprints.repository';
 
@@ -22,7 +22,15 @@ export class FingerprintIndexService {
   private recent = new Map<string, bigint>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly fingerprints: FingerprintsRepository) {}
+  constructor(
+    private readonly fingerprints: FingerprintsRepository,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** Builds (or catches up) the index now, with a connection of the pool. */
+  async warm(): Promise<void> {
+    await this.current(this.dataSource.manager);
+  }
 
   /** The index with every fingerprint committed before this call, read with `m`. */
   async current(m: EntityManager): Promise<FingerprintIndex> {

@@ -18,6 +18,6 @@ import { ScreeningsService } from './screenings.service';
     FingerprintIndexService,
     FingerprintsRepository,
   ],
-  exports: [ArrivalMatching, MatchingEngine],
+  exports: [ArrivalMatching, MatchingEngine, FingerprintIndexService],
 })
 export class MatchingModule {}
