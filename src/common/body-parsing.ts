@@ -38,11 +38,18 @@ function rememberHash(req: Request, _res: Response, buf: Buffer): void {
 export interface BodyLimits {
   json: string;
   csv: string;
+  /** A raw image, read only on the routes of IMAGE_ROUTE (POST /v1/fingerprints); 10 MB unless said. */
+  image?: string;
   /** For a request without a valid-looking bearer token (see cheapRefusals): only public routes take those. */
   unauthenticated?: string;
 }
 
-function parsers(limits: { json: string; csv: string }) {
+/** The one route that takes an image body; an image sent anywhere else is left unread for MediaTypeGuard's 415. */
+const IMAGE_ROUTE = /^\/v1\/fingerprints\/?$/i;
+const IMAGE_TYPE = /^image\/(jpeg|png|webp)\b/i;
+const IMAGE_LIMIT = '10mb';
+
+function parsers(limits: { json: string; csv: string; image: string }) {
   // body-parser counts `limit` on the inflated body for gzip, deflate and br alike, and stops inflating there.
   return {
     json: express.json({
@@ -61,6 +68,12 @@ function parsers(limits: { json: string; csv: string }) {
       limit: limits.csv,
       type: ['text/csv'],
       defaultCharset: 'utf-8',
+      verify: rememberHash,
+    }),
+    // The bytes as they came, for sharp to sniff and decode; hashed like any body, for Idempotency-Key.
+    image: express.raw({
+      limit: limits.image,
+      type: ['image/jpeg', 'image/png', 'image/webp'],
       verify: rememberHash,
     }),
   };
@@ -100,17 +113,20 @@ function tooLargeForToken(err: unknown, refusedToken: AppError | null): AppError
  * (MediaTypeGuard); a body of any other type is not read at all.
  */
 export function bodyParsing(limits: BodyLimits): RequestHandler {
-  const authenticated = parsers(limits);
+  const authenticated = parsers({ ...limits, image: limits.image ?? IMAGE_LIMIT });
   const unauthenticated = limits.unauthenticated
-    ? parsers({ json: limits.unauthenticated, csv: limits.unauthenticated })
+    ? parsers({ json: limits.unauthenticated, csv: limits.unauthenticated, image: limits.unauthenticated })
     : authenticated;
   return (req: Request, res: Response, next: NextFunction) => {
     const refused = req.preAuth && 'error' in req.preAuth ? req.preAuth : null;
-    const { json, form, csv } = refused ? unauthenticated : authenticated;
+    const { json, form, csv, image } = refused ? unauthenticated : authenticated;
     const refusedToken = refused && /^bearer /i.test(req.headers.authorization ?? '') ? refused.error : null;
     const done = (err?: unknown) => {
       if (err) return sendProblem(req, res, tooLargeForToken(err, refusedToken) ?? parserProblem(err));
-      const unsafe = req.body && typeof req.body === 'object' ? findUnsafeKey(req.body, 0, '') : null;
+      // A raw image is a Buffer: its bytes are no keys to walk.
+      const body: unknown = req.body;
+      const parsed = typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
+      const unsafe = parsed ? findUnsafeKey(body, 0, '') : null;
       if (unsafe) return sendProblem(req, res, AppError.badRequest('UNSAFE_JSON', unsafe));
       return next();
     };
@@ -121,6 +137,8 @@ export function bodyParsing(limits: BodyLimits): RequestHandler {
     if (/^application\/([a-z0-9.+-]+\+)?json\b/i.test(type)) return json(req, res, done);
     if (/^application\/x-www-form-urlencoded\b/i.test(type)) return form(req, res, done);
     if (/^text\/csv\b/i.test(type)) return csv(req, res, done);
+    if (IMAGE_TYPE.test(type) && req.method === 'POST' && IMAGE_ROUTE.test(req.path))
+      return image(req, res, done);
     // Left unread: MediaTypeGuard answers 415 with the media types of the route, which is not known here.
     return next();
   };

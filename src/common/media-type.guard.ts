@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
 
 const ACCEPTS = 'accepts-media-types';
-export type BodyMediaType = 'json' | 'form' | 'csv';
+export type BodyMediaType = 'json' | 'form' | 'csv' | 'jpeg' | 'png' | 'webp';
 
 /** Routes accept JSON bodies unless they say otherwise with @Accepts(...). */
 export const Accepts = (...types: BodyMediaType[]) => SetMetadata(ACCEPTS, types);
@@ -13,12 +13,18 @@ export const MEDIA_TYPES: Record<BodyMediaType, string> = {
   json: 'application/json',
   form: 'application/x-www-form-urlencoded',
   csv: 'text/csv',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
 };
 
 const PATTERNS: Record<BodyMediaType, RegExp> = {
   json: /^application\/([a-z0-9.+-]+\+)?json\b/i,
   form: /^application\/x-www-form-urlencoded\b/i,
   csv: /^text\/csv\b/i,
+  jpeg: /^image\/jpeg\b/i,
+  png: /^image\/png\b/i,
+  webp: /^image\/webp\b/i,
 };
 
 /** `a`, `a or b`, `a, b or c`. */

@@ -1,4 +1,10 @@
 import { Module } from '@nestjs/common';
+import { FingerprintsController } from './fingerprints.controller';
+import { FingerprintsService } from './fingerprints.service';
+import { ImageHashing } from './image-hashing';
 
-@Module({})
+@Module({
+  controllers: [FingerprintsController],
+  providers: [FingerprintsService, ImageHashing],
+})
 export class FingerprintsModule {}
