@@ -7,45 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Creds, Json } from '../test/support/tooling';
-
-const BASE = (
-  process.env.BASE_URL ??
-  process.env.DEMO_URL ??
-  `http://127.0.0.1:${process.env.PORT ?? 3000}`
-).replace(/\/+$/, '');
-const DATA_DIR = path.resolve(process.env.DATA_DIR ?? '.data');
-
-const say = (text = '') => console.log(text);
-const step = (n: number, title: string) =>
-  say(`\n── ${n}. ${title} ${'─'.repeat(Math.max(0, 70 - title.length))}`);
+import { BASE, call, DATA_DIR, Demo, DemoLink, say, step, token } from './demo/client';
+import { evasionAct } from './demo/evasion-act';
 
 let seed = 20231107;
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)];
-
-async function call(token: string | null, method: string, url: string, body?: unknown): Promise<Json> {
-  const res = await fetch(BASE + url, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  const json = text ? (JSON.parse(text) as Json) : {};
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${json.detail ?? text}`);
-  return json;
-}
-
-async function token(c: Creds): Promise<string> {
-  const res = await call(null, 'POST', '/v1/auth/token', {
-    grant_type: 'client_credentials',
-    client_id: c.clientId,
-    client_secret: c.clientSecret,
-  });
-  return res.access_token as string;
-}
 
 const ITEMS = [
   'Kemeja-Flanel',
@@ -81,21 +48,6 @@ function listingUrl(market: string, n: number, slugSeed = ''): string {
   }
 }
 
-interface DemoLink {
-  id: string;
-  url: string;
-}
-
-/** What the acts hand on to each other: tokens by party, listing numbers, sellers and outcomes so far. */
-interface Demo {
-  t: Record<string, string>;
-  markets: string[];
-  n: number;
-  sellers: Record<string, string[]>;
-  takenDown: Record<string, DemoLink[]>;
-  stillOpen: DemoLink[];
-}
-
 async function signIn(): Promise<Record<string, string>> {
   const creds = JSON.parse(readFileSync(path.join(DATA_DIR, 'demo-credentials.json'), 'utf8')) as Record<
     string,
@@ -113,6 +65,7 @@ async function signIn(): Promise<Record<string, string>> {
 async function thePartiesAct(d: Demo): Promise<void> {
   step(1, 'The parties');
   const marketplaces = (await call(d.t.kemendag, 'GET', '/v1/marketplaces')).items as Json[];
+  for (const m of marketplaces) d.codes.set(m.id as string, m.code as string);
   for (const m of marketplaces)
     say(
       `  ${m.code.padEnd(10)} ${m.name.padEnd(14)} domains ${m.domains.join(', ').padEnd(30)} SLA ${m.takedownSlaHours} h`,
@@ -285,7 +238,7 @@ async function watchlistAct(d: Demo): Promise<void> {
 }
 
 async function statisticsAct(d: Demo): Promise<void> {
-  step(7, 'Takedown statistics');
+  step(8, 'Takedown statistics');
   const stats = await call(d.t.idea, 'GET', '/v1/stats/takedowns');
   say('  marketplace  received  taken_down  not_found  rejected  pending/ack  relisted  median h  p90 h');
   for (const s of stats.marketplaces as Json[]) {
@@ -298,7 +251,7 @@ async function statisticsAct(d: Demo): Promise<void> {
 }
 
 async function auditTrailAct(d: Demo): Promise<boolean> {
-  step(9, 'The operator verifies the audit trail');
+  step(10, 'The operator verifies the audit trail');
   const verify = await call(d.t.operator, 'GET', '/v1/audit/verify');
   say(
     `  ${verify.ok ? 'chain verified' : `CHAIN BROKEN at seq ${verify.firstBadSeq}`}: ${verify.checked} events, head ${verify.headHash.slice(0, 16)}…`,
@@ -310,6 +263,7 @@ async function main(): Promise<void> {
   const d: Demo = {
     t: await signIn(),
     markets: ['shopee', 'tokopedia', 'lazada', 'tiktok'],
+    codes: new Map(),
     n: 0,
     sellers: {},
     takenDown: {},
@@ -321,8 +275,9 @@ async function main(): Promise<void> {
   const second = await relistingAct(d);
   await repeatSellersAct(d, second);
   await watchlistAct(d);
+  await evasionAct(d, 7);
   await statisticsAct(d);
-  step(8, 'The police ask for the evidence on the relisted sellers');
+  step(9, 'The police ask for the evidence on the relisted sellers');
   const evidenceOk = await evidenceAct(d.t, second.relisted as Json[], d.sellers);
   const chainOk = await auditTrailAct(d);
   if (!chainOk || !evidenceOk) process.exitCode = 1;
