@@ -8,7 +8,9 @@ type Json = Record<string, unknown>;
 
 const LINK_COLUMNS = [
   'id',
+  'source',
   'batchId',
+  'reportId',
   'marketplaceId',
   'url',
   'canonicalUrl',
@@ -22,11 +24,14 @@ const LINK_COLUMNS = [
   'note',
   'keywords',
   'listing.title',
+  'listing.description',
   'listing.sellerRef',
   'listing.sellerName',
   'listing.price',
   'listing.currency',
   'listing.screenshotSha256',
+  'listing.imageHashes',
+  'relistingSignals',
   'repeatSeller.sellerRef',
   'repeatSeller.priorTakedowns',
   'createdAt',
@@ -51,6 +56,25 @@ const STATS_COLUMNS = [
   'relisted',
   'medianHoursToTakedown',
   'p90HoursToTakedown',
+  'ministry.received',
+  'ministry.byStatus.pending',
+  'ministry.byStatus.acknowledged',
+  'ministry.byStatus.taken_down',
+  'ministry.byStatus.not_found',
+  'ministry.byStatus.rejected',
+  'ministry.byStatus.withdrawn',
+  'ministry.relisted',
+  'ministry.overdue',
+  'ministry.medianHoursToTakedown',
+  'ministry.p90HoursToTakedown',
+  'marketplace.received',
+  'marketplace.byStatus.pending',
+  'marketplace.byStatus.acknowledged',
+  'marketplace.byStatus.taken_down',
+  'marketplace.byStatus.not_found',
+  'marketplace.byStatus.rejected',
+  'marketplace.byStatus.withdrawn',
+  'marketplace.relisted',
 ];
 
 /**
@@ -269,7 +293,7 @@ describe('CSV answers for link lists and statistics (Accept: text/csv)', () => {
     const { header, rows } = csvOf(res);
     expect(header).toEqual(STATS_COLUMNS);
     expect(rows).toEqual(
-      json.marketplaces.map((m) => asCsvRow({ from: json.from, to: json.to, ...m }, STATS_COLUMNS)),
+      json.marketplaces.map((m) => asCsvRow({ from: json.from, to: json.to, ...m, ...(m.bySource as Json) }, STATS_COLUMNS)),
     );
     const row = (code: string) => rows.find((r) => r[STATS_COLUMNS.indexOf('code')] === code);
     expect(row('shopee')?.slice(0, 2)).toEqual([from, '']);

@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import type request from 'supertest';
 import { createTestApp, Party, TestApp } from './support/app';
-import { batch, Campaign, setUpCampaign, shopeeUrl, submitBatch } from './support/campaign';
+import { batch, Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 
 /** Every writing route, sent twice with one Idempotency-Key: the second answer is the first, byte for byte. */
 
@@ -25,6 +25,13 @@ const WRITTEN_TABLES = [
   'evidence_requests',
   'evidence_responses',
   'evidence_request_links',
+  'takedown_reports',
+  'listing_fingerprints',
+  'listing_image_hashes',
+  'relisting_signals',
+  'relisting_groups',
+  'relisting_group_members',
+  'relisting_dismissals',
   'idempotency_keys',
   'audit_events',
   'audit_head',
@@ -106,6 +113,29 @@ describe('Idempotency-Key replays on every writing route', () => {
         })
         .expect(201)
     ).body as { id: string };
+  };
+
+  /** A Shopee takedown and a Tokopedia listing of the same photo: one relisting group of two. */
+  const newGroup = async () => {
+    const hash = (++n).toString(16).padStart(16, 'c');
+    const [shopee, tokopedia] = [
+      (await submitBatch(t, c, [shopeeUrl()])).links[0].id,
+      (await submitBatch(t, c, [tokopediaUrl()])).links[0].id,
+    ];
+    const listing = { imageHashes: [{ algorithm: 'phash', hash }] };
+    const ack = (party: Party, linkId: string, status: string) =>
+      t.http
+        .post('/v1/links/acknowledgements')
+        .set(party.auth)
+        .send({ items: [{ linkId, status, listing }] })
+        .expect(200);
+    await ack(c.shopee, shopee, 'taken_down');
+    await ack(c.tokopedia, tokopedia, 'acknowledged');
+    const groups = (await t.http.get('/v1/relisting-groups').set(c.ministry.auth).expect(200)).body as {
+      items: { id: string; links: { linkId: string }[] }[];
+    };
+    const group = groups.items.find((g) => g.links.some((l) => l.linkId === tokopedia))!;
+    return { id: group.id, linkId: tokopedia };
   };
 
   // The token endpoint (POST /v1/auth/token) is not here: an OAuth client-credentials exchange carries no actor to
@@ -299,6 +329,48 @@ describe('Idempotency-Key replays on every writing route', () => {
         method: 'post',
         path: `/v1/evidence-requests/${(await newEvidenceRequest()).id}/close`,
       }),
+    ],
+    [
+      'POST /v1/takedown-reports',
+      200,
+      () => ({
+        party: c.shopee,
+        method: 'post',
+        path: '/v1/takedown-reports',
+        body: {
+          items: [
+            {
+              url: shopeeUrl(),
+              takenDownAt: new Date(Date.now() - 3_600_000).toISOString(),
+              listing: { sellerRef: `toko-${++n}` },
+            },
+            { url: 'https://example.org/x', takenDownAt: new Date().toISOString(), listing: {} },
+          ],
+        },
+      }),
+    ],
+    [
+      'POST /v1/screenings',
+      200,
+      () => ({
+        party: c.shopee,
+        method: 'post',
+        path: '/v1/screenings',
+        body: { items: [{ ref: 'r', title: `karung bekas ${++n}` }] },
+      }),
+    ],
+    [
+      'POST /v1/relisting-groups/:id/members/:linkId/dismiss',
+      200,
+      async () => {
+        const group = await newGroup();
+        return {
+          party: c.ministry,
+          method: 'post',
+          path: `/v1/relisting-groups/${group.id}/members/${group.linkId}/dismiss`,
+          body: { reason: 'different goods' },
+        };
+      },
     ],
   ];
 

@@ -177,6 +177,10 @@ const PARTY_RULE_TABLE: { readonly [A in AuditAction]?: PartyRule } = {
   'link.taken_down': theReportingMarketplace,
   'link.not_found': theReportingMarketplace,
   'link.rejected': theReportingMarketplace,
+  'takedown_report.filed': theReportingMarketplace,
+  // Relisting groups are the ministry's and the association's to read, whoever's request formed them.
+  'relisting_group.linked': nobody,
+  'relisting_group.member_dismissed': nobody,
 };
 
 const PARTY_RULES = new Map<string, PartyRule>(Object.entries(PARTY_RULE_TABLE));

@@ -43,6 +43,7 @@ export class LinksService {
       batchId: q.batchId,
       marketplaceId: q.marketplaceId,
       status: q.status,
+      source: q.source,
       relisted: q.relisted ? q.relisted === 'true' : undefined,
       overdue: q.overdue === 'true' ? true : q.overdue === 'false' ? false : undefined,
       updatedSince: q.updatedSince,

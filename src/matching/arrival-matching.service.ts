@@ -6,7 +6,7 @@ import type { SignalRow } from '../relisting-groups/relisting-groups.repository'
 import { RelistingGroupsRepository } from '../relisting-groups/relisting-groups.repository';
 import { RelistingGroupsService, Tie } from '../relisting-groups/relisting-groups.service';
 import { FingerprintsRepository } from './fingerprints.repository';
-import { MatchingEngine, MatchQuery } from './matching-engine';
+import { Match, MatchingEngine, MatchQuery } from './matching-engine';
 import { normaliseSellerName, normaliseTitle } from './title-normalisation';
 
 /** A link's listing evidence as it arrives (an acknowledgement, a takedown report). */
@@ -30,6 +30,16 @@ export function matchQueryOf(a: ArrivedListing): MatchQuery {
     sellerName: l.sellerName,
     marketplaceId: a.marketplaceId,
   };
+}
+
+/** A link's signals point at no more than this many other links: the closest, image first, then title, then seller. */
+export const SIGNALLED_LINKS = 10;
+
+/** The matches against the SIGNALLED_LINKS links matched first (the engine orders each signal closest first). */
+function strongest(matches: Match[]): Match[] {
+  const links = new Set<string>();
+  for (const x of matches) if (x.linkId && links.size < SIGNALLED_LINKS) links.add(x.linkId);
+  return matches.filter((x) => !x.linkId || links.has(x.linkId));
 }
 
 /**
@@ -71,7 +81,7 @@ export class ArrivalMatching {
   private async match(m: EntityManager, arrived: ArrivedListing[], now: Date): Promise<AuditRecord[]> {
     const matches = await this.engine.match(m, arrived.map(matchQueryOf));
     const found = arrived.flatMap((a, i) =>
-      matches[i].filter((x) => x.linkId !== a.linkId).map((x) => ({ linkId: a.linkId, match: x })),
+      strongest(matches[i].filter((x) => x.linkId !== a.linkId)).map((x) => ({ linkId: a.linkId, match: x })),
     );
     const dismissed = await this.signals.dismissed(
       m,

@@ -40,22 +40,25 @@ export class ScreeningsService {
       if (parsed?.ok) return router.route(parsed.parts.host)?.marketplaceId ?? null;
       return owned.length === 1 ? owned[0] : null;
     };
-    const matches = await this.engine.match(
-      this.tx.dataSource.manager,
-      items.map((i) => ({
-        title: i.title,
-        imageHashes: i.imageHashes,
-        sellerRef: i.sellerRef,
-        sellerName: i.sellerName,
-        marketplaceId: marketplaceOf(i.url),
-      })),
-    );
     const scope = actor.role === 'marketplace' ? owned : null;
-    return {
-      results: items.map((item, i) => ({
-        ref: item.ref,
-        matches: matches[i].map((x) => visibleMatch(x, scope)),
-      })),
-    };
+    // Through answer(): it writes nothing, but a retry with the same Idempotency-Key gets the same answer.
+    return this.tx.answer(async (m) => {
+      const matches = await this.engine.match(
+        m,
+        items.map((i) => ({
+          title: i.title,
+          imageHashes: i.imageHashes,
+          sellerRef: i.sellerRef,
+          sellerName: i.sellerName,
+          marketplaceId: marketplaceOf(i.url),
+        })),
+      );
+      return {
+        results: items.map((item, i) => ({
+          ref: item.ref,
+          matches: matches[i].map((x) => visibleMatch(x, scope)),
+        })),
+      };
+    });
   }
 }
