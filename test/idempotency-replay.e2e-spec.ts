@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
+import sharp from 'sharp';
 import type request from 'supertest';
 import { createTestApp, Party, TestApp } from './support/app';
 import { batch, Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
@@ -347,6 +348,19 @@ describe('Idempotency-Key replays on every writing route', () => {
             { url: 'https://example.org/x', takenDownAt: new Date().toISOString(), listing: {} },
           ],
         },
+      }),
+    ],
+    [
+      'POST /v1/fingerprints',
+      200,
+      async () => ({
+        party: c.shopee,
+        method: 'post',
+        path: '/v1/fingerprints',
+        contentType: 'image/png',
+        body: await sharp({ create: { width: 32, height: 24, channels: 3, background: '#a03' } })
+          .png()
+          .toBuffer(),
       }),
     ],
     [
