@@ -6,18 +6,7 @@ import { Pair, pick, random } from './rates';
 
 const W = 480;
 const H = 600;
-const COLOURS = [
-  '#1f3a5f',
-  '#8e2c2c',
-  '#2e6b3a',
-  '#c9a227',
-  '#5b3f8c',
-  '#d9d4c7',
-  '#222222',
-  '#b5651d',
-  '#4a90a4',
-  '#e07a5f',
-];
+const COLOURS = '#1f3a5f|#8e2c2c|#2e6b3a|#c9a227|#5b3f8c|#d9d4c7|#222222|#b5651d|#4a90a4|#e07a5f'.split('|');
 const GARMENTS = [
   // t-shirt, trousers, jacket, dress: silhouettes in a 100×100 box
   'M20 15 L38 8 Q50 16 62 8 L80 15 L95 35 L80 42 L76 30 L76 92 L24 92 L24 30 L20 42 L5 35 Z',

@@ -1,23 +1,11 @@
 /** Indonesian used-clothing titles, their 2023 evasions, and unrelated titles; seller names beside them. */
 import { Pair, pick, random } from './rates';
 
-const ITEMS = [
-  'baju',
-  'kaos',
-  'kemeja',
-  'jaket',
-  'celana jeans',
-  'hoodie',
-  'sweater',
-  'rok',
-  'dress',
-  'blazer',
-  'celana chino',
-  'jaket kulit',
-  'kardigan',
-  'celana cargo',
-  'jaket parka',
-];
+const list = (s: string) => s.split('|');
+
+const ITEMS = list(
+  'baju|kaos|kemeja|jaket|celana jeans|hoodie|sweater|rok|dress|blazer|celana chino|jaket kulit|kardigan|celana cargo|jaket parka',
+);
 const ORIGINS = ['Korea', 'Jepang', 'Bangkok', 'Eropa', 'USA', 'Hongkong', 'Australia', 'Taiwan'];
 const FORMS = [
   (i: string, o: string) => `Karung ${i} bekas import ${o} 100kg`,
@@ -47,16 +35,9 @@ const UNRELATED = [
   'Sepeda lipat 20 inch',
   'Karpet bulu 160x210',
 ];
-const SHOPS = [
-  'Toko Berkah Jaya',
-  'Grosir Thrift Mania',
-  'Gudang Import Murah',
-  'Lapak Mbak Sri',
-  'Bal Kita Store',
-  'Sinar Abadi Fashion',
-  'Raja Karung 88',
-  'Ukay Ukay Medan',
-];
+const SHOPS = list(
+  'Toko Berkah Jaya|Grosir Thrift Mania|Gudang Import Murah|Lapak Mbak Sri|Bal Kita Store|Sinar Abadi Fashion|Raja Karung 88|Ukay Ukay Medan',
+);
 
 /** The base titles: every item × origin × form would be too many near-twins; a seeded draw of 64 distinct ones. */
 export function baseTitles(count: number, seed: number): { title: string; seller: string }[] {
