@@ -11,5 +11,5 @@ export interface MatchThresholds {
 export const DEFAULT_THRESHOLDS: MatchThresholds = {
   phashDistance: 10,
   pdqDistance: 31,
-  titleSimilarityPercent: 50,
+  titleSimilarityPercent: 70,
 };
