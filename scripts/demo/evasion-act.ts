@@ -205,7 +205,7 @@ async function ownTakedowns(d: Demo, tag: string): Promise<void> {
 }
 
 export async function evasionAct(d: Demo, n: number): Promise<void> {
-  step(n, 'Evasion: a new shop on another marketplace, new words, the photo recompressed');
+  step(n, 'Evasion: new shop, new marketplace, new words, recompressed photo');
   const tag = Date.now().toString(36).slice(-5); // fresh listings and shops on every run
   await catchTheRelisting(d, tag);
   await ownTakedowns(d, tag);
