@@ -1,5 +1,6 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { Accepts } from '../common/media-type.guard';
@@ -27,11 +28,10 @@ export class FingerprintsController {
   })
   @ApiConsumes(...IMAGE_MEDIA_TYPES)
   @ApiBody({ required: true, schema: { type: 'string', format: 'binary' } })
-  @ApiOkResponse({ type: FingerprintResponseDto })
+  @ApiOkResponse({ type: FingerprintResponseDto, description: "The image's hashes (today its phash)" })
   @ApiProblems(
     [400, 'The body could not be read'],
     401,
-    [403, 'Only operator, ministry, marketplace may call this'],
     [413, 'The body is over 10 MB'],
     [
       415,
@@ -41,11 +41,8 @@ export class FingerprintsController {
     429,
     503,
   )
-  fingerprint(
-    @Caller() caller: Actor,
-    @Body() image: unknown,
-    @Headers('content-type') contentType?: string,
-  ): Promise<FingerprintResponseDto> {
-    return this.fingerprints.fingerprint(caller, image, contentType);
+  // The raw body and its declared type: @Headers('content-type') would document Content-Type as a parameter.
+  fingerprint(@Caller() caller: Actor, @Req() req: Request): Promise<FingerprintResponseDto> {
+    return this.fingerprints.fingerprint(caller, req.body, req.headers['content-type']);
   }
 }

@@ -1,18 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ImageHashResponseDto } from '../../links/dto/link-response.dto';
 
-export class ImageHashResponseDto {
-  @ApiProperty({ enum: ['phash'], description: 'The 64-bit DCT hash as sharp-phash 2.x computes it' })
-  algorithm!: 'phash';
-
-  @ApiProperty({
-    pattern: '^[0-9a-f]{16}$',
-    example: 'c3d1e0f0b8989c3c',
-    description: '16 lower-case hex characters, most significant bit first',
-  })
-  hash!: string;
-}
-
+/** The hashes of one image, in the form listing evidence and screenings take them. */
 export class FingerprintResponseDto {
-  @ApiProperty({ type: [ImageHashResponseDto] })
+  @ApiProperty({
+    type: [ImageHashResponseDto],
+    description: 'Today one: the phash, as sharp-phash 2.x computes it',
+  })
   imageHashes!: ImageHashResponseDto[];
 }
