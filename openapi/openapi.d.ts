@@ -535,6 +535,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check up to 1,000 listings against everything taken down, before they go live
+         * @description Each item is matched by image hash, normalised title, seller and watchlist keyword. A marketplace sees matches against its own links in full; against other marketplaces’ links only the signal, its distance or similarity and the ministry’s batch reference. Nothing is written.
+         */
+        post: operations["ScreeningsController_screen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/fingerprints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An image's perceptual hash, for parties without their own hasher
+         * @description The body is the image file itself (at most 10 MB, at most 50 megapixels decoded); its bytes must be of the type Content-Type names. Answers the phash (64-bit DCT hash as sharp-phash 2.x computes it, 16 lower-case hex characters, most significant bit first) to put in listing evidence or a screening. Nothing is stored. Hashing waits in a bounded queue (503 + Retry-After when full).
+         */
+        post: operations["FingerprintsController_fingerprint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/takedown-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report listings the marketplace took down on its own initiative, 1 to 5,000 at a time
+         * @description Each accepted item becomes a link of the caller’s marketplace, already taken_down, with source marketplace, no batch and no due date. A bad item does not refuse the others: it gets ok: false and an error. A listing with an open link (open_link_exists) is acknowledged on that link instead; the same takedown reported again (same listing, same takenDownAt) is already_reported with the earlier link. When nothing is accepted nothing is written and reportId is null.
+         */
+        post: operations["TakedownReportsController_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/relisting-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Links that matching tied together across marketplaces; a marketplace gets the groups with its links
+         * @description A marketplace sees its own links of a group in full; of other marketplaces’ links only the marketplace, status, first sighting and batch reference.
+         */
+        get: operations["RelistingGroupsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/relisting-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A relisting group */
+        get: operations["RelistingGroupsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/relisting-groups/{id}/members/{linkId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a link out of a group: it is not a relisting of the others, and matching never ties them again
+         * @description A group left with fewer than two links is dissolved.
+         */
+        post: operations["RelistingGroupsController_dismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/evidence-requests": {
         parameters: {
             query?: never;
@@ -779,12 +896,12 @@ export interface components {
          * @description See docs/audit-events.md; the list only grows
          * @enum {string}
          */
-        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported";
+        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported" | "takedown_report.filed" | "relisting_group.linked" | "relisting_group.member_dismissed";
         /**
          * @description What the event is about; entityId is its id
          * @enum {string}
          */
-        AuditEntityType: "agency" | "api_client" | "marketplace" | "keyword" | "link_batch" | "link" | "evidence_request";
+        AuditEntityType: "agency" | "api_client" | "marketplace" | "keyword" | "link_batch" | "link" | "evidence_request" | "takedown_report" | "relisting_group";
         AuditEventResponseDto: {
             /** @description Position in the log; leaf index seq - 1 */
             seq: number;
@@ -1181,6 +1298,26 @@ export interface components {
             domains?: string[];
             takedownSlaHours?: number;
         };
+        ImageHashDto: {
+            /** @enum {string} */
+            algorithm: "phash" | "pdq";
+            /** @description Lower-case hex, most significant bit first: 16 characters for phash, 64 for pdq */
+            hash: string;
+            /** @description The hasher's quality score */
+            quality?: number;
+        };
+        ListingEvidenceDto: {
+            title?: string;
+            description?: string;
+            sellerRef?: string;
+            sellerName?: string;
+            price?: number;
+            /** @example IDR */
+            currency?: string;
+            screenshotSha256?: string;
+            /** @description Perceptual hashes of the listing’s photos: phash as sharp-phash computes it, or PDQ */
+            imageHashes?: components["schemas"]["ImageHashDto"][];
+        };
         SubmittedLinkDto: {
             /**
              * @description Judged after reading: one that does not route to a marketplace comes back in `rejected`
@@ -1189,6 +1326,8 @@ export interface components {
             url: string;
             note?: string;
             keywords?: string[];
+            /** @description What the ministry saw of the listing (JSON batches only); a malformed one rejects that link as invalid_listing */
+            listing?: components["schemas"]["ListingEvidenceDto"];
         };
         CreateLinkBatchDto: {
             /** @example PKTN/2026/11/0042 */
@@ -1226,7 +1365,9 @@ export interface components {
             /** @description The URL as submitted */
             url: string;
             /** @enum {string} */
-            reason: "invalid_url" | "unsupported_scheme" | "url_too_long" | "unknown_marketplace" | "duplicate_in_batch";
+            reason: "invalid_url" | "unsupported_scheme" | "url_too_long" | "unknown_marketplace" | "duplicate_in_batch" | "invalid_listing";
+            /** @description With invalid_listing: what is wrong with the listing (e.g. "listing.imageHashes[0].hash must be …") */
+            detail?: string;
         };
         DuplicateLinkDto: {
             /** @description Position of the link in the submission (0-based) */
@@ -1359,14 +1500,50 @@ export interface components {
             /** @example Issued in error: wrong legal basis */
             reason: string;
         };
+        ImageHashResponseDto: {
+            /** @enum {string} */
+            algorithm: "phash" | "pdq";
+            /** @description Lower-case hex, most significant bit first: 16 characters for phash, 64 for pdq */
+            hash: string;
+            quality?: number;
+        };
         ListingResponseDto: {
             title?: string;
+            description?: string;
             sellerRef?: string;
             sellerName?: string;
             price?: number;
             /** @example IDR */
             currency?: string;
             screenshotSha256?: string;
+            imageHashes?: components["schemas"]["ImageHashResponseDto"][];
+        };
+        MatchResponseDto: {
+            /** @enum {string} */
+            signal: "image" | "title" | "seller" | "keyword";
+            /**
+             * Format: uuid
+             * @description The taken-down link matched (absent for keyword signals and for links the caller may not see)
+             */
+            linkId?: string;
+            /**
+             * Format: uuid
+             * @description The matched link's marketplace, when the caller may see it
+             */
+            marketplaceId?: string;
+            /**
+             * @description image: the hash compared
+             * @enum {string}
+             */
+            algorithm?: "phash" | "pdq";
+            /** @description image: Hamming distance in bits */
+            distance?: number;
+            /** @description title: trigram similarity of normalised titles */
+            similarity?: number;
+            /** @description keyword: the watchlist term found in the title */
+            term?: string;
+            /** @description The reference of the ministry's batch behind the matched link (null for a marketplace's own takedown) */
+            batchReference?: string | null;
         };
         RepeatSellerResponseDto: {
             /** @description The marketplace's reference for the seller */
@@ -1377,8 +1554,21 @@ export interface components {
         LinkResponseDto: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            batchId: string;
+            /**
+             * @description ministry: from a link batch; marketplace: a takedown the marketplace reported on its own initiative
+             * @enum {string}
+             */
+            source: "ministry" | "marketplace";
+            /**
+             * Format: uuid
+             * @description The link batch; null for a marketplace’s report
+             */
+            batchId: string | null;
+            /**
+             * Format: uuid
+             * @description The marketplace’s takedown report; null for a ministry’s link
+             */
+            reportId: string | null;
             /** Format: uuid */
             marketplaceId: string;
             /** @description The URL as submitted */
@@ -1393,9 +1583,9 @@ export interface components {
             statusReason: string | null;
             /**
              * Format: date-time
-             * @description When the marketplace must have acted
+             * @description When the marketplace must have acted; null for a marketplace’s report (it acted first)
              */
-            dueAt: string;
+            dueAt: string | null;
             /** @description Still open (pending or acknowledged) after dueAt */
             overdue: boolean;
             /** @description The listing had been taken down before and came back */
@@ -1407,6 +1597,8 @@ export interface components {
             keywords: string[];
             /** @description Null until a marketplace reports it */
             listing: components["schemas"]["ListingResponseDto"] | (never | null);
+            /** @description Why the listing looks like ones taken down earlier (empty when nothing matched) */
+            relistingSignals: components["schemas"]["MatchResponseDto"][];
             /** @description Present when other links of the same seller on the same marketplace were taken down (not shown to marketplaces) */
             repeatSeller?: components["schemas"]["RepeatSellerResponseDto"];
             /** Format: date-time */
@@ -1423,15 +1615,6 @@ export interface components {
             items: components["schemas"]["LinkResponseDto"][];
             /** @description Pass as cursor for the next page; null on the last page */
             nextCursor: string | null;
-        };
-        ListingEvidenceDto: {
-            title?: string;
-            sellerRef?: string;
-            sellerName?: string;
-            price?: number;
-            /** @example IDR */
-            currency?: string;
-            screenshotSha256?: string;
         };
         AcknowledgementItemDto: {
             /** Format: uuid */
@@ -1471,8 +1654,21 @@ export interface components {
         LinkDetailResponseDto: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            batchId: string;
+            /**
+             * @description ministry: from a link batch; marketplace: a takedown the marketplace reported on its own initiative
+             * @enum {string}
+             */
+            source: "ministry" | "marketplace";
+            /**
+             * Format: uuid
+             * @description The link batch; null for a marketplace’s report
+             */
+            batchId: string | null;
+            /**
+             * Format: uuid
+             * @description The marketplace’s takedown report; null for a ministry’s link
+             */
+            reportId: string | null;
             /** Format: uuid */
             marketplaceId: string;
             /** @description The URL as submitted */
@@ -1487,9 +1683,9 @@ export interface components {
             statusReason: string | null;
             /**
              * Format: date-time
-             * @description When the marketplace must have acted
+             * @description When the marketplace must have acted; null for a marketplace’s report (it acted first)
              */
-            dueAt: string;
+            dueAt: string | null;
             /** @description Still open (pending or acknowledged) after dueAt */
             overdue: boolean;
             /** @description The listing had been taken down before and came back */
@@ -1501,6 +1697,8 @@ export interface components {
             keywords: string[];
             /** @description Null until a marketplace reports it */
             listing: components["schemas"]["ListingResponseDto"] | (never | null);
+            /** @description Why the listing looks like ones taken down earlier (empty when nothing matched) */
+            relistingSignals: components["schemas"]["MatchResponseDto"][];
             /** @description Present when other links of the same seller on the same marketplace were taken down (not shown to marketplaces) */
             repeatSeller?: components["schemas"]["RepeatSellerResponseDto"];
             /** Format: date-time */
@@ -1568,6 +1766,32 @@ export interface components {
             /** @description Withdrawn by the ministry */
             withdrawn: number;
         };
+        MinistrySourceStatsResponseDto: {
+            /** @description Links the marketplace reported in the period */
+            received: number;
+            byStatus: components["schemas"]["LinksByStatusResponseDto"];
+            /** @description Of those, listings that had been taken down before */
+            relisted: number;
+            /** @description Of those, still open past their due time */
+            overdue: number;
+            /** @description Median hours from creation to the reported takedown (2 decimals); null when none */
+            medianHoursToTakedown: number | null;
+            /** @description The 90th percentile of the same */
+            p90HoursToTakedown: number | null;
+        };
+        ReportedSourceStatsResponseDto: {
+            /** @description Links the marketplace reported in the period */
+            received: number;
+            byStatus: components["schemas"]["LinksByStatusResponseDto"];
+            /** @description Of those, listings that had been taken down before */
+            relisted: number;
+        };
+        StatsBySourceResponseDto: {
+            /** @description Links the ministry sent in batches */
+            ministry: components["schemas"]["MinistrySourceStatsResponseDto"];
+            /** @description Takedowns the marketplace reported on its own initiative (POST /v1/takedown-reports) */
+            marketplace: components["schemas"]["ReportedSourceStatsResponseDto"];
+        };
         MarketplaceStatsResponseDto: {
             /** Format: uuid */
             marketplaceId: string;
@@ -1575,17 +1799,19 @@ export interface components {
             code: string;
             /** @example Tokopedia */
             name: string;
-            /** @description Links created in the period */
+            /** @description Links created in the period, from both sources (the ministry’s and the marketplace’s own reports) */
             received: number;
             byStatus: components["schemas"]["LinksByStatusResponseDto"];
             /** @description Of those, still open past their due time */
             overdue: number;
             /** @description Of those, listings that came back after a takedown */
             relisted: number;
-            /** @description Median hours from creation to the reported takedown over the period’s taken-down links (2 decimals); null when none */
+            /** @description Median hours from creation to the reported takedown over the period’s taken-down ministry links (2 decimals; a marketplace’s own reports are taken down before the exchange knows them, so they have no hours); null when none */
             medianHoursToTakedown: number | null;
             /** @description The 90th percentile of the same; null when none */
             p90HoursToTakedown: number | null;
+            /** @description The same links split by who put them on the exchange */
+            bySource: components["schemas"]["StatsBySourceResponseDto"];
         };
         TakedownStatsResponseDto: {
             /** @description The from parameter as given (links created at or after it); null when absent */
@@ -1594,6 +1820,136 @@ export interface components {
             to: string | null;
             /** @description One entry per marketplace the caller may see (a marketplace: its own), in code order */
             marketplaces: components["schemas"]["MarketplaceStatsResponseDto"][];
+        };
+        ScreeningItemDto: {
+            /** @description The caller's own reference, echoed in the result */
+            ref: string;
+            /** @description The listing's URL: it names the marketplace a sellerRef belongs to */
+            url?: string;
+            title?: string;
+            imageHashes?: components["schemas"]["ImageHashDto"][];
+            sellerRef?: string;
+            sellerName?: string;
+        };
+        ScreeningRequestDto: {
+            /** @description Each item carries at least one of title, imageHashes, sellerRef, sellerName; refs are unique */
+            items: components["schemas"]["ScreeningItemDto"][];
+        };
+        ScreeningResultDto: {
+            ref: string;
+            /** @description Taken-down listings it resembles, by signal; empty: nothing matched */
+            matches: components["schemas"]["MatchResponseDto"][];
+        };
+        ScreeningResponseDto: {
+            /** @description One result per item, in the order of the items */
+            results: components["schemas"]["ScreeningResultDto"][];
+        };
+        FingerprintResponseDto: {
+            imageHashes: components["schemas"]["ImageHashResponseDto"][];
+        };
+        TakedownReportItemDto: {
+            /**
+             * @description A listing on one of the caller’s own marketplaces
+             * @example https://shopee.co.id/Bal-Pakaian-Bekas-i.123456.2345678901
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When the marketplace took the listing down: not in the future, not before 2000-01-01
+             */
+            takenDownAt: string;
+            /** @description Why; becomes the link’s statusReason */
+            reason?: string;
+            /**
+             * @description The marketplace’s own category for the takedown; kept in the link’s created event
+             * @example used-clothing
+             */
+            category?: string;
+            /** @description The listing as it was when taken down */
+            listing: components["schemas"]["ListingEvidenceDto"];
+        };
+        FileTakedownReportDto: {
+            /** @description An item that breaks the item schema is refused on its own (ok: false with the reason), not with a 400 */
+            items: components["schemas"]["TakedownReportItemDto"][];
+        };
+        TakedownReportResultDto: {
+            /** @description The item’s position in the request */
+            index: number;
+            /** @description Whether the item became a link */
+            ok: boolean;
+            /**
+             * Format: uuid
+             * @description The new link when ok; with open_link_exists the open link to acknowledge instead; with already_reported the link of the earlier report
+             */
+            linkId?: string;
+            /**
+             * @description Present when the listing had been taken down before (the new link is a relisting)
+             * @enum {boolean}
+             */
+            relisted?: true;
+            /** @description With relisted: the earlier taken-down links of the listing */
+            priorLinkIds?: string[];
+            /** @description Why the item was refused: unroutable, not_own_domain, a URL reason, duplicate_in_report, open_link_exists, already_reported, or a validation message; absent when ok */
+            error?: string;
+        };
+        TakedownReportResponseDto: {
+            /**
+             * Format: uuid
+             * @description The report the accepted links belong to; null when no item was accepted (then nothing was written)
+             */
+            reportId: string | null;
+            /** @description One result per item, in the items’ order */
+            results: components["schemas"]["TakedownReportResultDto"][];
+        };
+        RelistingGroupLinkResponseDto: {
+            /** Format: uuid */
+            linkId: string | null;
+            /** Format: uuid */
+            marketplaceId: string;
+            sellerRef: string | null;
+            /** @enum {string} */
+            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn";
+            /**
+             * Format: date-time
+             * @description When the link came to the exchange
+             */
+            firstSeenAt: string;
+            /** @description The ministry's batch reference (null for a marketplace's own takedown) */
+            batchReference: string | null;
+        };
+        RelistingGroupResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            size: number;
+            /** @description First seen first */
+            links: components["schemas"]["RelistingGroupLinkResponseDto"][];
+        };
+        RelistingGroupListResponseDto: {
+            /** @description Most recently changed first */
+            items: components["schemas"]["RelistingGroupResponseDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
+        };
+        DismissMemberDto: {
+            /** @description Why the link is not a relisting of the others */
+            reason?: string;
+        };
+        DismissalResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            size: number;
+            /** @description First seen first */
+            links: components["schemas"]["RelistingGroupLinkResponseDto"][];
+            /** @description Fewer than two links were left: the group no longer exists */
+            dissolved: boolean;
         };
         EvidenceScopeDto: {
             batchIds?: string[];
@@ -3246,6 +3602,8 @@ export interface operations {
                 batchId?: string;
                 marketplaceId?: string;
                 status?: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn";
+                /** @description ministry: from link batches; marketplace: reported takedowns */
+                source?: "ministry" | "marketplace";
                 relisted?: "true" | "false";
                 overdue?: "true" | "false";
                 /** @description Links changed at or after this time, oldest change first (for polling) */
@@ -3267,7 +3625,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkListResponseDto"];
-                    /** @example id,batchId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,relisted,priorLinkIds,note,keywords,listing.title,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt */
+                    /** @example id,source,batchId,reportId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt */
                     "text/csv": string;
                 };
             };
@@ -3636,7 +3994,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TakedownStatsResponseDto"];
-                    /** @example from,to,marketplaceId,code,name,received,byStatus.pending,byStatus.acknowledged,byStatus.taken_down,byStatus.not_found,byStatus.rejected,byStatus.withdrawn,overdue,relisted,medianHoursToTakedown,p90HoursToTakedown */
+                    /** @example from,to,marketplaceId,code,name,received,byStatus.pending,byStatus.acknowledged,byStatus.taken_down,byStatus.not_found,byStatus.rejected,byStatus.withdrawn,overdue,relisted,medianHoursToTakedown,p90HoursToTakedown,ministry.received,ministry.byStatus.pending,ministry.byStatus.acknowledged,ministry.byStatus.taken_down,ministry.byStatus.not_found,ministry.byStatus.rejected,ministry.byStatus.withdrawn,ministry.relisted,ministry.overdue,ministry.medianHoursToTakedown,ministry.p90HoursToTakedown,marketplace.received,marketplace.byStatus.pending,marketplace.byStatus.acknowledged,marketplace.byStatus.taken_down,marketplace.byStatus.not_found,marketplace.byStatus.rejected,marketplace.byStatus.withdrawn,marketplace.relisted */
                     "text/csv": string;
                 };
             };
@@ -3662,6 +4020,379 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ScreeningsController_screen: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same client, key and body within 24 h get the first answer again, byte for byte; the same key with another body gets 422, and while the first is still running 409 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScreeningRequestDto"];
+            };
+        };
+        responses: {
+            /** @description One result per item, in order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only marketplace, ministry may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            /** @description Too many large screenings (over 100 items) are running or waiting; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    FingerprintsController_fingerprint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same client, key and body within 24 h get the first answer again, byte for byte; the same key with another body gets 422, and while the first is still running 409 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+            };
+        };
+        responses: {
+            /** @description The image's hashes (today its phash) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FingerprintResponseDto"];
+                };
+            };
+            /** @description The body could not be read */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Only operator, ministry, marketplace may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            /** @description The body is over 10 MB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Content-Type is not image/jpeg, image/png or image/webp, or the bytes are another of those than it says */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The body is empty, cannot be decoded, or is over 50 megapixels */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Too many requests: wait Retry-After seconds */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            431: components["responses"]["Problem431"];
+            /** @description Temporarily unavailable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    TakedownReportsController_file: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same client, key and body within 24 h get the first answer again, byte for byte; the same key with another body gets 422, and while the first is still running 409 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileTakedownReportDto"];
+            };
+        };
+        responses: {
+            /** @description One result per item */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakedownReportResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only marketplace may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    RelistingGroupsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page */
+                cursor?: string;
+                /** @description Only groups with a link on this marketplace */
+                marketplaceId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelistingGroupListResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only operator, ministry, association, marketplace may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    RelistingGroupsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The relisting group’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelistingGroupResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only operator, ministry, association, marketplace may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No such group, or none with a link of the calling marketplace */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    RelistingGroupsController_dismiss: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same client, key and body within 24 h get the first answer again, byte for byte; the same key with another body gets 422, and while the first is still running 409 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                /** @description The relisting group’s id */
+                id: string;
+                /** @description The member that is not a relisting of the others */
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissMemberDto"];
+            };
+        };
+        responses: {
+            /** @description The group as it stands after */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DismissalResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only ministry may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No such group, or the link is not one of its members */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             503: components["responses"]["Problem503"];
