@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import phash from 'sharp-phash';
+import { ImageHashing } from '../src/fingerprints/image-hashing';
 import { hammingDistance, hashWords, phashBitsToHex } from '../src/matching/image-hash';
 import { createTestApp, Party, TestApp } from './support/app';
 import { expectProblem } from './support/problem';
@@ -151,5 +152,29 @@ describe('POST /v1/fingerprints', () => {
 
   it('refuses the police with 403', async () => {
     await expectNoAudit(async () => expectProblem(await post(police, 'image/png', png), 403));
+  });
+});
+
+describe('POST /v1/fingerprints when hashing is busy', () => {
+  let t: TestApp;
+  let marketplace: Party;
+  beforeAll(async () => {
+    t = await createTestApp({ HEAVY_WORK_CONCURRENCY: '1', HEAVY_WORK_QUEUE: '0' });
+    marketplace = await t.party('marketplace');
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 with Retry-After while the queue is full, and hashes again once it is not', async () => {
+    const png = await picture(64, 64);
+    let release!: () => void;
+    const held = t.app.get(ImageHashing).run(() => new Promise<void>((resolve) => (release = resolve)));
+    const send = () =>
+      t.http.post('/v1/fingerprints').set(marketplace.auth).set('Content-Type', 'image/png').send(png);
+    const busy = await send();
+    expectProblem(busy, 503);
+    expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0);
+    release();
+    await held;
+    expect((await send()).status).toBe(200);
   });
 });
