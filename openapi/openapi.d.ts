@@ -1845,6 +1845,7 @@ export interface components {
             results: components["schemas"]["ScreeningResultDto"][];
         };
         FingerprintResponseDto: {
+            /** @description Today one: the phash, as sharp-phash 2.x computes it */
             imageHashes: components["schemas"]["ImageHashResponseDto"][];
         };
         TakedownReportItemDto: {
