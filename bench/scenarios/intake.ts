@@ -4,10 +4,14 @@ import { fmt, now, peakRss, resetPeakRss, stats } from '../measure';
 import { ratioRow, Scenario } from '../scenario';
 import { insertLinks, linkRows } from '../../test/support/factories';
 
-/** What the acknowledgement scenario goes on with: each run's API batch and baseline link ids. */
+/**
+ * What later scenarios go on with: each run's API batch and baseline link ids (acknowledgements), and the API's time
+ * (takedown reports are measured per link against it).
+ */
 export interface IntakeOutput {
   batches: string[];
   baselineIds: string[][];
+  apiMs: number[];
 }
 
 interface ApiRun {
@@ -30,6 +34,7 @@ export function intakeScenario(out: IntakeOutput): Scenario<ApiRun, number> {
       const peakRssMb = peakRss(ctx.api.pid);
       if (res.counts.accepted !== LINKS) throw new Error(`intake accepted ${res.counts.accepted}`);
       out.batches.push(res.id);
+      out.apiMs.push(ms);
       return { ms, peakRssMb };
     },
     async baseline(ctx) {
