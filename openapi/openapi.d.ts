@@ -1500,13 +1500,6 @@ export interface components {
             /** @example Issued in error: wrong legal basis */
             reason: string;
         };
-        ImageHashResponseDto: {
-            /** @enum {string} */
-            algorithm: "phash" | "pdq";
-            /** @description Lower-case hex, most significant bit first: 16 characters for phash, 64 for pdq */
-            hash: string;
-            quality?: number;
-        };
         ListingResponseDto: {
             title?: string;
             description?: string;
@@ -1516,7 +1509,7 @@ export interface components {
             /** @example IDR */
             currency?: string;
             screenshotSha256?: string;
-            imageHashes?: components["schemas"]["ImageHashResponseDto"][];
+            imageHashes?: components["schemas"]["ImageHashDto"][];
         };
         MatchResponseDto: {
             /** @enum {string} */
@@ -1846,7 +1839,7 @@ export interface components {
         };
         FingerprintResponseDto: {
             /** @description Today one: the phash, as sharp-phash 2.x computes it */
-            imageHashes: components["schemas"]["ImageHashResponseDto"][];
+            imageHashes: components["schemas"]["ImageHashDto"][];
         };
         TakedownReportItemDto: {
             /**

@@ -1,24 +1,9 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import type { Type } from '@nestjs/common';
 import { AuditEventResponseDto } from '../../audit/dto/audit-event.dto';
-import { IMAGE_HASH_ALGORITHMS, ImageHashAlgorithm } from '../../matching/image-hash';
+import { ImageHashDto } from '../../matching/dto/image-hash.dto';
 import { MatchResponseDto } from '../../matching/dto/match-response.dto';
 import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus } from '../link.entity';
-
-/** A perceptual hash of one of the listing's images. */
-export class ImageHashResponseDto {
-  @ApiProperty({ enum: IMAGE_HASH_ALGORITHMS })
-  algorithm!: ImageHashAlgorithm;
-
-  @ApiProperty({
-    pattern: '^([0-9a-f]{16}|[0-9a-f]{64})$',
-    description: 'Lower-case hex, most significant bit first: 16 characters for phash, 64 for pdq',
-  })
-  hash!: string;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 100 })
-  quality?: number;
-}
 
 /** What a marketplace reported about the listing behind a link (each field only when it was reported). */
 export class ListingResponseDto {
@@ -43,8 +28,8 @@ export class ListingResponseDto {
   @ApiPropertyOptional({ pattern: '^[0-9a-f]{64}$' })
   screenshotSha256?: string;
 
-  @ApiPropertyOptional({ type: [ImageHashResponseDto], maxItems: 20 })
-  imageHashes?: ImageHashResponseDto[];
+  @ApiPropertyOptional({ type: [ImageHashDto], maxItems: 20 })
+  imageHashes?: ImageHashDto[];
 }
 
 /** The seller behind a link already had links taken down on the same marketplace. */

@@ -11,7 +11,7 @@ import {
   Length,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { ImageHashDto } from '../../matching/dto/screening.dto';
+import { ImageHashDto } from '../../matching/dto/image-hash.dto';
 import { MAX_IMAGE_HASHES } from '../listing-evidence';
 import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus } from '../link.entity';
 

@@ -1,28 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
-import { IMAGE_HASH_ALGORITHMS, ImageHashAlgorithm } from '../image-hash';
+import { ImageHashDto } from './image-hash.dto';
 import { MatchResponseDto } from './match-response.dto';
 
 export const MAX_SCREENING_ITEMS = 1000;
-
-export class ImageHashDto {
-  @ApiProperty({ enum: IMAGE_HASH_ALGORITHMS })
-  algorithm!: ImageHashAlgorithm;
-
-  @ApiProperty({
-    pattern: '^([0-9a-f]{16}|[0-9a-f]{64})$',
-    description: 'Lower-case hex, most significant bit first: 16 characters for phash, 64 for pdq',
-  })
-  hash!: string;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
-    maximum: 100,
-    description: "The hasher's quality score",
-  })
-  quality?: number;
-}
 
 export class ScreeningItemDto {
   @ApiProperty({
