@@ -502,6 +502,57 @@ describe('two instances, one database', () => {
     );
   }, 180_000);
 
+  it('screens on one instance what was taken down through the other a moment before, in both directions', async () => {
+    const [A, B] = instances;
+    for (const [writer, reader] of [
+      [A, B],
+      [B, A],
+    ]) {
+      // Each instance has built its index before the takedown: the other's write must reach it by catching up.
+      const probe = { items: [{ ref: 'warm', title: 'warm up the index' }] };
+      expect((await raw(reader, 'tokopedia', 'POST', '/v1/screenings', probe)).status).toBe(200);
+      const url = listingUrl('shopee');
+      const batch = await raw(writer, 'kemendag', 'POST', '/v1/link-batches', {
+        reference: `INST/MATCH/${randomUUID()}`,
+        legalBasis: 'Permendag 18/2021',
+        links: [{ url }],
+      });
+      expect(batch.status).toBe(201);
+      const [{ id }] = (await db.query<{ id: string }>('SELECT id FROM links WHERE url = $1', [url])).rows;
+      const hash = randomUUID().replace(/-/g, '').slice(0, 16);
+      const title = `karung ${randomUUID().slice(0, 8)} bekas import ${randomUUID().slice(0, 8)}`;
+      const acked = await raw(writer, 'shopee', 'POST', '/v1/links/acknowledgements', {
+        items: [
+          {
+            linkId: id,
+            status: 'taken_down',
+            listing: { title, imageHashes: [{ algorithm: 'phash', hash }] },
+          },
+        ],
+      });
+      expect(acked.status).toBe(200);
+      const screened = await raw(reader, 'kemendag', 'POST', '/v1/screenings', {
+        items: [
+          {
+            ref: 'x',
+            title: title.replace('bekas', 'preloved'),
+            imageHashes: [{ algorithm: 'phash', hash }],
+          },
+        ],
+      });
+      expect(screened.status).toBe(200);
+      const matches = (
+        JSON.parse(screened.text) as { results: { matches: { signal: string; linkId?: string }[] }[] }
+      ).results[0].matches;
+      expect(
+        matches
+          .filter((x) => x.linkId === id)
+          .map((x) => x.signal)
+          .sort(),
+      ).toEqual(['image', 'title']);
+    }
+  });
+
   it('replays an Idempotency-Key request sent to one instance when it is retried on the other', async () => {
     const [A, B] = instances;
     const body = {
