@@ -13,6 +13,11 @@ describe('unsupportedMediaType', () => {
       'text/html',
       'This route accepts a body as application/x-www-form-urlencoded, application/json or text/csv, not text/html',
     ],
+    [
+      ['jpeg', 'png', 'webp'],
+      'image/gif',
+      'This route accepts a body as image/jpeg, image/png or image/webp, not image/gif',
+    ],
     [['json'], undefined, 'This route accepts a body as application/json; say which in Content-Type'],
     [['json'], ' ', 'This route accepts a body as application/json; say which in Content-Type'],
   ] as const)('%j and %j', (accepted, contentType, detail) => {
