@@ -293,7 +293,9 @@ describe('CSV answers for link lists and statistics (Accept: text/csv)', () => {
     const { header, rows } = csvOf(res);
     expect(header).toEqual(STATS_COLUMNS);
     expect(rows).toEqual(
-      json.marketplaces.map((m) => asCsvRow({ from: json.from, to: json.to, ...m, ...(m.bySource as Json) }, STATS_COLUMNS)),
+      json.marketplaces.map((m) =>
+        asCsvRow({ from: json.from, to: json.to, ...m, ...(m.bySource as Json) }, STATS_COLUMNS),
+      ),
     );
     const row = (code: string) => rows.find((r) => r[STATS_COLUMNS.indexOf('code')] === code);
     expect(row('shopee')?.slice(0, 2)).toEqual([from, '']);

@@ -43,9 +43,17 @@ const refusals: [string, unknown, string][] = [
   ['a listing that is not an object', { ...ok, listing: 'x' }, 'listing must be an object'],
   ['a listing that is an array', { ...ok, listing: [] }, 'listing must be an object'],
   ['an unknown listing property', { ...ok, listing: { color: 'red' } }, 'listing.color is not allowed'],
-  ['an empty seller ref', { ...ok, listing: { sellerRef: '' } }, 'listing.sellerRef must be a string of 1-200 characters'],
+  [
+    'an empty seller ref',
+    { ...ok, listing: { sellerRef: '' } },
+    'listing.sellerRef must be a string of 1-200 characters',
+  ],
   ['a negative price', { ...ok, listing: { price: -1 } }, 'listing.price must be a number from 0 to 1e15'],
-  ['a currency not in ISO form', { ...ok, listing: { currency: 'idr' } }, 'listing.currency must be an ISO 4217 code'],
+  [
+    'a currency not in ISO form',
+    { ...ok, listing: { currency: 'idr' } },
+    'listing.currency must be an ISO 4217 code',
+  ],
   [
     'a screenshot hash not hex',
     { ...ok, listing: { screenshotSha256: 'z'.repeat(64) } },

@@ -59,5 +59,5 @@ export function readListingEvidence(raw: unknown, at = 'listing'): ListingEviden
     // A nested problem names its own path ("[0].hash must be ..."), joined without a space.
     if (problem) return `${at}.${key}${/^[.[]/.test(problem) ? '' : ' '}${problem}`;
   }
-  return l as ListingEvidence;
+  return l;
 }
