@@ -169,24 +169,37 @@ export class TitleIndex {
         if (counts[row]++ === 0) touched[found++] = row;
       }
     }
-    // The longer lists only add to rows the prefix found: a row they alone share cannot be similar enough.
-    for (let i = prefix; i < lists.length; i++) {
-      const { data, length } = lists[i];
-      for (let k = 0; k < length; k++) {
-        const row = data[k];
-        if (counts[row] !== 0) counts[row]++;
-      }
-    }
-    const out: { id: number; similarity: number }[] = [];
+    // The longer lists only add to rows the prefix found: a row they alone share cannot be similar enough. A row that
+    // could not reach what it needs even if it held every one of them is dropped before they are read.
     const lengths = this.rowLength.data;
     const low = this.maskLow.data;
     const high = this.maskHigh.data;
+    const rest = lists.length - prefix;
+    const need = (n2: number) => Math.ceil((min * (n1 + n2)) / (1 + min) - 1e-9);
+    let kept = 0;
     for (let k = 0; k < found; k++) {
+      const row = touched[k];
+      const possible = counts[row] + popcount32(low[row] & qLow) + popcount32(high[row] & qHigh) + rest;
+      if (possible >= need(lengths[row])) touched[kept++] = row;
+      else counts[row] = 0;
+    }
+    for (let i = prefix; i < lists.length; i++) {
+      const { data, length } = lists[i];
+      // Few rows left against a long list: look each up (the list is in row order) rather than read it all.
+      if (kept * LOOKUP_COST < length) {
+        for (let k = 0; k < kept; k++) if (contains(data, length, touched[k])) counts[touched[k]]++;
+      } else {
+        for (let k = 0; k < length; k++) {
+          const row = data[k];
+          if (counts[row] !== 0) counts[row]++;
+        }
+      }
+    }
+    const out: { id: number; similarity: number }[] = [];
+    for (let k = 0; k < kept; k++) {
       const row = touched[k];
       const shared = counts[row] + popcount32(low[row] & qLow) + popcount32(high[row] & qHigh);
       counts[row] = 0;
-      // Cheap before exact: similarity ≥ min needs shared·(1 + min) ≥ min·(n1 + n2).
-      if (shared * (1 + min) < min * (n1 + lengths[row]) - 1e-6) continue;
       const s = trigramSimilarity(shared, n1, lengths[row]);
       if (s >= min) out.push({ id: this.rowId[row], similarity: s });
     }
@@ -216,6 +229,23 @@ export class TitleIndex {
     }
     return out;
   }
+}
+
+/** A binary search costs about this many sequential reads of a posting list. */
+const LOOKUP_COST = 24;
+
+/** Whether the first `length` entries of the ascending `data` hold `row`. */
+function contains(data: Uint32Array, length: number, row: number): boolean {
+  let lo = 0;
+  let hi = length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = data[mid];
+    if (v === row) return true;
+    if (v < row) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /**
