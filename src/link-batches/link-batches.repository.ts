@@ -102,6 +102,22 @@ function batchColumns(scope: BatchScope): Sql {
     ELSE 'in_progress' END AS status, ${linkCount} AS visible_link_count`;
 }
 
+export interface OpenLinkRow {
+  id: string;
+  marketplace_id: string;
+  listing_key: string;
+}
+
+/** The open (pending or acknowledged) links of these listings; batch intake and takedown reports both ask. */
+export function openLinksOf(m: EntityManager, keys: readonly ListingRef[]): Promise<OpenLinkRow[]> {
+  return m.query<OpenLinkRow[]>(
+    ...sql`SELECT l.id, l.marketplace_id, l.listing_key
+           FROM links l JOIN ${listingArrays(keys)} AS k(marketplace_id, listing_key)
+             ON l.marketplace_id = k.marketplace_id AND l.listing_key = k.listing_key
+          WHERE ${linkIsOpen('l')}`,
+  );
+}
+
 function listingArrays(keys: readonly ListingRef[]): Sql {
   return sql`unnest(${keys.map((k) => k.marketplaceId)}::uuid[], ${keys.map((k) => k.listingKey)}::text[])`;
 }
@@ -165,16 +181,8 @@ export class LinkBatchesRepository {
     return new Set(inserted.map((r) => r.id));
   }
 
-  findOpenByListingKeys(
-    m: EntityManager,
-    keys: readonly ListingRef[],
-  ): Promise<{ id: string; marketplace_id: string; listing_key: string }[]> {
-    return m.query(
-      ...sql`SELECT l.id, l.marketplace_id, l.listing_key
-             FROM links l JOIN ${listingArrays(keys)} AS k(marketplace_id, listing_key)
-               ON l.marketplace_id = k.marketplace_id AND l.listing_key = k.listing_key
-            WHERE ${linkIsOpen('l')}`,
-    );
+  findOpenByListingKeys(m: EntityManager, keys: readonly ListingRef[]): Promise<OpenLinkRow[]> {
+    return openLinksOf(m, keys);
   }
 
   async insertBatch(m: EntityManager, b: NewBatch): Promise<void> {

@@ -139,18 +139,7 @@ export class TitleIndex {
     const rows = this.rowId.length;
     if (n1 === 0 || rows === 0) return [];
     if (this.counts.length < rows) this.counts = new Uint16Array(rows * 2);
-    let qLow = 0;
-    let qHigh = 0;
-    const lists: U32List[] = [];
-    for (const g of grams) {
-      const t = this.dictionary.get(g);
-      if (t === undefined) continue;
-      const bit = this.maskBit.get(t);
-      if (bit === undefined) lists.push(this.postings[t]!);
-      else if (bit < 32) qLow |= 1 << bit;
-      else qHigh |= 1 << (bit - 32);
-    }
-    lists.sort((a, b) => a.length - b.length);
+    const { lists, qLow, qHigh } = this.queryOf(grams);
     const fromMask = popcount32(qLow) + popcount32(qHigh);
     // The fewest trigrams any row can share and still be similar enough: the shortest possible row (n2 = need).
     const leastNeed = Math.max(1, Math.ceil(min * n1 - 1e-9));
@@ -183,18 +172,7 @@ export class TitleIndex {
       if (possible >= need(lengths[row])) touched[kept++] = row;
       else counts[row] = 0;
     }
-    for (let i = prefix; i < lists.length; i++) {
-      const { data, length } = lists[i];
-      // Few rows left against a long list: look each up (the list is in row order) rather than read it all.
-      if (kept * LOOKUP_COST < length) {
-        for (let k = 0; k < kept; k++) if (contains(data, length, touched[k])) counts[touched[k]]++;
-      } else {
-        for (let k = 0; k < length; k++) {
-          const row = data[k];
-          if (counts[row] !== 0) counts[row]++;
-        }
-      }
-    }
+    for (let i = prefix; i < lists.length; i++) this.countKept(lists[i], kept);
     const out: { id: number; similarity: number }[] = [];
     for (let k = 0; k < kept; k++) {
       const row = touched[k];
@@ -204,6 +182,38 @@ export class TitleIndex {
       if (s >= min) out.push({ id: this.rowId[row], similarity: s });
     }
     return out;
+  }
+
+  /** The title's posting lists, shortest first, and its frequent trigrams as a mask. */
+  private queryOf(grams: Set<string>): { lists: U32List[]; qLow: number; qHigh: number } {
+    let qLow = 0;
+    let qHigh = 0;
+    const lists: U32List[] = [];
+    for (const g of grams) {
+      const t = this.dictionary.get(g);
+      if (t === undefined) continue;
+      const bit = this.maskBit.get(t);
+      if (bit === undefined) lists.push(this.postings[t]!);
+      else if (bit < 32) qLow |= 1 << bit;
+      else qHigh |= 1 << (bit - 32);
+    }
+    lists.sort((a, b) => a.length - b.length);
+    return { lists, qLow, qHigh };
+  }
+
+  /** Adds a long list to the counts of the first `kept` touched rows (and of no other). */
+  private countKept({ data, length }: U32List, kept: number): void {
+    const counts = this.counts;
+    const touched = this.touched;
+    // Few rows left against a long list: look each up (the list is in row order) rather than read it all.
+    if (kept * LOOKUP_COST < length) {
+      for (let k = 0; k < kept; k++) if (contains(data, length, touched[k])) counts[touched[k]]++;
+      return;
+    }
+    for (let k = 0; k < length; k++) {
+      const row = data[k];
+      if (counts[row] !== 0) counts[row]++;
+    }
   }
 
   private maskOverlap(row: number, qLow: number, qHigh: number): number {

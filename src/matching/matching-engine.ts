@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import type { RelistingSignalKind } from '../relisting-groups/relisting.entity';
 import type { ImageHash, ImageHashAlgorithm } from './image-hash';
 import { FingerprintIndexService } from './fingerprint-index.service';
-import { FingerprintsRepository } from './fingerprints.repository';
+import { FingerprintsRepository, SellerQuery } from './fingerprints.repository';
 import { containsPhrase, normaliseSellerName, normaliseTitle, titleTokens } from './title-normalisation';
 
 /** What is matched: a listing's evidence, or a screening's item. */
@@ -56,21 +56,7 @@ export class MatchingEngine {
       term,
       words: titleTokens(term),
     }));
-    const sellers = await this.fingerprints.sellers(
-      m,
-      queries.flatMap((q, i) =>
-        q.sellerRef || q.sellerName
-          ? [
-              {
-                index: i,
-                marketplaceId: q.sellerRef ? (q.marketplaceId ?? null) : null,
-                sellerRef: q.sellerRef ?? null,
-                sellerName: q.sellerName ? normaliseSellerName(q.sellerName) || null : null,
-              },
-            ]
-          : [],
-      ),
-    );
+    const sellers = await this.fingerprints.sellers(m, sellerQueries(queries));
     const found = queries.map((q, i) => {
       const images = index
         .searchImages(q.imageHashes ?? [], { phash: phashDistance, pdq: pdqDistance })
@@ -116,6 +102,22 @@ export class MatchingEngine {
       })),
     ]);
   }
+}
+
+/** The items that name a seller, as the seller look-up takes them (a sellerRef means something only on its marketplace). */
+function sellerQueries(queries: MatchQuery[]): SellerQuery[] {
+  return queries.flatMap((q, index) =>
+    q.sellerRef || q.sellerName
+      ? [
+          {
+            index,
+            marketplaceId: q.sellerRef ? (q.marketplaceId ?? null) : null,
+            sellerRef: q.sellerRef ?? null,
+            sellerName: q.sellerName ? normaliseSellerName(q.sellerName) || null : null,
+          },
+        ]
+      : [],
+  );
 }
 
 /** Similarities as shown: four decimals (the comparison itself used pg_trgm's float4). */

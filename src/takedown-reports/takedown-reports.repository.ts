@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { copyRows, CopyValue, pgArrayLiteral } from '../database/copy';
-import { sql, Sql } from '../database/sql';
-import { linkIsOpen } from '../links/link-state';
+import { sql } from '../database/sql';
 import type { ReportCandidate, ReportedLink } from './takedown-report-rules';
 
 export interface NewReport {
@@ -62,25 +61,8 @@ function* copyLines(reportId: string, links: readonly ReportedLink[], at: string
   }
 }
 
-function listingArrays(keys: readonly ReportCandidate[]): Sql {
-  return sql`unnest(${keys.map((k) => k.marketplaceId)}::uuid[], ${keys.map((k) => k.listingKey)}::text[])`;
-}
-
 @Injectable()
 export class TakedownReportsRepository {
-  /** The open (pending or acknowledged) links of the candidates' listings: those the marketplace should acknowledge. */
-  findOpenByListings(
-    m: EntityManager,
-    keys: readonly ReportCandidate[],
-  ): Promise<{ id: string; marketplace_id: string; listing_key: string }[]> {
-    return m.query(
-      ...sql`SELECT l.id, l.marketplace_id, l.listing_key
-             FROM links l JOIN ${listingArrays(keys)} AS k(marketplace_id, listing_key)
-               ON l.marketplace_id = k.marketplace_id AND l.listing_key = k.listing_key
-            WHERE ${linkIsOpen('l')}`,
-    );
-  }
-
   /** Per candidate, the links of its listing taken down before it was, oldest first: its relisting's priors. */
   findTakenDownBefore(
     m: EntityManager,

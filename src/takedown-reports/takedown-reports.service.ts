@@ -15,6 +15,7 @@ import {
   ReportedLink,
   takedownOf,
 } from './takedown-report-rules';
+import { openLinksOf } from '../link-batches/link-batches.repository';
 import { TakedownReportsRepository } from './takedown-reports.repository';
 
 /**
@@ -39,7 +40,7 @@ export class TakedownReportsService {
     const itemCount = dto.items.length;
     return this.tx.answer(async (m) => {
       if (candidates.length === 0) return { reportId: null, results: reportResults(itemCount, refused, []) };
-      const open = await this.repository.findOpenByListings(m, candidates);
+      const open = await openLinksOf(m, candidates);
       const openByListing = new Map(
         open.map((r) => [listingOf({ marketplaceId: r.marketplace_id, listingKey: r.listing_key }), r.id]),
       );
