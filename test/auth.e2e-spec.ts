@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { createTestApp, Party, TestApp } from './support/app';
 import { basicAuth as basic, expectNoStore, expectOAuthError } from './support/oauth';
 import { expectProblem } from './support/problem';
+import { roomInRateWindow } from './support/rate-window';
 
 const decode = (token: string) => {
   const [h, p, s] = token.split('.');
@@ -425,9 +426,7 @@ describe('token endpoint rate limit', () => {
       t.http
         .post('/v1/auth/token')
         .send({ grant_type: 'client_credentials', client_id: t.operator.clientId, client_secret: secret });
-    // Counters are per clock minute: start early enough in one that the test does not straddle two.
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < 10_000) await new Promise((r) => setTimeout(r, left + 50));
+    await roomInRateWindow(10);
     // The token createTestApp fetched for this client did not count: only failures do.
     await attempt().expect(401);
     await attempt().expect(401);
@@ -448,8 +447,7 @@ describe('token endpoint before its body is read', () => {
   afterAll(() => t.close());
 
   it('answers the address budget for requests without a token with an OAuth 429 and Retry-After', async () => {
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < 10_000) await new Promise((r) => setTimeout(r, left + 50));
+    await roomInRateWindow(10);
     const attempt = () =>
       t.http
         .post('/v1/auth/token')

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { createTestApp, Party, TestApp } from './support/app';
+import { roomInRateWindow } from './support/rate-window';
 import { freePort } from './support/tooling/ports';
 
 const run = promisify(execFile);
@@ -65,9 +66,8 @@ describe('openid-client against the token endpoint', () => {
       clientSecret: ministry.clientSecret,
       ...JOBS[name],
     }));
-    // Failed attempts are counted per clock minute: start early enough in one that the jobs do not straddle two.
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < 15_000) await new Promise((r) => setTimeout(r, left + 50));
+    // Failed attempts are counted per clock minute: the jobs must not straddle two.
+    await roomInRateWindow(15);
     const { stdout } = await run(
       process.execPath,
       ['-r', require.resolve('ts-node/register/transpile-only'), RUNNER, JSON.stringify(jobs)],

@@ -10,18 +10,13 @@ import { loadConfig } from '../src/config/config';
 import { createTestApp, Party, TestApp } from './support/app';
 import { expectOAuthError } from './support/oauth';
 import { expectProblem } from './support/problem';
+import { roomInRateWindow } from './support/rate-window';
 
 /** 62 KB of gzip that inflates to 31 MB of JSON: `{"code":"aaaa…"}`. */
 const GZIP_BOMB = gzipSync(Buffer.from(`{"code":"${'a'.repeat(31 * 1024 * 1024)}"}`), { level: 9 });
 
 /** Sends a Buffer as it is (supertest would otherwise serialise it as JSON). */
 const raw = (body: unknown) => body as string;
-
-/** Counters are per clock minute: a test that needs `seconds` waits for a new minute if this one is ending. */
-async function roomInWindow(seconds: number): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < seconds * 1000) await new Promise((r) => setTimeout(r, left + 50));
-}
 
 // The tests tell addresses apart through X-Forwarded-For, which TRUST_PROXY makes the app believe from loopback.
 let nextAddress = 1;
@@ -35,7 +30,7 @@ describe('cheap refusals: unauthenticated requests', () => {
   afterAll(() => t.close());
 
   it('answers a flood without a token with 429 before reading any body', async () => {
-    await roomInWindow(10);
+    await roomInRateWindow(10);
     const from = address();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -67,7 +62,7 @@ describe('cheap refusals: unauthenticated requests', () => {
   });
 
   it('counts a request with an invalid token against the tighter budget', async () => {
-    await roomInWindow(10);
+    await roomInRateWindow(10);
     const from = address();
     for (let i = 0; i < 5; i++) {
       await t.http
@@ -107,7 +102,7 @@ describe('cheap refusals: unauthenticated requests', () => {
   it('gives requests with a valid token the normal budget, even from a flooded address', async () => {
     const from = address();
     const police: Party = await t.party('police');
-    await roomInWindow(10);
+    await roomInRateWindow(10);
     for (let i = 0; i < 6; i++) await t.http.get('/health').set('X-Forwarded-For', from);
     expectProblem(await t.http.get('/health').set('X-Forwarded-For', from), 429);
     const statuses: number[] = [];
@@ -121,7 +116,7 @@ describe('cheap refusals: unauthenticated requests', () => {
     const plain = await createTestApp({ UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '3' });
     try {
       // createTestApp fetched the operator's token from the same peer.
-      await roomInWindow(10);
+      await roomInRateWindow(10);
       for (let i = 0; i < 2; i++)
         await plain.http.get('/health').set('X-Forwarded-For', address()).expect(200);
       expectProblem(await plain.http.get('/health').set('X-Forwarded-For', address()), 429);
@@ -186,7 +181,7 @@ describe('token endpoint: failed attempts per client id and address', () => {
       .send({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
 
   it('30 bad secrets from one address do not lock the owner out from another', async () => {
-    await roomInWindow(40);
+    await roomInRateWindow(40);
     const stranger = address();
     const tries = await Promise.all(
       Array.from({ length: 30 }, (_, i) => attempt(stranger, owner.clientId, `wrong-${i}`)),
@@ -201,7 +196,7 @@ describe('token endpoint: failed attempts per client id and address', () => {
   it('letter-case and whitespace variants of a client id share one counter', async () => {
     const from = address();
     const variants = [owner.clientId.toUpperCase(), ` ${owner.clientId} `, owner.clientId.toLowerCase()];
-    await roomInWindow(40);
+    await roomInRateWindow(40);
     const tries = await Promise.all(
       Array.from({ length: 30 }, (_, i) => attempt(from, variants[i % 3], 'wrong')),
     );
@@ -252,7 +247,7 @@ describe('two instances on one database', () => {
   const sync = () => new Promise((r) => setTimeout(r, 200));
 
   it('share one unauthenticated budget per address', async () => {
-    await roomInWindow(10);
+    await roomInRateWindow(10);
     const from = address();
     const httpB = request(b.getHttpServer() as Parameters<typeof request>[0]);
     for (let i = 0; i < 4; i++) await a.http.get('/health').set('X-Forwarded-For', from).expect(200);
@@ -272,7 +267,7 @@ describe('two instances on one database', () => {
     const from = address();
     const httpB = request(b.getHttpServer() as Parameters<typeof request>[0]);
     const police = await a.party('police');
-    await roomInWindow(20);
+    await roomInRateWindow(20);
     const attempt = (http: typeof httpB) =>
       http
         .post('/v1/auth/token')
@@ -305,7 +300,7 @@ describe('two instances sharing counters in Redis (REDIS_URL)', () => {
   });
 
   it('share one unauthenticated budget per address', async () => {
-    await roomInWindow(10);
+    await roomInRateWindow(10);
     // Redis outlives this run: an address of its own.
     const from = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
     for (let i = 0; i < 4; i++) await a.http.get('/health').set('X-Forwarded-For', from).expect(200);

@@ -21,6 +21,7 @@ import { Checkpoint, verifyCheckpoint } from '../../src/audit/checkpoint-note';
 import { InMemoryMerkleTree, verifyInclusion } from '../../src/audit/merkle';
 import { ApiProcess, Creds, freePort, Json, listings } from '../support/tooling';
 import { createTestDatabase } from '../support/database';
+import { roomInRateWindow } from '../support/rate-window';
 
 const SECONDS = Number(process.env.INSTANCES_SECONDS ?? 20);
 const MARKETS = ['shopee', 'tokopedia', 'lazada', 'tiktok'];
@@ -668,8 +669,7 @@ describe('two instances, one database', () => {
     });
     // Budgets are per fixed minute: start both bursts where they end in the same minute.
     const BURST_MS = 4000;
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < BURST_MS + 3000) await sleep(left + 200);
+    await roomInRateWindow((BURST_MS + 3000) / 1000);
 
     /** `total` requests, one every `BURST_MS / total` ms, alternating between the instances. */
     const burst = async (
