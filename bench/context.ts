@@ -129,3 +129,17 @@ export function generateLinks(n: number, codes: string[]): string[] {
 /** A link batch's JSON body, serialised before any clock starts. */
 export const batchBody = (reference: string, urls: string[]) =>
   JSON.stringify({ reference, legalBasis: 'bench', links: urls.map((url) => ({ url })) });
+
+/**
+ * Milliseconds from now until matching on arrival has done every queued job (it runs after the request's commit):
+ * the queue is read every 20 ms, so the figure is at most that late.
+ */
+export async function untilMatched(ctx: BenchContext, timeoutMs = 600_000): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    const [{ n }] = (await ctx.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM matching_jobs')).rows;
+    if (n === 0) return Date.now() - t0;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`matching jobs still queued after ${timeoutMs} ms: ${n}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

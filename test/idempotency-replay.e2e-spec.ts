@@ -33,6 +33,7 @@ const WRITTEN_TABLES = [
   'relisting_groups',
   'relisting_group_members',
   'relisting_dismissals',
+  'matching_jobs',
   'idempotency_keys',
   'audit_events',
   'audit_head',
@@ -132,6 +133,7 @@ describe('Idempotency-Key replays on every writing route', () => {
         .expect(200);
     await ack(c.shopee, shopee, 'taken_down');
     await ack(c.tokopedia, tokopedia, 'acknowledged');
+    await t.matched();
     const groups = (await t.http.get('/v1/relisting-groups').set(c.ministry.auth).expect(200)).body as {
       items: { id: string; links: { linkId: string }[] }[];
     };
@@ -417,9 +419,12 @@ describe('Idempotency-Key replays on every writing route', () => {
       const first = await send(write, key);
       expect(first.status).toBe(status);
       expect(first.headers['idempotent-replayed']).toBeUndefined();
+      // Matching on arrival finishes the first answer's work after its commit.
+      await t.matched();
       const before = await state();
 
       const again = await send(write, key);
+      await t.matched();
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.status).toBe(first.status);
       expect(again.headers['content-type']).toBe(first.headers['content-type']);

@@ -28,6 +28,7 @@ describe('matching with many callers at once', () => {
         ],
       })
       .expect(200);
+    await t.matched();
   });
   afterAll(() => t.close());
 
@@ -58,7 +59,8 @@ describe('matching with many callers at once', () => {
       ),
     );
     expect(answers.map((a) => a.status)).toEqual(links.map(() => 200));
-    // Each: its acknowledgement and its group change.
+    await t.matched();
+    // Each: its acknowledgement and, after its commit, matching's group change.
     expect(await t.auditCount()).toBe(before + 2 * N);
     const groups = await t.db.query<{ group_id: string; n: number }[]>(
       `SELECT group_id, count(*)::int AS n FROM relisting_group_members

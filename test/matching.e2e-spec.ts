@@ -16,8 +16,12 @@ describe('matching relistings across marketplaces', () => {
   });
   afterAll(() => t.close());
 
-  const ack = (party: Campaign['shopee'], items: object[]) =>
-    t.http.post('/v1/links/acknowledgements').set(party.auth).send({ items }).expect(200);
+  /** Acknowledges, then waits for matching on arrival (it runs after the acknowledgement's commit). */
+  const ack = async (party: Campaign['shopee'], items: object[]) => {
+    const res = await t.http.post('/v1/links/acknowledgements').set(party.auth).send({ items }).expect(200);
+    await t.matched();
+    return res;
+  };
   const linkAs = async (party: { auth: { Authorization: string } }, id: string) =>
     (await t.http.get(`/v1/links/${id}`).set(party.auth).expect(200)).body;
   const groups = async (party: { auth: { Authorization: string } }) =>
@@ -68,7 +72,7 @@ describe('matching relistings across marketplaces', () => {
       },
     ]);
     expect(res.body.results[0]).toMatchObject({ ok: true, status: 'acknowledged' });
-    // The acknowledgement's event and the group's.
+    // The acknowledgement's event and, after its commit, matching's grouping.
     expect(await t.auditCount()).toBe(before + 2);
 
     const seen = await linkAs(c.ministry, again);

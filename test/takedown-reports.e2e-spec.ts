@@ -40,10 +40,11 @@ describe('marketplace takedown reports', () => {
   const report = (items: unknown[], party: Party = c.shopee) =>
     t.http.post('/v1/takedown-reports').set(party.auth).send({ items });
   /**
-   * What a refusal must leave as it was. `ours` counts the report's own events; matching (called in the same
-   * transaction) may add events of its own when listings look alike, so `events` is compared exactly only for refusals.
+   * What a refusal must leave as it was. `ours` counts the report's own events; matching (after the report's commit)
+   * may add events of its own when listings look alike, so `events` is compared exactly only for refusals.
    */
   const counts = async () => {
+    await t.matched();
     const [row] = await t.db.query<{ links: number; reports: number; ours: number }[]>(
       `SELECT (SELECT count(*)::int FROM links) AS links, (SELECT count(*)::int FROM takedown_reports) AS reports,
               (SELECT count(*)::int FROM audit_events WHERE action IN ('takedown_report.filed', 'link.created')) AS ours`,

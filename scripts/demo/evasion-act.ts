@@ -143,9 +143,19 @@ async function catchTheRelisting(d: Demo, tag: string): Promise<void> {
   await printGroup(d, tokopediaLink);
 }
 
+/** The link once matching on arrival (which runs just after the acknowledgement's commit) has given it signals. */
+async function matchedLink(d: Demo, linkId: string): Promise<Json> {
+  for (const until = Date.now() + 30_000; ; ) {
+    const seen = await call(d.t.kemendag, 'GET', `/v1/links/${linkId}`);
+    if ((seen.relistingSignals as unknown[]).length > 0) return seen;
+    if (Date.now() > until) throw new Error(`matching gave link ${linkId} no signals within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The group the relisted link joined, as the ministry sees it: every link, its marketplace and seller. */
 async function printGroup(d: Demo, linkId: string): Promise<void> {
-  const seen = await call(d.t.kemendag, 'GET', `/v1/links/${linkId}`);
+  const seen = await matchedLink(d, linkId);
   const signals = (seen.relistingSignals as ShownMatch[]).map((s) =>
     s.signal === 'image'
       ? `image (${s.distance} bits)`

@@ -59,6 +59,8 @@ export interface AppConfig {
   rateLimitSyncMs: number;
   /** Matching's thresholds (docs/matching.md gives the evaluation behind each default). */
   matching: MatchThresholds;
+  /** How often each instance looks for matching jobs it was not told of (other instances', retries); 0: never. */
+  matchingPollMs: number;
   operatorClientId: string | null;
   operatorClientSecret: string | null;
   seedDemo: boolean;
@@ -322,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel,
     ...readRateLimits(r),
     matching: readMatching(r),
+    matchingPollMs: r.int('MATCHING_POLL_MS', 1000, 0, 3_600_000),
     ...operator,
     seedDemo: r.bool('SEED_DEMO', databaseUrl === null),
   };

@@ -21,7 +21,8 @@ import { LinkDetailResponseDto, LinkListResponseDto, LinkResponseDto } from './d
 import { canTransition } from './link-state';
 import { toLinkView } from './link.view';
 import { LinkFilter, LinkScope, LinksRepository } from './links.repository';
-import { ArrivalMatching, ArrivedListing, TakenDownListing } from '../matching/arrival-matching.service';
+import type { MatchingWork } from '../matching/matching-jobs.repository';
+import { MatchingWorker } from '../matching/matching-worker.service';
 import { visibleMatch } from '../matching/match-visibility';
 import { RelistingGroupsRepository } from '../relisting-groups/relisting-groups.repository';
 
@@ -33,7 +34,7 @@ export class LinksService {
     private readonly auditReader: AuditService,
     private readonly directory: MarketplaceDirectory,
     private readonly links: LinksRepository,
-    private readonly matching: ArrivalMatching,
+    private readonly matching: MatchingWorker,
     private readonly signals: RelistingGroupsRepository,
   ) {}
 
@@ -78,7 +79,7 @@ export class LinksService {
       ...new Set(items.filter((i): i is AcknowledgementItem => typeof i !== 'string').map((i) => i.linkId)),
     ].sort();
     const owned = await this.directory.ownedBy(actor);
-    return this.tx.answer(async (m) => {
+    const answer = await this.tx.answer(async (m) => {
       const now = new Date();
       const links = new Map((await this.links.lockForAcknowledgement(m, ids, owned)).map((l) => [l.id, l]));
       const changed = new Map<string, LockedLink>();
@@ -97,11 +98,13 @@ export class LinksService {
       });
       if (changed.size > 0) {
         await this.links.updateAcknowledged(m, [...changed.values()], now);
-        events.push(...(await this.matching.arrive(m, arrivals(items, links, changed), now)));
+        await this.matching.enqueue(m, arrivals(items, links, changed), now);
         await this.audit.append(m, actor, events, now);
       }
       return { results };
     });
+    this.matching.kick();
+    return answer;
   }
 
   /** Withdrawing a withdrawn link changes nothing; withdrawing another final link is a 409 naming its status. */
@@ -172,19 +175,16 @@ function arrivals(
   items: (AcknowledgementItem | string)[],
   links: Map<string, LockedLink>,
   changed: Map<string, LockedLink>,
-): { arrived: ArrivedListing[]; takenDown: TakenDownListing[] } {
+): MatchingWork {
   const withEvidence = new Set(
     items.flatMap((i) => (typeof i !== 'string' && i.listing && changed.has(i.linkId) ? [i.linkId] : [])),
   );
-  const arrived: ArrivedListing[] = [];
-  const takenDown: TakenDownListing[] = [];
+  const work: MatchingWork = { arrived: [], takenDown: [] };
   for (const link of changed.values()) {
     const final = links.get(link.id) ?? link;
     if (!final.listing) continue;
-    const listing = { linkId: final.id, marketplaceId: final.marketplace_id, listing: final.listing };
-    if (withEvidence.has(final.id)) arrived.push(listing);
-    if (final.status === 'taken_down')
-      takenDown.push({ ...listing, takenDownAt: final.resolved_at ?? new Date() });
+    if (withEvidence.has(final.id)) work.arrived.push(final.id);
+    if (final.status === 'taken_down') work.takenDown.push(final.id);
   }
-  return { arrived, takenDown };
+  return work;
 }

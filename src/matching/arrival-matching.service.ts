@@ -43,10 +43,10 @@ function strongest(matches: Match[]): Match[] {
 }
 
 /**
- * Matching on arrival, inside the caller's transaction and before its audit append: every arrived listing is matched
+ * Matching on arrival, inside the matching worker's transaction (MatchingWorker): every arrived listing is matched
  * against the taken-down listings committed before it (its signals replace any earlier ones, and the links it
  * resembles join one group with it), and every taken-down listing's fingerprint is kept. Pairs the ministry dismissed
- * are never tied again. Returns the audit events the caller appends with its own.
+ * are never tied again. Returns the audit events the worker appends in the same transaction.
  */
 @Injectable()
 export class ArrivalMatching {

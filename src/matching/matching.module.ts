@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { RelistingGroupsModule } from '../relisting-groups/relisting-groups.module';
 import { ArrivalMatching } from './arrival-matching.service';
 import { FingerprintIndexService } from './fingerprint-index.service';
 import { FingerprintsRepository } from './fingerprints.repository';
 import { MatchingEngine } from './matching-engine';
+import { MatchingJobsRepository } from './matching-jobs.repository';
+import { MatchingWorker } from './matching-worker.service';
 import { ScreeningsController } from './screenings.controller';
 import { ScreeningsService } from './screenings.service';
 
 @Module({
-  imports: [RelistingGroupsModule, MarketplacesModule],
+  imports: [AuditModule, RelistingGroupsModule, MarketplacesModule],
   controllers: [ScreeningsController],
   providers: [
     ScreeningsService,
@@ -17,7 +20,9 @@ import { ScreeningsService } from './screenings.service';
     MatchingEngine,
     FingerprintIndexService,
     FingerprintsRepository,
+    MatchingJobsRepository,
+    MatchingWorker,
   ],
-  exports: [ArrivalMatching, MatchingEngine, FingerprintIndexService],
+  exports: [MatchingWorker, MatchingEngine, FingerprintIndexService],
 })
 export class MatchingModule {}

@@ -5,7 +5,7 @@ import { AuditWriter } from '../audit/audit.writer';
 import { TransactionService } from '../database/transaction.service';
 import { listingOf } from '../link-batches/intake-rules';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
-import { ArrivalMatching } from '../matching/arrival-matching.service';
+import { MatchingWorker } from '../matching/matching-worker.service';
 import { FileTakedownReportDto, TakedownReportResponseDto } from './dto/takedown-report.dto';
 import {
   judgeReport,
@@ -29,7 +29,7 @@ export class TakedownReportsService {
     private readonly tx: TransactionService,
     private readonly audit: AuditWriter,
     private readonly directory: MarketplaceDirectory,
-    private readonly matching: ArrivalMatching,
+    private readonly matching: MatchingWorker,
     private readonly repository: TakedownReportsRepository,
   ) {}
 
@@ -38,7 +38,7 @@ export class TakedownReportsService {
     const [router, owned] = await Promise.all([this.directory.router(), this.directory.ownedBy(actor)]);
     const { candidates, refused } = judgeReport(dto.items, router, owned, now);
     const itemCount = dto.items.length;
-    return this.tx.answer(async (m) => {
+    const answer = await this.tx.answer(async (m) => {
       if (candidates.length === 0) return { reportId: null, results: reportResults(itemCount, refused, []) };
       const open = await openLinksOf(m, candidates);
       const openByListing = new Map(
@@ -74,22 +74,12 @@ export class TakedownReportsService {
       const results = reportResults(itemCount, refused, accepted);
       if (accepted.length === 0) return { reportId: null, results };
 
-      const listings = accepted.map((l) => ({
-        linkId: l.id,
-        marketplaceId: l.marketplaceId,
-        listing: l.listing,
-      }));
-      const matchingEvents = await this.matching.arrive(
-        m,
-        {
-          arrived: listings,
-          takenDown: accepted.map((l, i) => ({ ...listings[i], takenDownAt: l.takenDownAt })),
-        },
-        now,
-      );
-      const events = [...reportEvents(reportId, actor.agencyId, itemCount, accepted), ...matchingEvents];
-      await this.audit.append(m, actor, events, now);
+      const ids = accepted.map((l) => l.id);
+      await this.matching.enqueue(m, { arrived: ids, takenDown: ids }, now);
+      await this.audit.append(m, actor, reportEvents(reportId, actor.agencyId, itemCount, accepted), now);
       return { reportId, results };
     });
+    this.matching.kick();
+    return answer;
   }
 }

@@ -11,6 +11,7 @@ import { Role, SYSTEM_ACTOR } from '../../src/auth/actor';
 import { BootstrapService, Credentials } from '../../src/bootstrap/bootstrap.service';
 import { createLogger } from '../../src/common/logger';
 import { AppConfig, loadConfig } from '../../src/config/config';
+import { MatchingWorker } from '../../src/matching/matching-worker.service';
 import { checkedHttp } from './contract';
 import { createTestDatabase } from './database';
 
@@ -31,6 +32,8 @@ export interface TestApp {
   party(role: Role, code?: string): Promise<Party>;
   token(clientId: string, clientSecret: string): Promise<string>;
   auditCount(): Promise<number>;
+  /** Returns once matching on arrival has done every job committed so far (it runs after the request's commit). */
+  matched(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -112,6 +115,7 @@ export async function createTestApp(
       const [row] = await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM audit_events');
       return row.n;
     },
+    matched: () => app.get(MatchingWorker).drain(),
     async close() {
       await app.close();
       await database.drop();
