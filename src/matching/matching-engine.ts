@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import type { RelistingSignalKind } from '../relisting-groups/relisting.entity';
 import type { ImageHash, ImageHashAlgorithm } from './image-hash';
+import type { ImageMatch } from './fingerprint-index';
 import { FingerprintIndexService } from './fingerprint-index.service';
 import { FingerprintsRepository, SellerQuery } from './fingerprints.repository';
 import { containsPhrase, normaliseSellerName, normaliseTitle, titleTokens } from './title-normalisation';
@@ -33,6 +34,16 @@ export interface Match {
 /** Matches per signal per item beyond this many are left out (the closest are kept). */
 export const MATCH_CAP = 50;
 
+/** One item's closest matches per signal, before their links are looked up. */
+interface ItemMatches {
+  images: ImageMatch[];
+  similar: { id: number; similarity: number }[];
+  keywords: { term: string; words: string[] }[];
+}
+
+/** The longest the search runs before it lets the event loop serve other requests. */
+const SLICE_MS = 10;
+
 /**
  * Matches listings against every kept fingerprint of a taken-down listing, by the four signals: image (Hamming
  * distance), title (trigram similarity of normalised titles), seller (the same sellerRef on the same marketplace, or
@@ -57,7 +68,14 @@ export class MatchingEngine {
       words: titleTokens(term),
     }));
     const sellers = await this.fingerprints.sellers(m, sellerQueries(queries));
-    const found = queries.map((q, i) => {
+    const found: ItemMatches[] = [];
+    let slice = performance.now();
+    for (const [i, q] of queries.entries()) {
+      // A thousand titles against a million fingerprints take seconds: the event loop serves other requests meanwhile.
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       const images = index
         .searchImages(q.imageHashes ?? [], { phash: phashDistance, pdq: pdqDistance })
         .sort((a, b) => a.distance - b.distance || a.id - b.id)
@@ -70,8 +88,8 @@ export class MatchingEngine {
         : [];
       const tokens = titleTokens(unaccented[i] ?? '');
       const keywords = terms.filter((t) => containsPhrase(tokens, t.words)).slice(0, MATCH_CAP);
-      return { images, similar, keywords };
-    });
+      found.push({ images, similar, keywords });
+    }
     const ids = new Set<number>(sellers.map((s) => Number(s.id)));
     for (const f of found) {
       for (const x of f.images) ids.add(x.id);
