@@ -90,6 +90,20 @@ function matchLines(matches: ShownMatch[], codes: Map<string, string>): string[]
   });
 }
 
+/**
+ * Tokopedia's screening of the upload. "Weeks later" is a moment here, and the takedown's fingerprint is kept just
+ * after its commit (matching on arrival): the screening is asked again until the photo's match is there.
+ */
+async function screenUntilMatched(d: Demo, item: Json): Promise<ShownMatch[]> {
+  for (const until = Date.now() + 30_000; ; ) {
+    const screened = await call(d.t.tokopedia, 'POST', '/v1/screenings', { items: [item] });
+    const matches = (screened.results as Json[])[0].matches as ShownMatch[];
+    if (matches.some((x) => x.signal === 'image')) return matches;
+    if (Date.now() > until) throw new Error('the screening found no image match within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function catchTheRelisting(d: Demo, tag: string): Promise<void> {
   const photo = await garmentPhoto();
   const item = Date.now();
@@ -122,10 +136,7 @@ async function catchTheRelisting(d: Demo, tag: string): Promise<void> {
   const [copyHash] = await fingerprint(d.t.tokopedia, copy);
   say(`  weeks later on tokopedia, a new shop ${relist.sellerRef} uploads "${relist.title}"`);
   say(`    with the photo at 480 px, JPEG quality 40 (${copy.length} bytes): phash ${copyHash.hash}`);
-  const screened = await call(d.t.tokopedia, 'POST', '/v1/screenings', {
-    items: [{ ref: `upload-${tag}`, ...relist, imageHashes: [copyHash] }],
-  });
-  const matches = (screened.results as Json[])[0].matches as ShownMatch[];
+  const matches = await screenUntilMatched(d, { ref: `upload-${tag}`, ...relist, imageHashes: [copyHash] });
   say(`  tokopedia screens the upload before it goes live (POST /v1/screenings): ${matches.length} matches`);
   for (const line of matchLines(matches, d.codes)) say(line);
   say('    (titles are compared folded: karung → bal, b4ju → baju, preloved and pre-optimized → bekas)');

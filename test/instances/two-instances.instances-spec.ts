@@ -503,7 +503,7 @@ describe('two instances, one database', () => {
     );
   }, 180_000);
 
-  it('screens on one instance what was taken down through the other a moment before, in both directions', async () => {
+  it('screens on one instance what was taken down through the other once its matching job is done, in both directions', async () => {
     const [A, B] = instances;
     for (const [writer, reader] of [
       [A, B],
@@ -532,6 +532,13 @@ describe('two instances, one database', () => {
         ],
       });
       expect(acked.status).toBe(200);
+      // The writer's matching worker keeps the fingerprint just after the acknowledgement's commit.
+      for (const until = Date.now() + 10_000; ; ) {
+        const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM matching_jobs');
+        if (rows[0].n === 0) break;
+        if (Date.now() > until) throw new Error('the matching job was not done within 10 s');
+        await sleep(20);
+      }
       const screened = await raw(reader, 'kemendag', 'POST', '/v1/screenings', {
         items: [
           {
