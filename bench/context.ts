@@ -139,7 +139,8 @@ export async function untilMatched(ctx: BenchContext, timeoutMs = 600_000): Prom
   for (;;) {
     const [{ n }] = (await ctx.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM matching_jobs')).rows;
     if (n === 0) return Date.now() - t0;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`matching jobs still queued after ${timeoutMs} ms: ${n}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`matching jobs still queued after ${timeoutMs} ms: ${n}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -95,7 +95,7 @@ function matchLines(matches: ShownMatch[], codes: Map<string, string>): string[]
  * after its commit (matching on arrival): the screening is asked again until the photo's match is there.
  */
 async function screenUntilMatched(d: Demo, item: Json): Promise<ShownMatch[]> {
-  for (const until = Date.now() + 30_000; ; ) {
+  for (const until = Date.now() + 30_000; ;) {
     const screened = await call(d.t.tokopedia, 'POST', '/v1/screenings', { items: [item] });
     const matches = (screened.results as Json[])[0].matches as ShownMatch[];
     if (matches.some((x) => x.signal === 'image')) return matches;
@@ -156,7 +156,7 @@ async function catchTheRelisting(d: Demo, tag: string): Promise<void> {
 
 /** The link once matching on arrival (which runs just after the acknowledgement's commit) has given it signals. */
 async function matchedLink(d: Demo, linkId: string): Promise<Json> {
-  for (const until = Date.now() + 30_000; ; ) {
+  for (const until = Date.now() + 30_000; ;) {
     const seen = await call(d.t.kemendag, 'GET', `/v1/links/${linkId}`);
     if ((seen.relistingSignals as unknown[]).length > 0) return seen;
     if (Date.now() > until) throw new Error(`matching gave link ${linkId} no signals within 30 s`);

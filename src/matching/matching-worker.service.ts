@@ -106,7 +106,10 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
     } catch (error) {
       const job = claimed.job;
       if (!job) throw error;
-      this.logger.warn({ err: String(error), job: job.id, attempts: job.attempts + 1 }, 'matching job failed');
+      this.logger.warn(
+        { err: String(error), job: job.id, attempts: job.attempts + 1 },
+        'matching job failed',
+      );
       const notBefore = new Date(Date.now() + retryDelayMs(job.attempts));
       await this.tx.detached((m) => this.jobs.postpone(m, job.id, String(error), notBefore));
       return 'done';

@@ -533,7 +533,7 @@ describe('two instances, one database', () => {
       });
       expect(acked.status).toBe(200);
       // The writer's matching worker keeps the fingerprint just after the acknowledgement's commit.
-      for (const until = Date.now() + 10_000; ; ) {
+      for (const until = Date.now() + 10_000; ;) {
         const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM matching_jobs');
         if (rows[0].n === 0) break;
         if (Date.now() > until) throw new Error('the matching job was not done within 10 s');
