@@ -42,7 +42,7 @@ interface ItemMatches {
 }
 
 /** The longest the search runs before it lets the event loop serve other requests. */
-const SLICE_MS = 10;
+const SLICE_MS = 2;
 
 /**
  * Matches listings against every kept fingerprint of a taken-down listing, by the four signals: image (Hamming
