@@ -6,10 +6,18 @@ import type { EntityManager } from 'typeorm';
 
 export type CopyValue = string | number | boolean | null;
 
-function csvField(value: CopyValue): string {
-  if (value === null) return '';
+const TEXT_SPECIAL = /[\\\t\n\r]/;
+const TEXT_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * A value in COPY's text format: NULL is \N, and only backslash, tab, newline and carriage return are escaped. CSV
+ * would double every double quote, and the JSON this streams (audit entries, listings) is full of them; text leaves
+ * most values as they are.
+ */
+function textField(value: CopyValue): string {
+  if (value === null) return '\\N';
   if (typeof value !== 'string') return String(value);
-  return `"${value.replace(/"/g, '""')}"`;
+  return TEXT_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => TEXT_ESCAPES[c]) : value;
 }
 
 /** A PostgreSQL array literal of text values, for COPY and for passing arrays of arrays. */
@@ -31,11 +39,11 @@ export async function copyRows(
   const client = (manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined)
     ?.databaseConnection;
   if (!client) throw new Error('copyRows needs a transaction');
-  const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
+  const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
   function* lines(): Generator<string> {
     let chunk = '';
     for (const row of rows) {
-      chunk += row.map(csvField).join(',') + '\n';
+      chunk += row.map(textField).join('\t') + '\n';
       if (chunk.length > 65_536) {
         yield chunk;
         chunk = '';
