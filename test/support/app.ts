@@ -31,6 +31,7 @@ export interface TestApp {
   /** A new agency of the given type with one API client and a fresh token. */
   party(role: Role, code?: string): Promise<Party>;
   token(clientId: string, clientSecret: string): Promise<string>;
+  /** Audit events so far, once matching on arrival has done what was committed before the call. */
   auditCount(): Promise<number>;
   /** Returns once matching on arrival has done every job committed so far (it runs after the request's commit). */
   matched(): Promise<void>;
@@ -112,6 +113,8 @@ export async function createTestApp(
       });
     },
     async auditCount() {
+      // Matching on arrival appends its events after the request's commit: counted once it has caught up.
+      await app.get(MatchingWorker).drain();
       const [row] = await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM audit_events');
       return row.n;
     },
