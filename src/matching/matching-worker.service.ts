@@ -76,7 +76,7 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
       });
   }
 
-  /** Returns once no job is due, waiting for another instance's worker if need be: for tests, the demo and the bench. */
+  /** Returns once no job is due, waiting for another instance's worker if need be (tests wait for matching with it). */
   async drain(): Promise<void> {
     for (;;) {
       await this.running;
