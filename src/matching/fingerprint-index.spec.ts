@@ -1,6 +1,6 @@
 import { FingerprintIndex, ImageHashIndex, TitleIndex } from './fingerprint-index';
 import { hammingDistance, hashWords } from './image-hash';
-import { similarity, trigramsOf } from './title-trigrams';
+import { similarity, trigramsOf, trigramSimilarity } from './title-trigrams';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -70,12 +70,19 @@ describe('TitleIndex', () => {
         titles.push(near);
         index.add(i, near);
       }
+      const grams = titles.map(trigramsOf);
       for (let q = 0; q < 24; q++) {
         const stored = titles[Math.floor(rnd() * titles.length)];
         // A new title, a stored one, or a stored one edited (a word swapped, dropped or added; letters unseen).
         const query = [title(), stored, edited(stored), `${stored} qqxz`][q % 4];
-        const expected = titles
-          .map((t, id) => ({ id, similarity: similarity(query, t) }))
+        // similarity(query, title) of every title, from trigram sets made once.
+        const asked = trigramsOf(query);
+        const expected = grams
+          .map((g, id) => {
+            let shared = 0;
+            for (const x of asked) if (g.has(x)) shared++;
+            return { id, similarity: trigramSimilarity(shared, asked.size, g.size) };
+          })
           .filter((r) => r.similarity >= min);
         const got = index.search(query, min).sort((a, b) => a.id - b.id);
         expect(got).toEqual(expected);
