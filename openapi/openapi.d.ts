@@ -1703,6 +1703,8 @@ export interface components {
              * @description When the marketplace reported acting on it, once the link is final
              */
             resolvedAt: string | null;
+            /** @description True while matching on arrival has yet to do this link's latest listing evidence: it runs just after the acknowledgement's or takedown report's commit, and relistingSignals are final once this is false */
+            matchingPending: boolean;
             /** @description The audit events about this link the caller may see, oldest first */
             history: components["schemas"]["AuditEventResponseDto"][];
         };

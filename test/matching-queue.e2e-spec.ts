@@ -39,6 +39,9 @@ describe('matching on arrival, from its queue', () => {
       signal: string;
       linkId?: string;
     }[];
+  /** What the link's detail says of matching: true until its job is done. */
+  const pending = async (id: string) =>
+    (await t.http.get(`/v1/links/${id}`).set(c.ministry.auth).expect(200)).body.matchingPending as boolean;
   const jobs = () =>
     t.db.query<{ attempts: number; last_error: string | null }[]>('SELECT * FROM matching_jobs');
 
@@ -87,6 +90,8 @@ describe('matching on arrival, from its queue', () => {
         expect.objectContaining({ attempts: 1, last_error: expect.stringContaining('permission denied') }),
       ]);
       expect(await signalsOf(relisted.id)).toEqual([]);
+      expect(await pending(relisted.id)).toBe(true);
+      expect(await pending(original.id)).toBe(false);
       // Only the acknowledgement's event: the failed job's events rolled back with it.
       expect(await t.auditCount()).toBe(events + 1);
     } finally {
@@ -97,6 +102,7 @@ describe('matching on arrival, from its queue', () => {
     await asOwner('UPDATE matching_jobs SET not_before = now()');
     await t.matched();
     expect(await jobs()).toEqual([]);
+    expect(await pending(relisted.id)).toBe(false);
     expect(await signalsOf(relisted.id)).toContainEqual(
       expect.objectContaining({ signal: 'image', linkId: original.id }),
     );

@@ -154,12 +154,12 @@ async function catchTheRelisting(d: Demo, tag: string): Promise<void> {
   await printGroup(d, tokopediaLink);
 }
 
-/** The link once matching on arrival (which runs just after the acknowledgement's commit) has given it signals. */
+/** The link once matching on arrival (which runs just after the acknowledgement's commit) has done it. */
 async function matchedLink(d: Demo, linkId: string): Promise<Json> {
   for (const until = Date.now() + 30_000; ;) {
     const seen = await call(d.t.kemendag, 'GET', `/v1/links/${linkId}`);
-    if ((seen.relistingSignals as unknown[]).length > 0) return seen;
-    if (Date.now() > until) throw new Error(`matching gave link ${linkId} no signals within 30 s`);
+    if (!seen.matchingPending) return seen;
+    if (Date.now() > until) throw new Error(`matching had not done link ${linkId} within 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

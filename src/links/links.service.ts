@@ -60,7 +60,11 @@ export class LinksService {
 
   async get(actor: Actor, id: string): Promise<LinkDetailResponseDto> {
     const view = await this.view(this.tx.dataSource.manager, actor, id);
-    return { ...view, history: await this.auditReader.eventsOf(actor, id) };
+    const [matchingPending, history] = await Promise.all([
+      this.matching.pendingFor(id),
+      this.auditReader.eventsOf(actor, id),
+    ]);
+    return { ...view, matchingPending, history };
   }
 
   /** A link as the caller may see it, read with the given manager (inside a transaction: what it wrote). */

@@ -65,6 +65,15 @@ export class MatchingJobsRepository {
     );
   }
 
+  /** Whether a job not yet done names the link (the queue is short: jobs are deleted when done). */
+  async pendingFor(m: EntityManager, linkId: string): Promise<boolean> {
+    const [{ pending }] = await m.query<{ pending: boolean }[]>(
+      ...sql`SELECT EXISTS (SELECT 1 FROM matching_jobs
+                             WHERE ${linkId}::uuid = ANY(arrived) OR ${linkId}::uuid = ANY(taken_down)) AS pending`,
+    );
+    return pending;
+  }
+
   /** Jobs not yet done, and the enqueue time of the oldest. */
   async backlog(m: EntityManager): Promise<{ jobs: number; oldest: Date | null }> {
     const [row] = await m.query<{ jobs: number; oldest: Date | null }[]>(

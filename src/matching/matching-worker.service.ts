@@ -58,6 +58,11 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
     if (work.arrived.length + work.takenDown.length > 0) await this.jobs.enqueue(m, work, at);
   }
 
+  /** Whether matching has yet to do a job that names the link. */
+  pendingFor(linkId: string): Promise<boolean> {
+    return this.jobs.pendingFor(this.tx.dataSource.manager, linkId);
+  }
+
   /** Works through the due jobs, unless this process already is (then it goes round once more when done). */
   kick(): void {
     if (this.closing) return;

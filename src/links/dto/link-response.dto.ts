@@ -160,6 +160,13 @@ export class LinkResponseDto {
 
 export class LinkDetailResponseDto extends LinkResponseDto {
   @ApiProperty({
+    description:
+      "True while matching on arrival has yet to do this link's latest listing evidence: it runs just after the " +
+      "acknowledgement's or takedown report's commit, and relistingSignals are final once this is false",
+  })
+  matchingPending!: boolean;
+
+  @ApiProperty({
     type: [AuditEventResponseDto],
     description: 'The audit events about this link the caller may see, oldest first',
   })
