@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import type { RelistingSignalKind } from '../relisting-groups/relisting.entity';
 import type { ImageHash, ImageHashAlgorithm } from './image-hash';
-import type { ImageMatch } from './fingerprint-index';
+import type { FingerprintIndex, ImageMatch } from './fingerprint-index';
 import { FingerprintIndexService } from './fingerprint-index.service';
 import { FingerprintsRepository, SellerQuery } from './fingerprints.repository';
 import { containsPhrase, normaliseSellerName, normaliseTitle, titleTokens } from './title-normalisation';
@@ -60,7 +60,6 @@ export class MatchingEngine {
   async match(m: EntityManager, queries: MatchQuery[]): Promise<Match[][]> {
     if (queries.length === 0) return [];
     const index = await this.index.current(m);
-    const { phashDistance, pdqDistance, titleSimilarityPercent } = this.config.matching;
     const titles = queries.map((q) => (q.title ? normaliseTitle(q.title) : ''));
     const unaccented = await this.fingerprints.unaccent(m, titles);
     const terms = (await this.fingerprints.activeTerms(m)).map((term) => ({
@@ -68,28 +67,7 @@ export class MatchingEngine {
       words: titleTokens(term),
     }));
     const sellers = await this.fingerprints.sellers(m, sellerQueries(queries));
-    const found: ItemMatches[] = [];
-    let slice = performance.now();
-    for (const [i, q] of queries.entries()) {
-      // A thousand titles against a million fingerprints take seconds: the event loop serves other requests meanwhile.
-      if (performance.now() - slice > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
-      const images = index
-        .searchImages(q.imageHashes ?? [], { phash: phashDistance, pdq: pdqDistance })
-        .sort((a, b) => a.distance - b.distance || a.id - b.id)
-        .slice(0, MATCH_CAP);
-      const similar = unaccented[i]
-        ? index.titles
-            .search(unaccented[i], titleSimilarityPercent / 100)
-            .sort((a, b) => b.similarity - a.similarity || a.id - b.id)
-            .slice(0, MATCH_CAP)
-        : [];
-      const tokens = titleTokens(unaccented[i] ?? '');
-      const keywords = terms.filter((t) => containsPhrase(tokens, t.words)).slice(0, MATCH_CAP);
-      found.push({ images, similar, keywords });
-    }
+    const found = await this.search(index, queries, unaccented, terms);
     const ids = new Set<number>(sellers.map((s) => Number(s.id)));
     for (const f of found) {
       for (const x of f.images) ids.add(x.id);
@@ -119,6 +97,41 @@ export class MatchingEngine {
         term: k.term,
       })),
     ]);
+  }
+
+  /**
+   * Each item's closest images, titles and watchlist terms from the in-process index. A thousand titles against a
+   * million fingerprints take seconds: every SLICE_MS the event loop serves other requests.
+   */
+  private async search(
+    index: FingerprintIndex,
+    queries: MatchQuery[],
+    unaccented: string[],
+    terms: { term: string; words: string[] }[],
+  ): Promise<ItemMatches[]> {
+    const { phashDistance, pdqDistance, titleSimilarityPercent } = this.config.matching;
+    const found: ItemMatches[] = [];
+    let slice = performance.now();
+    for (const [i, q] of queries.entries()) {
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+      const images = index
+        .searchImages(q.imageHashes ?? [], { phash: phashDistance, pdq: pdqDistance })
+        .sort((a, b) => a.distance - b.distance || a.id - b.id)
+        .slice(0, MATCH_CAP);
+      const similar = unaccented[i]
+        ? index.titles
+            .search(unaccented[i], titleSimilarityPercent / 100)
+            .sort((a, b) => b.similarity - a.similarity || a.id - b.id)
+            .slice(0, MATCH_CAP)
+        : [];
+      const tokens = titleTokens(unaccented[i] ?? '');
+      const keywords = terms.filter((t) => containsPhrase(tokens, t.words)).slice(0, MATCH_CAP);
+      found.push({ images, similar, keywords });
+    }
+    return found;
   }
 }
 
