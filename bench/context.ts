@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { ApiProcess, freePort } from '../test/support/tooling';
+import { ApiProcess, COUNT_MATCHING_JOBS, freePort, untilMatchingJobsDone } from '../test/support/tooling';
 
 export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 export const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
@@ -130,17 +130,10 @@ export function generateLinks(n: number, codes: string[]): string[] {
 export const batchBody = (reference: string, urls: string[]) =>
   JSON.stringify({ reference, legalBasis: 'bench', links: urls.map((url) => ({ url })) });
 
-/**
- * Milliseconds from now until matching on arrival has done every queued job (it runs after the request's commit):
- * the queue is read every 20 ms, so the figure is at most that late.
- */
-export async function untilMatched(ctx: BenchContext, timeoutMs = 600_000): Promise<number> {
-  const t0 = Date.now();
-  for (;;) {
-    const [{ n }] = (await ctx.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM matching_jobs')).rows;
-    if (n === 0) return Date.now() - t0;
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(`matching jobs still queued after ${timeoutMs} ms: ${n}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Milliseconds from now until matching on arrival has done every queued job (it runs after each commit). */
+export function untilMatched(ctx: BenchContext, timeoutMs = 600_000): Promise<number> {
+  return untilMatchingJobsDone(
+    async () => (await ctx.pg.query<{ n: number }>(COUNT_MATCHING_JOBS)).rows[0].n,
+    timeoutMs,
+  );
 }

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { createTestApp, TestApp } from './support/app';
 import { APP_ROLE, asAppRole } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
+import { COUNT_MATCHING_JOBS, untilMatchingJobsDone } from './support/tooling';
 
 /** Matching on arrival runs after the request's commit, from the matching_jobs queue (src/matching/matching-worker.service.ts). */
 describe('matching on arrival, from its queue', () => {
@@ -139,13 +140,10 @@ describe('matching on arrival, polling for jobs it was not told of', () => {
       `INSERT INTO matching_jobs (arrived, taken_down, enqueued_at, not_before) VALUES (ARRAY[$1]::uuid[], '{}', now(), now())`,
       [links[1].id],
     );
-    const until = Date.now() + 10_000;
-    let remaining = 1;
-    while (remaining > 0 && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      [{ n: remaining }] = await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM matching_jobs');
-    }
-    expect(remaining).toBe(0);
+    // Done by the poll alone: nothing here drains the queue (the helper throws after 10 s).
+    const remaining = async () => (await t.db.query<{ n: number }[]>(COUNT_MATCHING_JOBS))[0].n;
+    await untilMatchingJobsDone(remaining);
+    expect(await remaining()).toBe(0);
     const [{ n }] = await t.db.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM relisting_signals WHERE link_id = $1 AND matched_link_id = $2`,
       [links[1].id, links[0].id],

@@ -74,14 +74,6 @@ export class MatchingJobsRepository {
     return pending;
   }
 
-  /** Jobs not yet done, and the enqueue time of the oldest. */
-  async backlog(m: EntityManager): Promise<{ jobs: number; oldest: Date | null }> {
-    const [row] = await m.query<{ jobs: number; oldest: Date | null }[]>(
-      `SELECT count(*)::int AS jobs, min(enqueued_at) AS oldest FROM matching_jobs`,
-    );
-    return row;
-  }
-
   /** The links' listings as they stand now. */
   listings(m: EntityManager, ids: string[]): Promise<ListingRow[]> {
     if (ids.length === 0) return Promise.resolve([]);

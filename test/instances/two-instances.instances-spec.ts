@@ -19,7 +19,15 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { Checkpoint, verifyCheckpoint } from '../../src/audit/checkpoint-note';
 import { InMemoryMerkleTree, verifyInclusion } from '../../src/audit/merkle';
-import { ApiProcess, Creds, freePort, Json, listings } from '../support/tooling';
+import {
+  ApiProcess,
+  COUNT_MATCHING_JOBS,
+  Creds,
+  freePort,
+  Json,
+  listings,
+  untilMatchingJobsDone,
+} from '../support/tooling';
 import { createTestDatabase } from '../support/database';
 import { roomInRateWindow } from '../support/rate-window';
 
@@ -533,12 +541,7 @@ describe('two instances, one database', () => {
       });
       expect(acked.status).toBe(200);
       // The writer's matching worker keeps the fingerprint just after the acknowledgement's commit.
-      for (const until = Date.now() + 10_000; ;) {
-        const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM matching_jobs');
-        if (rows[0].n === 0) break;
-        if (Date.now() > until) throw new Error('the matching job was not done within 10 s');
-        await sleep(20);
-      }
+      await untilMatchingJobsDone(async () => (await db.query<{ n: number }>(COUNT_MATCHING_JOBS)).rows[0].n);
       const screened = await raw(reader, 'kemendag', 'POST', '/v1/screenings', {
         items: [
           {
