@@ -93,6 +93,11 @@ describe('matching on arrival, from its queue', () => {
       expect(await signalsOf(relisted.id)).toEqual([]);
       expect(await pending(relisted.id)).toBe(true);
       expect(await pending(original.id)).toBe(false);
+      // 100 readers at once, while the job waits: every one answered, every one told it is pending.
+      const many = await Promise.all(
+        Array.from({ length: 100 }, () => t.http.get(`/v1/links/${relisted.id}`).set(c.ministry.auth)),
+      );
+      expect(many.map((r) => [r.status, r.body.matchingPending])).toEqual(many.map(() => [200, true]));
       // Only the acknowledgement's event: the failed job's events rolled back with it.
       expect(await t.auditCount()).toBe(events + 1);
     } finally {
