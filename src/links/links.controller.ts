@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
+import { BulkItems, ItemsBody } from '../common/items-body';
 import { UuidParam } from '../common/uuid-param';
 import { ApiProblems } from '../openapi/problems';
 import { CSV_CELLS_NOTE, JsonOrCsv, NEGOTIATION_NOTE } from '../common/csv-negotiation';
@@ -9,6 +10,7 @@ import {
   AcknowledgeLinksDto,
   AcknowledgementResultsResponseDto,
   ListLinksQueryDto,
+  MAX_ACKS_PER_REQUEST,
   WithdrawLinkDto,
 } from './dto/link.dto';
 import { LinkDetailResponseDto, LinkListResponseDto, LinkResponseDto } from './dto/link-response.dto';
@@ -53,10 +55,11 @@ export class LinksController {
       'A bad item does not refuse the others: it gets ok: false and an error in its result. Reporting the status ' +
       'a link already has is accepted and changes nothing. Links of other marketplaces read as not_found.',
   })
+  @ApiBody({ type: AcknowledgeLinksDto })
   @ApiOkResponse({ type: AcknowledgementResultsResponseDto, description: 'One result per item' })
   acknowledge(
     @Caller() caller: Actor,
-    @Body() dto: AcknowledgeLinksDto,
+    @ItemsBody(MAX_ACKS_PER_REQUEST) dto: BulkItems,
   ): Promise<AcknowledgementResultsResponseDto> {
     return this.links.acknowledge(caller, dto);
   }

@@ -5,13 +5,13 @@ import { AuditRecord, linkWithdrawn } from '../audit/audit-events';
 import { AuditWriter } from '../audit/audit.writer';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../errors/app-error';
+import type { BulkItems } from '../common/items-body';
 import { decodeCursor, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { AcknowledgementItem, readAcknowledgement } from './acknowledgement-items';
 import { judgeAcknowledgement, LockedLink } from './acknowledgement-rules';
 import {
-  AcknowledgeLinksDto,
   AcknowledgementResult,
   AcknowledgementResultsResponseDto,
   ListLinksQueryDto,
@@ -77,7 +77,7 @@ export class LinksService {
   }
 
   /** Items are judged one by one; the accepted ones are written with one UPDATE and their events in one insert. */
-  async acknowledge(actor: Actor, dto: AcknowledgeLinksDto): Promise<AcknowledgementResultsResponseDto> {
+  async acknowledge(actor: Actor, dto: BulkItems): Promise<AcknowledgementResultsResponseDto> {
     const items = dto.items.map(readAcknowledgement);
     const ids = [
       ...new Set(items.filter((i): i is AcknowledgementItem => typeof i !== 'string').map((i) => i.linkId)),

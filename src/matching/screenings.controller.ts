@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
+import { BulkItems, ItemsBody } from '../common/items-body';
 import { ApiProblems } from '../openapi/problems';
 import { MAX_SCREENING_ITEMS, ScreeningRequestDto, ScreeningResponseDto } from './dto/screening.dto';
 import { ScreeningsService } from './screenings.service';
@@ -21,12 +22,16 @@ export class ScreeningsController {
       'matches against its own links in full; against other marketplaces’ links only the signal, its distance or ' +
       'similarity and the ministry’s batch reference. Nothing is written.',
   })
+  @ApiBody({ type: ScreeningRequestDto })
   @ApiOkResponse({ type: ScreeningResponseDto, description: 'One result per item, in order' })
   @ApiProblems([
     503,
     'Too many large screenings (over 100 items) are running or waiting; retry after Retry-After',
   ])
-  screen(@Caller() caller: Actor, @Body() dto: ScreeningRequestDto): Promise<ScreeningResponseDto> {
+  screen(
+    @Caller() caller: Actor,
+    @ItemsBody(MAX_SCREENING_ITEMS) dto: BulkItems,
+  ): Promise<ScreeningResponseDto> {
     return this.screenings.screen(caller, dto);
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../auth/actor';
+import type { BulkItems } from '../common/items-body';
 import { HeavyWork } from '../database/heavy-work';
 import { TransactionService } from '../database/transaction.service';
 import { AppError } from '../errors/app-error';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { parseSubmittedUrl } from '../marketplaces/url/canonical-url';
-import { ScreeningRequestDto, ScreeningResponseDto } from './dto/screening.dto';
+import { ScreeningResponseDto } from './dto/screening.dto';
 import { visibleMatch } from './match-visibility';
 import { MatchingEngine } from './matching-engine';
 import { readScreeningItems } from './screening-items';
@@ -24,12 +25,12 @@ export class ScreeningsService {
   ) {}
 
   /** A large screening waits its turn in the queue of expensive work (503 when that is full); a small one runs. */
-  screen(actor: Actor, dto: ScreeningRequestDto): Promise<ScreeningResponseDto> {
+  screen(actor: Actor, dto: BulkItems): Promise<ScreeningResponseDto> {
     if (dto.items.length > SMALL_SCREENING) return this.heavy.run(() => this.run(actor, dto));
     return this.run(actor, dto);
   }
 
-  private async run(actor: Actor, dto: ScreeningRequestDto): Promise<ScreeningResponseDto> {
+  private async run(actor: Actor, dto: BulkItems): Promise<ScreeningResponseDto> {
     const { items, errors } = readScreeningItems(dto.items);
     if (errors.length > 0) throw AppError.validation(errors);
     const owned = await this.directory.ownedBy(actor);

@@ -1,8 +1,13 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
-import { FileTakedownReportDto, TakedownReportResponseDto } from './dto/takedown-report.dto';
+import { BulkItems, ItemsBody } from '../common/items-body';
+import {
+  FileTakedownReportDto,
+  MAX_REPORT_ITEMS,
+  TakedownReportResponseDto,
+} from './dto/takedown-report.dto';
 import { TakedownReportsService } from './takedown-reports.service';
 
 @ApiTags('Takedown reports')
@@ -22,8 +27,12 @@ export class TakedownReportsController {
       '(same listing, same takenDownAt) is already_reported with the earlier link. When nothing is accepted nothing ' +
       'is written and reportId is null.',
   })
+  @ApiBody({ type: FileTakedownReportDto })
   @ApiOkResponse({ type: TakedownReportResponseDto, description: 'One result per item' })
-  file(@Caller() caller: Actor, @Body() dto: FileTakedownReportDto): Promise<TakedownReportResponseDto> {
+  file(
+    @Caller() caller: Actor,
+    @ItemsBody(MAX_REPORT_ITEMS) dto: BulkItems,
+  ): Promise<TakedownReportResponseDto> {
     return this.reports.file(caller, dto);
   }
 }

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import { AuditWriter } from '../audit/audit.writer';
+import type { BulkItems } from '../common/items-body';
 import { TransactionService } from '../database/transaction.service';
 import { listingOf } from '../link-batches/intake-rules';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { MatchingWorker } from '../matching/matching-worker.service';
-import { FileTakedownReportDto, TakedownReportResponseDto } from './dto/takedown-report.dto';
+import { TakedownReportResponseDto } from './dto/takedown-report.dto';
 import {
   judgeReport,
   refuseKnown,
@@ -33,7 +34,7 @@ export class TakedownReportsService {
     private readonly repository: TakedownReportsRepository,
   ) {}
 
-  async file(actor: Actor, dto: FileTakedownReportDto): Promise<TakedownReportResponseDto> {
+  async file(actor: Actor, dto: BulkItems): Promise<TakedownReportResponseDto> {
     const now = new Date();
     const [router, owned] = await Promise.all([this.directory.router(), this.directory.ownedBy(actor)]);
     const { candidates, refused } = judgeReport(dto.items, router, owned, now);
