@@ -86,6 +86,20 @@ describe('bad input and plumbing', () => {
     expectProblem(await post().set('Content-Type', 'application/json').send(deep), 400);
   });
 
+  it('refuses a prototype key anywhere in a body with 400 naming where it is', async () => {
+    for (const [body, detail] of [
+      ['{"__proto__":{"x":1},"code":"p"}', '__proto__: property is not allowed'],
+      [
+        '{"items":[{"a":1},{"listing":{"imageHashes":[{},{"constructor":1}]}}]}',
+        'items[1].listing.imageHashes[1].constructor: property is not allowed',
+      ],
+      ['[[{"prototype":[]}]]', '[0][0].prototype: property is not allowed'],
+    ]) {
+      const problem = expectProblem(await post().set('Content-Type', 'application/json').send(body), 400);
+      expect(problem).toMatchObject({ detail });
+    }
+  });
+
   it('answers wrong JSON types with 400, never 500', async () => {
     for (const body of [
       [],
