@@ -7,28 +7,39 @@ import { sendProblem } from '../errors/problem-details.filter';
 const MAX_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Rejects keys that could reach an object's prototype when copied, and absurd nesting, before any DTO sees them. */
-function findUnsafeKey(value: unknown, depth: number, path: string): string | null {
-  if (depth > MAX_DEPTH) return `${path}: nested deeper than ${MAX_DEPTH} levels`;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item === 'object' && item !== null) {
-        const found = findUnsafeKey(item, depth + 1, `${path}[${i}]`);
-        if (found) return found;
-      }
+/**
+ * Rejects keys that could reach an object's prototype when copied, and absurd nesting, before any DTO sees them. The
+ * path is assembled only for what is refused (on the way back up, `at` collecting its steps innermost first): a bulk
+ * body has tens of thousands of values, and naming each one on the way down cost more than the walk.
+ */
+function unsafeKeyIn(value: object, depth: number, at: (string | number)[]): string | null {
+  if (depth > MAX_DEPTH) return `nested deeper than ${MAX_DEPTH} levels`;
+  const array = Array.isArray(value);
+  for (const key of array ? value.keys() : Object.keys(value)) {
+    if (!array && FORBIDDEN_KEYS.has(key as string)) {
+      at.push(key);
+      return 'property is not allowed';
     }
-  } else if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) return `${path ? path + '.' : ''}${key}: property is not allowed`;
-      const item = (value as Record<string, unknown>)[key];
-      if (typeof item === 'object' && item !== null) {
-        const found = findUnsafeKey(item, depth + 1, path ? `${path}.${key}` : key);
-        if (found) return found;
+    const item = (value as Record<string | number, unknown>)[key];
+    if (typeof item === 'object' && item !== null) {
+      const found = unsafeKeyIn(item, depth + 1, at);
+      if (found) {
+        at.push(key);
+        return found;
       }
     }
   }
   return null;
+}
+
+function findUnsafeKey(body: object): string | null {
+  const at: (string | number)[] = [];
+  const problem = unsafeKeyIn(body, 0, at);
+  if (!problem) return null;
+  const path = at
+    .reverse()
+    .reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k), '');
+  return `${path}: ${problem}`;
 }
 
 function rememberHash(req: Request, _res: Response, buf: Buffer): void {
@@ -126,7 +137,7 @@ export function bodyParsing(limits: BodyLimits): RequestHandler {
       // A raw image is a Buffer: its bytes are no keys to walk.
       const body: unknown = req.body;
       const parsed = typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
-      const unsafe = parsed ? findUnsafeKey(body, 0, '') : null;
+      const unsafe = parsed ? findUnsafeKey(body) : null;
       if (unsafe) return sendProblem(req, res, AppError.badRequest('UNSAFE_JSON', unsafe));
       return next();
     };
