@@ -5,7 +5,7 @@ import type request from 'supertest';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, Party, TestApp } from './support/app';
-import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
+import { batch, Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 import { expectProblem } from './support/problem';
 
 const binary: Parameters<request.Test['parse']>[0] = (res, cb) => {
@@ -428,5 +428,37 @@ describe('marketplace takedown reports', () => {
     expect(after.medianHoursToTakedown).toBe(before.medianHoursToTakedown);
     expect(after.medianHoursToTakedown).toBeGreaterThanOrEqual(0);
     expect(after.medianHoursToTakedown).toBe(after.bySource.ministry.medianHoursToTakedown);
+  });
+  it('a report and a batch naming the same listing at once: whichever commits second sees the first', async () => {
+    // Each side carries 300 other listings so the two transactions overlap; before the listing lock, a report
+    // could take down a listing a batch was opening at the same moment, and neither knew of the other.
+    for (let round = 0; round < 8; round++) {
+      const url = shopeeUrl();
+      const others = (n: number) => Array.from({ length: n }, () => shopeeUrl());
+      const [filed, submitted] = await Promise.all([
+        report([item(url), ...others(300).map((u) => item(u))]),
+        t.http
+          .post('/v1/link-batches')
+          .set(c.ministry.auth)
+          .send(batch([url, ...others(300)])),
+      ]);
+      expect(filed.status).toBe(200);
+      expect(submitted.status).toBe(201);
+      const rows = await t.db.query<{ id: string; source: string; prior_link_ids: string[] }[]>(
+        `SELECT id, source, prior_link_ids FROM links WHERE url = $1`,
+        [url],
+      );
+      const reported = rows.find((r) => r.source === 'marketplace');
+      const opened = rows.find((r) => r.source === 'ministry');
+      expect(opened).toBeDefined();
+      if (reported)
+        expect({ round, priors: opened!.prior_link_ids }).toEqual({ round, priors: [reported.id] });
+      else
+        expect(filed.body.results[0]).toMatchObject({
+          ok: false,
+          error: 'open_link_exists',
+          linkId: opened!.id,
+        });
+    }
   });
 });
