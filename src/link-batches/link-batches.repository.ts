@@ -108,6 +108,22 @@ export interface OpenLinkRow {
   listing_key: string;
 }
 
+const LISTINGS_LOCK = 0x6c697374; // "list"
+
+/**
+ * Serialises, marketplace by marketplace, the transactions that add links of its listings: batch intake and takedown
+ * reports each look at what exists of a listing (open links, earlier takedowns) before writing, and two at once would
+ * each miss the other's uncommitted link: a report taking down a listing a batch was opening that moment, or a batch
+ * opening it without knowing it had just been taken down. Under the lock, the statements after it see the other's
+ * commit. Taken in id order, so two transactions never wait on each other in a cycle; acknowledgements do not take it.
+ */
+export async function lockListingsOf(m: EntityManager, marketplaceIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(marketplaceIds)].sort();
+  await m.query(
+    ...sql`SELECT pg_advisory_xact_lock(${LISTINGS_LOCK}, hashtext(id)) FROM unnest(${ids}::text[]) AS id`,
+  );
+}
+
 /** The open (pending or acknowledged) links of these listings; batch intake and takedown reports both ask. */
 export function openLinksOf(m: EntityManager, keys: readonly ListingRef[]): Promise<OpenLinkRow[]> {
   return m.query<OpenLinkRow[]>(

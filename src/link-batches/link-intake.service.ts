@@ -19,13 +19,13 @@ import {
   nothingAccepted,
 } from './intake-rules';
 import type { LinkBatchSubmission } from './link-batch-body.pipe';
-import { LinkBatchesRepository } from './link-batches.repository';
+import { LinkBatchesRepository, lockListingsOf } from './link-batches.repository';
 
 /**
  * Turns a submitted batch into links: canonicalise and route every URL, drop duplicates within the batch,
  * then write the batch, its links and their audit events in one transaction with set-based SQL.
  * "The same listing is open twice" is refused by the unique partial index (ON CONFLICT DO NOTHING), so two
- * concurrent batches cannot both open it.
+ * concurrent batches cannot both open it; the listing lock makes a batch and a takedown report see each other.
  */
 @Injectable()
 export class LinkIntakeService {
@@ -47,6 +47,10 @@ export class LinkIntakeService {
     if (candidates.length === 0) throw nothingAccepted(rejected, []);
 
     return this.tx.answer(async (m) => {
+      await lockListingsOf(
+        m,
+        candidates.map((c) => c.marketplaceId),
+      );
       const prior = await this.takenDownByListing(m, candidates);
       const intake = attachPriors(candidates, prior);
       const insertedIds = await this.repository.insertOpenLinks(m, batchId, intake, now);

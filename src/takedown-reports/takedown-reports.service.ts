@@ -16,7 +16,7 @@ import {
   ReportedLink,
   takedownOf,
 } from './takedown-report-rules';
-import { openLinksOf } from '../link-batches/link-batches.repository';
+import { lockListingsOf, openLinksOf } from '../link-batches/link-batches.repository';
 import { TakedownReportsRepository } from './takedown-reports.repository';
 
 /**
@@ -41,6 +41,10 @@ export class TakedownReportsService {
     const itemCount = dto.items.length;
     const answer = await this.tx.answer(async (m) => {
       if (candidates.length === 0) return { reportId: null, results: reportResults(itemCount, refused, []) };
+      await lockListingsOf(
+        m,
+        candidates.map((c) => c.marketplaceId),
+      );
       const open = await openLinksOf(m, candidates);
       const openByListing = new Map(
         open.map((r) => [listingOf({ marketplaceId: r.marketplace_id, listingKey: r.listing_key }), r.id]),
