@@ -447,4 +447,31 @@ describe('link batches', () => {
     ).body;
     expect(future.items).toEqual([]);
   });
+  it('a batch naming a listing whose open link is being taken down that moment duplicates it or is its relisting', async () => {
+    // The acknowledgement carries 300 other links so the two transactions overlap.
+    for (let round = 0; round < 8; round++) {
+      const url = shopeeUrl();
+      const { links } = await submitBatch(t, c, [url, ...Array.from({ length: 300 }, () => shopeeUrl())]);
+      const items = links.map((l) => ({ linkId: l.id, status: 'taken_down' }));
+      const [acked, submitted] = await Promise.all([
+        t.http.post('/v1/links/acknowledgements').set(c.shopee.auth).send({ items }),
+        t.http
+          .post('/v1/link-batches')
+          .set(c.ministry.auth)
+          .send(batch([url, ...Array.from({ length: 300 }, () => shopeeUrl())])),
+      ]);
+      expect(acked.status).toBe(200);
+      expect(submitted.status).toBe(201);
+      const [again] = await t.db.query<{ prior_link_ids: string[] }[]>(
+        `SELECT prior_link_ids FROM links WHERE url = $1 AND id <> $2`,
+        [url, links[0].id],
+      );
+      // Either the batch went first and found the link still open, or it went second and knows it was taken down.
+      const duplicate = (submitted.body.duplicates as { index: number; existingLinkId: string }[]).find(
+        (d) => d.index === 0,
+      );
+      const seen = again ? again.prior_link_ids : [duplicate?.existingLinkId];
+      expect({ round, seen }).toEqual({ round, seen: [links[0].id] });
+    }
+  });
 });
