@@ -197,6 +197,20 @@ export class LinkBatchesRepository {
     return new Set(inserted.map((r) => r.id));
   }
 
+  /** Marks links of this intake as relistings of their listings' taken-down links, found after their insert. */
+  async markRelisted(
+    m: EntityManager,
+    links: readonly { id: string; priorLinkIds: string[] }[],
+  ): Promise<void> {
+    if (links.length === 0) return;
+    await m.query(
+      ...sql`UPDATE links l SET relisted = true, prior_link_ids = u.priors::uuid[]
+               FROM unnest(${links.map((l) => l.id)}::uuid[], ${links.map((l) => pgArrayLiteral(l.priorLinkIds))}::text[])
+                 AS u(id, priors)
+              WHERE l.id = u.id`,
+    );
+  }
+
   findOpenByListingKeys(m: EntityManager, keys: readonly ListingRef[]): Promise<OpenLinkRow[]> {
     return openLinksOf(m, keys);
   }

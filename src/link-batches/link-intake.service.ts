@@ -21,6 +21,8 @@ import {
 import type { LinkBatchSubmission } from './link-batch-body.pipe';
 import { LinkBatchesRepository, lockListingsOf } from './link-batches.repository';
 
+const NO_PRIORS: ReadonlyMap<string, string[]> = new Map();
+
 /**
  * Turns a submitted batch into links: canonicalise and route every URL, drop duplicates within the batch,
  * then write the batch, its links and their audit events in one transaction with set-based SQL.
@@ -51,15 +53,25 @@ export class LinkIntakeService {
         m,
         candidates.map((c) => c.marketplaceId),
       );
-      const prior = await this.takenDownByListing(m, candidates);
-      const intake = attachPriors(candidates, prior);
-      const insertedIds = await this.repository.insertOpenLinks(m, batchId, intake, now);
-      const accepted = intake.filter((c) => insertedIds.has(c.id));
+      const insertedIds = await this.repository.insertOpenLinks(
+        m,
+        batchId,
+        attachPriors(candidates, NO_PRIORS),
+        now,
+      );
       const duplicates = await this.duplicates(
         m,
-        intake.filter((c) => !insertedIds.has(c.id)),
+        candidates.filter((c) => !insertedIds.has(c.id)),
       );
+      // Earlier takedowns are looked up after the insert: one committing meanwhile (the open link being taken down
+      // that moment) held the insert back until it had committed, so it is seen now; looked up before, it was not.
+      const inserted = candidates.filter((c) => insertedIds.has(c.id));
+      const accepted = attachPriors(inserted, await this.takenDownByListing(m, inserted));
       if (accepted.length === 0) throw nothingAccepted(rejected, duplicates);
+      await this.repository.markRelisted(
+        m,
+        accepted.filter((l) => l.priorLinkIds.length > 0),
+      );
 
       await this.repository.insertBatch(m, {
         id: batchId,
