@@ -14,6 +14,7 @@ import { cheapRefusals } from './common/cheap-refusals.middleware';
 import { PinoNestLogger, requestLogging } from './common/logger';
 import { RateLimits } from './common/rate-limits.service';
 import { requestId } from './common/request-id.middleware';
+import { RequestActivity } from './common/request-activity';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 import { requestMetrics } from './health/metrics';
@@ -40,6 +41,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(requestId);
+  // Counted from arrival, so background work steps aside for requests still reading their bodies too.
+  app.use(app.get(RequestActivity).middleware);
   app.use(securityHeaders());
   app.use(requestLogging(logger));
   app.use(requestMetrics);

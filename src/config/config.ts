@@ -61,6 +61,8 @@ export interface AppConfig {
   matching: MatchThresholds;
   /** How often each instance looks for matching jobs it was not told of (other instances', retries); 0: never. */
   matchingPollMs: number;
+  /** With requests in flight, how long the matching worker pauses after each 2 ms slice (at most); 0: never. */
+  matchingBusyPauseMs: number;
   operatorClientId: string | null;
   operatorClientSecret: string | null;
   seedDemo: boolean;
@@ -325,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...readRateLimits(r),
     matching: readMatching(r),
     matchingPollMs: r.int('MATCHING_POLL_MS', 1000, 0, 3_600_000),
+    matchingBusyPauseMs: r.int('MATCHING_BUSY_PAUSE_MS', 8, 0, 1000),
     ...operator,
     seedDemo: r.bool('SEED_DEMO', databaseUrl === null),
   };

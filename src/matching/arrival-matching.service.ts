@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { AuditRecord } from '../audit/audit-vocabulary';
+import { RequestActivity } from '../common/request-activity';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import type { ListingEvidence } from '../links/link.entity';
 import type { SignalRow } from '../relisting-groups/relisting-groups.repository';
 import { RelistingGroupsRepository } from '../relisting-groups/relisting-groups.repository';
@@ -51,6 +53,8 @@ function strongest(matches: Match[]): Match[] {
 @Injectable()
 export class ArrivalMatching {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly activity: RequestActivity,
     private readonly engine: MatchingEngine,
     private readonly fingerprints: FingerprintsRepository,
     private readonly signals: RelistingGroupsRepository,
@@ -79,7 +83,10 @@ export class ArrivalMatching {
   }
 
   private async match(m: EntityManager, arrived: ArrivedListing[], now: Date): Promise<AuditRecord[]> {
-    const matches = await this.engine.match(m, arrived.map(matchQueryOf));
+    // Background work: with requests in flight, each slice of the search waits up to MATCHING_BUSY_PAUSE_MS after it.
+    const matches = await this.engine.match(m, arrived.map(matchQueryOf), () =>
+      this.activity.quietOr(this.config.matchingBusyPauseMs),
+    );
     const found = arrived.flatMap((a, i) =>
       strongest(matches[i].filter((x) => x.linkId !== a.linkId)).map((x) => ({ linkId: a.linkId, match: x })),
     );

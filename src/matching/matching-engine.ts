@@ -44,6 +44,10 @@ interface ItemMatches {
 /** The longest the search runs before it lets the event loop serve other requests. */
 const SLICE_MS = 2;
 
+/** How a search lets the event loop go on between slices: by default, for one turn. */
+export type Pace = () => Promise<void>;
+const nextTurn: Pace = () => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Matches listings against every kept fingerprint of a taken-down listing, by the four signals: image (Hamming
  * distance), title (trigram similarity of normalised titles), seller (the same sellerRef on the same marketplace, or
@@ -57,7 +61,8 @@ export class MatchingEngine {
     private readonly fingerprints: FingerprintsRepository,
   ) {}
 
-  async match(m: EntityManager, queries: MatchQuery[]): Promise<Match[][]> {
+  /** `pace` is awaited between slices of the search (background work passes one that steps aside for requests). */
+  async match(m: EntityManager, queries: MatchQuery[], pace: Pace = nextTurn): Promise<Match[][]> {
     if (queries.length === 0) return [];
     const index = await this.index.current(m);
     const titles = queries.map((q) => (q.title ? normaliseTitle(q.title) : ''));
@@ -67,7 +72,7 @@ export class MatchingEngine {
       words: titleTokens(term),
     }));
     const sellers = await this.fingerprints.sellers(m, sellerQueries(queries));
-    const found = await this.search(index, queries, unaccented, terms);
+    const found = await this.search(index, queries, unaccented, terms, pace);
     const ids = new Set<number>(sellers.map((s) => Number(s.id)));
     for (const f of found) {
       for (const x of f.images) ids.add(x.id);
@@ -108,13 +113,14 @@ export class MatchingEngine {
     queries: MatchQuery[],
     unaccented: string[],
     terms: { term: string; words: string[] }[],
+    pace: Pace,
   ): Promise<ItemMatches[]> {
     const { phashDistance, pdqDistance, titleSimilarityPercent } = this.config.matching;
     const found: ItemMatches[] = [];
     let slice = performance.now();
     for (const [i, q] of queries.entries()) {
       if (performance.now() - slice > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await pace();
         slice = performance.now();
       }
       const images = index
