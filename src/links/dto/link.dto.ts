@@ -1,15 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
 import { ImageHashDto } from '../../matching/dto/image-hash.dto';
 import { MAX_IMAGE_HASHES } from '../listing-evidence';
@@ -49,7 +39,10 @@ export class AcknowledgementItemDto {
   @ApiPropertyOptional({ type: ListingEvidenceDto }) listing?: ListingEvidenceDto;
 }
 
-/** Items are judged one by one in the service (a bad item is a per-item error, not a 400 for all). */
+/**
+ * The body as OpenAPI tells it: read by ItemsBody (1 to MAX_ACKS_PER_REQUEST items), each item judged in the service (a
+ * bad item is a per-item error, not a 400 for all).
+ */
 export class AcknowledgeLinksDto {
   @ApiProperty({
     type: [AcknowledgementItemDto],
@@ -58,9 +51,6 @@ export class AcknowledgeLinksDto {
     description:
       'An item that breaks the item schema is refused on its own (ok: false with the reason), not with a 400',
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_ACKS_PER_REQUEST)
   items!: unknown[];
 }
 

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray } from 'class-validator';
 import { ImageHashDto } from './image-hash.dto';
 import { MatchResponseDto } from './match-response.dto';
 
@@ -32,7 +31,10 @@ export class ScreeningItemDto {
   sellerName?: string;
 }
 
-/** Items are checked by hand (a 1,000-item body); a bad one refuses the request with its path. */
+/**
+ * The body as OpenAPI tells it: read by ItemsBody (1 to MAX_SCREENING_ITEMS items), each item checked by hand; a bad
+ * one refuses the request with its path.
+ */
 export class ScreeningRequestDto {
   @ApiProperty({
     type: [ScreeningItemDto],
@@ -41,9 +43,6 @@ export class ScreeningRequestDto {
     description:
       'Each item carries at least one of title, imageHashes, sellerRef, sellerName; refs are unique',
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_SCREENING_ITEMS)
   items!: unknown[];
 }
 
