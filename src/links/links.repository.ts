@@ -97,14 +97,21 @@ export class LinksRepository {
 
   /** Writes the acknowledged links as judged, in one statement. */
   async updateAcknowledged(m: EntityManager, links: LockedLink[], now: Date): Promise<void> {
+    // One JSON document for all the rows: a listing goes in as the JSON it is, not as text escaped into an array
+    // literal and parsed again (JSON null is SQL NULL in jsonb_to_recordset, timestamps are ISO text).
+    const rows = links.map((l) => ({
+      id: l.id,
+      status: l.status,
+      reason: l.status_reason,
+      listing: l.listing,
+      seller_ref: l.seller_ref,
+      resolved_at: l.resolved_at,
+    }));
     await m.query(
-      ...sql`UPDATE links l SET status = u.status, status_reason = u.reason, listing = u.listing::jsonb, seller_ref = u.seller_ref,
+      ...sql`UPDATE links l SET status = u.status, status_reason = u.reason, listing = u.listing, seller_ref = u.seller_ref,
                               resolved_at = u.resolved_at, updated_at = ${now}
-             FROM unnest(${links.map((l) => l.id)}::uuid[], ${links.map((l) => l.status)}::text[],
-                         ${links.map((l) => l.status_reason)}::text[],
-                         ${links.map((l) => (l.listing ? JSON.stringify(l.listing) : null))}::text[],
-                         ${links.map((l) => l.seller_ref)}::text[], ${links.map((l) => l.resolved_at)}::timestamptz[])
-               AS u(id, status, reason, listing, seller_ref, resolved_at)
+             FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+               AS u(id uuid, status text, reason text, listing jsonb, seller_ref text, resolved_at timestamptz)
             WHERE l.id = u.id`,
     );
   }
