@@ -142,7 +142,7 @@ describe('matching on arrival, polling for jobs it was not told of', () => {
       JSON.stringify(listing),
     ]);
     await t.db.query(
-      `INSERT INTO matching_jobs (arrived, taken_down, enqueued_at, not_before) VALUES (ARRAY[$1]::uuid[], '{}', now(), now())`,
+      `INSERT INTO matching_jobs (arrived, kept, enqueued_at, not_before) VALUES (uuid_send($1::uuid), '', now(), now())`,
       [links[1].id],
     );
     // Done by the poll alone: nothing here drains the queue (the helper throws after 10 s).

@@ -173,7 +173,7 @@ function rawLinkId(item: unknown): string {
 
 /**
  * What matching learns from the accepted items: listing evidence that arrived (an item that changed its link and
- * carried a listing) is matched, and a link now taken down with evidence (this item's or an earlier one's) is kept.
+ * carried a listing) is matched, and a link now taken down with evidence that arrived earlier is kept.
  */
 function arrivals(
   items: (AcknowledgementItem | string)[],
@@ -183,12 +183,12 @@ function arrivals(
   const withEvidence = new Set(
     items.flatMap((i) => (typeof i !== 'string' && i.listing && changed.has(i.linkId) ? [i.linkId] : [])),
   );
-  const work: MatchingWork = { arrived: [], takenDown: [] };
+  const work: MatchingWork = { arrived: [], kept: [] };
   for (const link of changed.values()) {
     const final = links.get(link.id) ?? link;
     if (!final.listing) continue;
     if (withEvidence.has(final.id)) work.arrived.push(final.id);
-    if (final.status === 'taken_down') work.takenDown.push(final.id);
+    else if (final.status === 'taken_down') work.kept.push(final.id);
   }
   return work;
 }

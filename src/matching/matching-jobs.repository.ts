@@ -3,10 +3,14 @@ import { EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
 import type { ListingEvidence } from '../links/link.entity';
 
-/** Listings to match (they arrived with a request) and to keep (their links are taken down with evidence). */
+/**
+ * What a request leaves matching to do, each link named once: `arrived`, links whose listing evidence came with the
+ * request (matched, and their fingerprints kept when they are taken down by the time the job runs); `kept`, links
+ * taken down with evidence that arrived earlier (their fingerprints kept, not matched again).
+ */
 export interface MatchingWork {
   arrived: string[];
-  takenDown: string[];
+  kept: string[];
 }
 
 export interface MatchingJob extends MatchingWork {
@@ -26,12 +30,31 @@ export interface ListingRow {
 /** Only one worker of all the instances runs at a time: each job sees every earlier job's fingerprints. */
 const WORKER_LOCK = 0x6d61746368; // "match"
 
+/** Ids packed as the job stores them: 16 bytes each, end to end, as bytea's hex input. */
+export function packIds(ids: readonly string[]): string {
+  let hex = '\\x';
+  for (const id of ids) hex += id.replace(/-/g, '');
+  return hex;
+}
+
+/** The ids of a packed column, in the order they were packed. */
+export function unpackIds(packed: Buffer): string[] {
+  const hex = packed.toString('hex');
+  const ids: string[] = [];
+  for (let i = 0; i < hex.length; i += 32) {
+    ids.push(
+      `${hex.slice(i, i + 8)}-${hex.slice(i + 8, i + 12)}-${hex.slice(i + 12, i + 16)}-${hex.slice(i + 16, i + 20)}-${hex.slice(i + 20, i + 32)}`,
+    );
+  }
+  return ids;
+}
+
 @Injectable()
 export class MatchingJobsRepository {
   async enqueue(m: EntityManager, work: MatchingWork, at: Date): Promise<void> {
     await m.query(
-      ...sql`INSERT INTO matching_jobs (arrived, taken_down, enqueued_at, not_before)
-             VALUES (${work.arrived}::uuid[], ${work.takenDown}::uuid[], ${at}, ${at})`,
+      ...sql`INSERT INTO matching_jobs (arrived, kept, enqueued_at, not_before)
+             VALUES (${packIds(work.arrived)}::bytea, ${packIds(work.kept)}::bytea, ${at}, ${at})`,
     );
   }
 
@@ -45,11 +68,11 @@ export class MatchingJobsRepository {
 
   /** The oldest job due at `now`, locked until the caller's transaction ends. */
   async next(m: EntityManager, now: Date): Promise<MatchingJob | null> {
-    const [row] = await m.query<MatchingJob[]>(
-      ...sql`SELECT id::text AS id, arrived, taken_down AS "takenDown", attempts FROM matching_jobs
+    const [row] = await m.query<{ id: string; arrived: Buffer; kept: Buffer; attempts: number }[]>(
+      ...sql`SELECT id::text AS id, arrived, kept, attempts FROM matching_jobs
               WHERE not_before <= ${now} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
     );
-    return row ?? null;
+    return row ? { ...row, arrived: unpackIds(row.arrived), kept: unpackIds(row.kept) } : null;
   }
 
   async complete(m: EntityManager, id: string): Promise<void> {
@@ -65,11 +88,18 @@ export class MatchingJobsRepository {
     );
   }
 
-  /** Whether a job not yet done names the link (the queue is short: jobs are deleted when done). */
+  /**
+   * Whether a job not yet done names the link (the queue is short: jobs are deleted when done). position() finds the
+   * id's bytes; only a 16-byte-aligned occurrence is the id itself.
+   */
   async pendingFor(m: EntityManager, linkId: string): Promise<boolean> {
+    const id = packIds([linkId]);
     const [{ pending }] = await m.query<{ pending: boolean }[]>(
-      ...sql`SELECT EXISTS (SELECT 1 FROM matching_jobs
-                             WHERE ${linkId}::uuid = ANY(arrived) OR ${linkId}::uuid = ANY(taken_down)) AS pending`,
+      ...sql`SELECT EXISTS (
+               SELECT 1 FROM matching_jobs j CROSS JOIN LATERAL (SELECT j.arrived || j.kept AS ids) x
+                WHERE position(${id}::bytea IN x.ids) > 0
+                  AND EXISTS (SELECT 1 FROM generate_series(0, length(x.ids) / 16 - 1) AS i
+                               WHERE substring(x.ids FROM i * 16 + 1 FOR 16) = ${id}::bytea)) AS pending`,
     );
     return pending;
   }

@@ -55,7 +55,7 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
    * kick()s after its commit, so the job is picked up at once rather than at the next poll.
    */
   async enqueue(m: EntityManager, work: MatchingWork, at: Date): Promise<void> {
-    if (work.arrived.length + work.takenDown.length > 0) await this.jobs.enqueue(m, work, at);
+    if (work.arrived.length + work.kept.length > 0) await this.jobs.enqueue(m, work, at);
   }
 
   /** Whether matching has yet to do a job that names the link. */
@@ -121,15 +121,16 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** The job's links as they stand now: a listing that changed again since is matched as it is now. */
+  /**
+   * The job's links as they stand now: a listing that changed again since is matched as it is now, and every link of
+   * the job that is taken down by now has its fingerprint kept.
+   */
   private async match(m: EntityManager, job: MatchingJob, now: Date): Promise<void> {
-    const rows = new Map(
-      (await this.jobs.listings(m, [...new Set([...job.arrived, ...job.takenDown])])).map((r) => [r.id, r]),
-    );
-    const arrived = job.arrived.flatMap((id) => listingOf(rows.get(id)));
-    const takenDown = job.takenDown.flatMap((id): TakenDownListing[] => {
-      const row = rows.get(id);
-      if (row?.status !== 'taken_down') return [];
+    const rows = await this.jobs.listings(m, [...new Set([...job.arrived, ...job.kept])]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const arrived = job.arrived.flatMap((id) => listingOf(byId.get(id)));
+    const takenDown = [...byId.values()].flatMap((row): TakenDownListing[] => {
+      if (row.status !== 'taken_down') return [];
       return listingOf(row).map((l) => ({ ...l, takenDownAt: row.resolved_at ?? now }));
     });
     const events = await this.matching.arrive(m, { arrived, takenDown }, now);

@@ -79,8 +79,7 @@ export class TakedownReportsService {
       const results = reportResults(itemCount, refused, accepted);
       if (accepted.length === 0) return { reportId: null, results };
 
-      const ids = accepted.map((l) => l.id);
-      await this.matching.enqueue(m, { arrived: ids, takenDown: ids }, now);
+      await this.matching.enqueue(m, { arrived: accepted.map((l) => l.id), kept: [] }, now);
       await this.audit.append(m, actor, reportEvents(reportId, actor.agencyId, itemCount, accepted), now);
       return { reportId, results };
     });
