@@ -1,3 +1,5 @@
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
 import { canonicalJson, completeEntry, entryHash, prepareEntry } from './canonical';
 
 describe('audit entry canonical form', () => {
@@ -24,5 +26,45 @@ describe('audit entry canonical form', () => {
 
   it('sorts keys and normalises numbers as JCS requires', () => {
     expect(canonicalJson({ b: 1e21, a: -0, c: 'é' })).toBe('{"a":0,"b":1e+21,"c":"é"}');
+  });
+});
+
+describe('canonicalJson against the canonicalize package (an independent RFC 8785 implementation)', () => {
+  // Keys include integer-like ones (JavaScript lists those first, RFC 8785 sorts them as text), astral and
+  // combining characters (code-unit order, not code-point or locale order) and ones that need escaping.
+  const key = fc.oneof(
+    fc.string({ maxLength: 6 }),
+    fc.constantFrom('10', '9', '01', '1', '\u{1F600}', '\uFB33', 'é', 'e\u0301', '"', '\\', '\n', '__x'),
+  );
+  const leaf = fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 8 }),
+    fc.string({ unit: 'binary', maxLength: 8 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+    array: fc.array(tie('value'), { maxLength: 5 }),
+    object: fc.dictionary(key, tie('value'), { maxKeys: 6 }),
+  })).value;
+
+  it('writes the same text for any JSON value', () => {
+    fc.assert(
+      fc.property(json, (v) => {
+        expect(canonicalJson(v)).toBe(canonicalize(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('writes a Date by its toJSON, leaves out undefined members and refuses numbers JSON cannot hold', () => {
+    const at = new Date('2026-12-03T08:00:00.000Z');
+    expect(canonicalJson({ b: undefined, a: at, c: [undefined] })).toBe(
+      '{"a":"2026-12-03T08:00:00.000Z","c":[null]}',
+    );
+    expect(() => canonicalJson({ x: Number.NaN })).toThrow();
+    expect(() => canonicalJson([Infinity])).toThrow();
   });
 });

@@ -1,10 +1,10 @@
 /**
  * What an evidence package says, derived from audit events alone: the exchange builds its files with these functions
  * and the offline verifier recomputes them with the same ones, so a file that differs from its events is refused.
- * Node's standard library only (and the RFC 8785 canonicaliser): this file is bundled into the standalone verifier.
+ * Node's standard library only (and audit/canonical.ts's RFC 8785 text): this file is bundled into the standalone verifier.
  */
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../audit/canonical';
 
 /** The parts of an audit entry's canonical text the replay reads. */
 export interface EventBody {
@@ -317,8 +317,7 @@ export function csvCell(value: string): string {
  * {salt, sellerRecords}, salted with 32 random bytes (hex) so a reader of the event cannot confirm a guessed name.
  */
 export function sellerRecordsCommitment(salt: string, sellerRecords: unknown[]): string {
-  const text = canonicalize({ salt, sellerRecords });
-  if (text === undefined) throw new Error('seller records have no JSON form');
+  const text = canonicalJson({ salt, sellerRecords });
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
