@@ -126,9 +126,13 @@ export function generateLinks(n: number, codes: string[]): string[] {
   return out;
 }
 
-/** A link batch's JSON body, serialised before any clock starts. */
-export const batchBody = (reference: string, urls: string[]) =>
-  JSON.stringify({ reference, legalBasis: 'bench', links: urls.map((url) => ({ url })) });
+/** A link batch's JSON body, serialised before any clock starts; `evidence[i]`, if given, is link i's listing. */
+export const batchBody = (reference: string, urls: string[], evidence?: object[]) =>
+  JSON.stringify({
+    reference,
+    legalBasis: 'bench',
+    links: urls.map((url, i) => (evidence ? { url, listing: evidence[i] } : { url })),
+  });
 
 /** Milliseconds from now until matching on arrival has done every queued job (it runs after each commit). */
 export function untilMatched(ctx: BenchContext, timeoutMs = 600_000): Promise<number> {
