@@ -126,10 +126,11 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
    * the job that is taken down by now has its fingerprint kept.
    */
   private async match(m: EntityManager, job: MatchingJob, now: Date): Promise<void> {
-    const rows = await this.jobs.listings(m, [...new Set([...job.arrived, ...job.kept])]);
+    // One row per link: the job names each link once, and the look-up is by id.
+    const rows = await this.jobs.listings(m, [...job.arrived, ...job.kept]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const arrived = job.arrived.flatMap((id) => listingOf(byId.get(id)));
-    const takenDown = [...byId.values()].flatMap((row): TakenDownListing[] => {
+    const takenDown = rows.flatMap((row): TakenDownListing[] => {
       if (row.status !== 'taken_down') return [];
       return listingOf(row).map((l) => ({ ...l, takenDownAt: row.resolved_at ?? now }));
     });
