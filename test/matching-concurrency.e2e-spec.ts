@@ -70,6 +70,43 @@ describe('matching with many callers at once', () => {
     expect(groups).toEqual([{ group_id: expect.any(String), n: N + 1 }]);
   });
 
+  it('100 takedown reports at once each make their link, kept and grouped with the original', async () => {
+    const urls = Array.from({ length: N }, () => shopeeUrl());
+    const takenDownAt = new Date(Date.now() - 60_000).toISOString();
+    const answers = await Promise.all(
+      urls.map((url, i) =>
+        t.http
+          .post('/v1/takedown-reports')
+          .set(c.shopee.auth)
+          .send({
+            items: [
+              {
+                url,
+                takenDownAt,
+                listing: {
+                  title: `Karung pakaian preloved campur Korea 50kg laporan ${i}`,
+                  imageHashes: [{ algorithm: 'phash', hash: 'a5a5a5a5a5a5a5a1' }],
+                },
+              },
+            ],
+          }),
+      ),
+    );
+    expect(answers.map((a) => [a.status, a.body.results?.[0]?.ok])).toEqual(urls.map(() => [200, true]));
+    const ids = answers.map((a) => a.body.results[0].linkId as string);
+    expect(new Set(ids).size).toBe(N);
+    await t.matched();
+    // Each report's listing is kept, and each is tied (to the original or to a report before it) into its group.
+    const [row] = await t.db.query<{ fingerprinted: number; grouped: number; groups: number }[]>(
+      `SELECT (SELECT count(*)::int FROM listing_fingerprints WHERE link_id = ANY($1::uuid[])) AS fingerprinted,
+              (SELECT count(*)::int FROM relisting_group_members WHERE link_id = ANY($1::uuid[])) AS grouped,
+              (SELECT count(DISTINCT group_id)::int FROM relisting_group_members
+                WHERE link_id = ANY($1::uuid[]) OR link_id = $2) AS groups`,
+      [ids, original],
+    );
+    expect(row).toEqual({ fingerprinted: N, grouped: N, groups: 1 });
+  });
+
   it('100 screenings at once each get their own answer', async () => {
     const answers = await Promise.all(
       Array.from({ length: N }, (_, i) =>
