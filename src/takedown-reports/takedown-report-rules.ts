@@ -70,8 +70,13 @@ export function judgeReport(
     if (seen.has(listing)) return refused.set(index, refusal(index, 'duplicate_in_report'));
     seen.add(listing);
     const marketplace = router.byId.get(judged.marketplaceId);
+    // Written out rather than spread (see attachPriors): a spread copy of 5,000 items costs several times more.
     candidates.push({
-      ...item,
+      url: item.url,
+      takenDownAt: item.takenDownAt,
+      reason: item.reason,
+      category: item.category,
+      listing: item.listing,
       index,
       id: newId(),
       canonicalUrl: judged.canonicalUrl,
