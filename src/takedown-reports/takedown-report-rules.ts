@@ -88,6 +88,34 @@ export function judgeReport(
   return { candidates: candidates.sort(byListing), refused };
 }
 
+/** The candidates inserted, in lock order, each with its priors (from `inserted`, keyed by candidate id). */
+export function withPriors(
+  candidates: readonly ReportCandidate[],
+  inserted: ReadonlyMap<string, string[]>,
+): ReportedLink[] {
+  const out: ReportedLink[] = [];
+  for (const c of candidates) {
+    const priorLinkIds = inserted.get(c.id);
+    // Written out rather than spread, as in judgeReport.
+    if (priorLinkIds)
+      out.push({
+        url: c.url,
+        takenDownAt: c.takenDownAt,
+        reason: c.reason,
+        category: c.category,
+        listing: c.listing,
+        index: c.index,
+        id: c.id,
+        canonicalUrl: c.canonicalUrl,
+        listingKey: c.listingKey,
+        marketplaceId: c.marketplaceId,
+        marketplaceAgencyId: c.marketplaceAgencyId,
+        priorLinkIds,
+      });
+  }
+  return out;
+}
+
 /** Every item's result in the items' order: accepted links, then what judging or the database refused. */
 export function reportResults(
   itemCount: number,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { copyRows, CopyValue, pgArrayLiteral } from '../database/copy';
-import { sql } from '../database/sql';
-import type { ReportCandidate, ReportedLink } from './takedown-report-rules';
+import { copyRows, CopyValue } from '../database/copy';
+import { raw, sql } from '../database/sql';
+import { linkIsOpen } from '../links/link-state';
+import type { ReportCandidate } from './takedown-report-rules';
 
 export interface NewReport {
   id: string;
@@ -10,6 +11,14 @@ export interface NewReport {
   clientId: string | null;
   itemCount: number;
   createdAt: Date;
+}
+
+/** What one statement made of a report's candidates, by candidate id. */
+export interface WrittenReport {
+  /** The links inserted, each with the earlier taken-down links of its listing (its priors; empty for most). */
+  inserted: Map<string, string[]>;
+  /** The candidates refused because their listing has an open link: that link's id. */
+  open: Map<string, string>;
 }
 
 interface ListingTakedownRow {
@@ -29,8 +38,6 @@ const REPORTED_LINK_COLUMNS = [
   'listing_key',
   'status',
   'status_reason',
-  'relisted',
-  'prior_link_ids',
   'listing',
   'seller_ref',
   'created_at',
@@ -38,7 +45,7 @@ const REPORTED_LINK_COLUMNS = [
   'resolved_at',
 ];
 
-function* copyLines(reportId: string, links: readonly ReportedLink[], at: string): Generator<CopyValue[]> {
+function* copyLines(reportId: string, links: readonly ReportCandidate[], at: string): Generator<CopyValue[]> {
   for (const l of links) {
     yield [
       l.id,
@@ -50,8 +57,6 @@ function* copyLines(reportId: string, links: readonly ReportedLink[], at: string
       l.listingKey,
       'taken_down',
       l.reason,
-      l.priorLinkIds.length > 0,
-      pgArrayLiteral(l.priorLinkIds),
       JSON.stringify(l.listing),
       l.listing.sellerRef ?? null,
       at,
@@ -63,52 +68,57 @@ function* copyLines(reportId: string, links: readonly ReportedLink[], at: string
 
 @Injectable()
 export class TakedownReportsRepository {
-  /** Per candidate, the links of its listing taken down before it was, oldest first: its relisting's priors. */
-  findTakenDownBefore(
-    m: EntityManager,
-    candidates: readonly ReportCandidate[],
-  ): Promise<{ id: string; ids: string[] }[]> {
-    return m.query(
-      ...sql`SELECT k.id, array_agg(l.id ORDER BY l.created_at, l.id) AS ids
-           FROM unnest(${candidates.map((c) => c.id)}::uuid[], ${candidates.map((c) => c.marketplaceId)}::uuid[],
-                       ${candidates.map((c) => c.listingKey)}::text[],
-                       ${candidates.map((c) => c.takenDownAt)}::timestamptz[]) AS k(id, marketplace_id, listing_key, at)
-           JOIN links l ON l.marketplace_id = k.marketplace_id AND l.listing_key = k.listing_key
-          WHERE l.status = 'taken_down' AND l.resolved_at < k.at
-          GROUP BY k.id`,
-    );
-  }
-
   /**
-   * COPY into a scratch table, then one statement inserts the links (uq_links_reported_takedown decides, ON CONFLICT
-   * DO NOTHING, what was reported before) and the report row with the count inserted, only when it is not zero: a
-   * report that added nothing leaves no row. Returns the ids inserted.
+   * COPY into a scratch table, then one statement, on one snapshot, does the rest: it refuses candidates whose listing
+   * has an open link, gives the others their priors (the listing's links taken down before this takedown, oldest
+   * first), inserts them (uq_links_reported_takedown decides, ON CONFLICT DO NOTHING, what was reported before) and
+   * writes the report row with the count inserted, only when it is not zero: a report that added nothing leaves no
+   * row. A candidate in neither map of the answer is a takedown reported before (findReported names the link).
    */
   async insertReport(
     m: EntityManager,
     report: NewReport,
-    links: readonly ReportedLink[],
-  ): Promise<Set<string>> {
+    candidates: readonly ReportCandidate[],
+  ): Promise<WrittenReport> {
     await m.query(`CREATE TEMP TABLE reported_links (LIKE links INCLUDING DEFAULTS) ON COMMIT DROP`);
     await copyRows(
       m,
       'reported_links',
       REPORTED_LINK_COLUMNS,
-      copyLines(report.id, links, report.createdAt.toISOString()),
+      copyLines(report.id, candidates, report.createdAt.toISOString()),
     );
-    const inserted = await m.query<{ id: string }[]>(
-      ...sql`WITH inserted AS (
-           INSERT INTO links SELECT * FROM reported_links ORDER BY marketplace_id, listing_key
+    const columns = REPORTED_LINK_COLUMNS.join(', ');
+    const rows = await m.query<{ id: string; open_id: string | null; prior_link_ids: string[] | null }[]>(
+      ...sql`WITH judged AS MATERIALIZED (
+           SELECT r.*,
+                  (SELECT o.id FROM links o
+                    WHERE o.marketplace_id = r.marketplace_id AND o.listing_key = r.listing_key AND ${linkIsOpen('o')})
+                    AS open_id,
+                  (SELECT array_agg(p.id ORDER BY p.created_at, p.id) FROM links p
+                    WHERE p.marketplace_id = r.marketplace_id AND p.listing_key = r.listing_key
+                      AND p.status = 'taken_down' AND p.resolved_at < r.resolved_at) AS priors
+             FROM reported_links r
+         ), inserted AS (
+           INSERT INTO links (${raw(columns)}, relisted, prior_link_ids)
+           SELECT ${raw(columns)}, priors IS NOT NULL, coalesce(priors, '{}')
+             FROM judged WHERE open_id IS NULL ORDER BY marketplace_id, listing_key
              ON CONFLICT (marketplace_id, listing_key, resolved_at) WHERE source = 'marketplace' DO NOTHING
-             RETURNING id
+             RETURNING id, prior_link_ids
          ), report AS (
            INSERT INTO takedown_reports (id, agency_id, client_id, item_count, link_count, created_at)
            SELECT ${report.id}, ${report.agencyId}, ${report.clientId}, ${report.itemCount}, count(*), ${report.createdAt}
              FROM inserted HAVING count(*) > 0
          )
-         SELECT id FROM inserted`,
+         SELECT id, NULL::uuid AS open_id, prior_link_ids FROM inserted
+         UNION ALL
+         SELECT id, open_id, NULL FROM judged WHERE open_id IS NOT NULL`,
     );
-    return new Set(inserted.map((r) => r.id));
+    const written: WrittenReport = { inserted: new Map(), open: new Map() };
+    for (const r of rows) {
+      if (r.open_id !== null) written.open.set(r.id, r.open_id);
+      else written.inserted.set(r.id, r.prior_link_ids ?? []);
+    }
+    return written;
   }
 
   /** The links earlier reports made of the same takedowns (what the unique index refused). */

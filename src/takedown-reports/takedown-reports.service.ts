@@ -4,7 +4,6 @@ import type { Actor } from '../auth/actor';
 import { AuditWriter } from '../audit/audit.writer';
 import type { BulkItems } from '../common/items-body';
 import { TransactionService } from '../database/transaction.service';
-import { listingOf } from '../link-batches/intake-rules';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { MatchingWorker } from '../matching/matching-worker.service';
 import { TakedownReportResponseDto } from './dto/takedown-report.dto';
@@ -13,10 +12,10 @@ import {
   refuseKnown,
   reportEvents,
   reportResults,
-  ReportedLink,
   takedownOf,
+  withPriors,
 } from './takedown-report-rules';
-import { lockListingsOf, openLinksOf } from '../link-batches/link-batches.repository';
+import { lockListingsOf } from '../link-batches/link-batches.repository';
 import { TakedownReportsRepository } from './takedown-reports.repository';
 
 /**
@@ -45,23 +44,15 @@ export class TakedownReportsService {
         m,
         candidates.map((c) => c.marketplaceId),
       );
-      const open = await openLinksOf(m, candidates);
-      const openByListing = new Map(
-        open.map((r) => [listingOf({ marketplaceId: r.marketplace_id, listingKey: r.listing_key }), r.id]),
-      );
-      const fresh = refuseKnown(refused, candidates, 'open_link_exists', openByListing, listingOf);
-      if (fresh.length === 0) return { reportId: null, results: reportResults(itemCount, refused, []) };
-
-      const priors = new Map((await this.repository.findTakenDownBefore(m, fresh)).map((r) => [r.id, r.ids]));
-      const links: ReportedLink[] = fresh.map((c) => ({ ...c, priorLinkIds: priors.get(c.id) ?? [] }));
       const reportId = randomUUID();
-      const inserted = await this.repository.insertReport(
+      const written = await this.repository.insertReport(
         m,
         { id: reportId, agencyId: actor.agencyId, clientId: actor.clientId, itemCount, createdAt: now },
-        links,
+        candidates,
       );
-      const accepted = links.filter((l) => inserted.has(l.id));
-      const conflicting = links.filter((l) => !inserted.has(l.id));
+      const accepted = withPriors(candidates, written.inserted);
+      const notInserted = candidates.filter((c) => !written.inserted.has(c.id));
+      const conflicting = refuseKnown(refused, notInserted, 'open_link_exists', written.open, (c) => c.id);
       if (conflicting.length > 0) {
         const earlier = await this.repository.findReported(m, conflicting);
         const byTakedown = new Map(
