@@ -100,12 +100,14 @@ describe('TitleIndex', () => {
 
 describe('ImageHashIndex', () => {
   it.each([
-    [64, 10],
-    [64, 16],
-    [256, 31],
-    [256, 70],
-  ])('answers a %i-bit search within %i bits as a scan does', (bits, max) => {
-    const index = new ImageHashIndex(bits);
+    [64, 10, 'the cheaper of its cuts', undefined],
+    [64, 10, 'three chunks', [[22, 21, 21]]],
+    [64, 10, 'four chunks', [[16, 16, 16, 16]]],
+    [64, 16, 'a scan (probing would cost more at this size)', undefined],
+    [256, 31, 'sixteen chunks', undefined],
+    [256, 70, 'sixteen chunks', undefined],
+  ])('answers a %i-bit search within %i bits through %s as a scan does', (bits, max, _, layouts) => {
+    const index = new ImageHashIndex(bits, layouts);
     const stored: string[] = [];
     // Past the size below which every search compares every hash: the chunk tables answer.
     for (let i = 0; i < 6000; i++) {
