@@ -1,6 +1,6 @@
 import type { RoutedMarketplace, Router } from '../marketplaces/marketplace-directory';
 import { domainCandidates } from '../marketplaces/url';
-import { judgeReport, reportEvents, reportResults, ReportedLink } from './takedown-report-rules';
+import { judgeReport, reportEvents, reportResults, ReportedLink, withPriors } from './takedown-report-rules';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
 const SHOPEE: RoutedMarketplace = {
@@ -102,7 +102,31 @@ describe('judgeReport', () => {
       reason: 'r',
       category: 'c',
       listing: { title: 't' },
+      priorLinkIds: [],
     });
+  });
+});
+
+describe('withPriors', () => {
+  beforeEach(() => (counter = 0));
+
+  it('keeps only the inserted candidates, in lock order, each with its priors', () => {
+    const S3 = 'https://shopee.co.id/c-i.1.4';
+    const items = [item(S3), item(S2), item(S1)];
+    const { candidates } = judgeReport(items, router, [SHOPEE.marketplaceId], NOW, newId);
+    const [first, second, third] = candidates;
+    expect(third.url).toBe(S3);
+    const accepted = withPriors(
+      candidates,
+      new Map([
+        [second.id, ['P1', 'P2']],
+        [first.id, []],
+      ]),
+    );
+    expect(accepted.map((l) => [l.url, l.priorLinkIds])).toEqual([
+      [S1, []],
+      [S2, ['P1', 'P2']],
+    ]);
   });
 });
 

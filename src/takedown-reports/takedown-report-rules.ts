@@ -14,12 +14,12 @@ export interface ReportCandidate extends ReportItem {
   listingKey: string;
   marketplaceId: string;
   marketplaceAgencyId: string;
-}
-
-/** A candidate with the earlier taken-down links of its listing (empty unless it is a relisting). */
-export interface ReportedLink extends ReportCandidate {
+  /** The earlier taken-down links of its listing, set when it is inserted (empty unless it is a relisting). */
   priorLinkIds: string[];
 }
+
+/** A candidate the database inserted, with its priors. */
+export type ReportedLink = ReportCandidate;
 
 export interface ReportJudgement {
   /** In lock order: by marketplace, then listing key. */
@@ -83,12 +83,13 @@ export function judgeReport(
       listingKey: judged.listingKey,
       marketplaceId: judged.marketplaceId,
       marketplaceAgencyId: marketplace?.agencyId ?? '',
+      priorLinkIds: [],
     });
   });
   return { candidates: candidates.sort(byListing), refused };
 }
 
-/** The candidates inserted, in lock order, each with its priors (from `inserted`, keyed by candidate id). */
+/** The candidates inserted, in lock order, given their priors (from `inserted`, keyed by candidate id). */
 export function withPriors(
   candidates: readonly ReportCandidate[],
   inserted: ReadonlyMap<string, string[]>,
@@ -96,22 +97,9 @@ export function withPriors(
   const out: ReportedLink[] = [];
   for (const c of candidates) {
     const priorLinkIds = inserted.get(c.id);
-    // Written out rather than spread, as in judgeReport.
-    if (priorLinkIds)
-      out.push({
-        url: c.url,
-        takenDownAt: c.takenDownAt,
-        reason: c.reason,
-        category: c.category,
-        listing: c.listing,
-        index: c.index,
-        id: c.id,
-        canonicalUrl: c.canonicalUrl,
-        listingKey: c.listingKey,
-        marketplaceId: c.marketplaceId,
-        marketplaceAgencyId: c.marketplaceAgencyId,
-        priorLinkIds,
-      });
+    if (!priorLinkIds) continue;
+    c.priorLinkIds = priorLinkIds;
+    out.push(c);
   }
   return out;
 }
