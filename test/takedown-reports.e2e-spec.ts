@@ -241,6 +241,36 @@ describe('marketplace takedown reports', () => {
     ]);
   });
 
+  it('names as priors only the takedowns before the reported one, in the order the exchange learnt of them', async () => {
+    const url = shopeeUrl();
+    const idOf = async (takenDownAt: string) =>
+      (await report([item(url, { takenDownAt })]).expect(200)).body.results[0] as {
+        linkId: string;
+        priorLinkIds?: string[];
+      };
+    const a = await idOf(hoursAgo(72));
+    const b = await idOf(hoursAgo(24));
+    // Reported after b, but taken down before it: only a came earlier.
+    const c = await idOf(hoursAgo(48));
+    expect(c.priorLinkIds).toEqual([a.linkId]);
+    const d = await idOf(hoursAgo(1));
+    expect(d.priorLinkIds).toEqual([a.linkId, b.linkId, c.linkId]);
+  });
+
+  it('writes nothing when every item has an open link, naming each', async () => {
+    const [one, two] = (await submitBatch(t, c, [shopeeUrl(), shopeeUrl()])).links;
+    const before = await counts();
+    const res = await report([item(two.url), item(one.url)]).expect(200);
+    expect(res.body).toEqual({
+      reportId: null,
+      results: [
+        { index: 0, ok: false, linkId: two.id, error: 'open_link_exists' },
+        { index: 1, ok: false, linkId: one.id, error: 'open_link_exists' },
+      ],
+    });
+    expect(await counts()).toEqual(before);
+  });
+
   it('keeps a marketplace to its own domains and its reported links from the others', async () => {
     const res = await report([item(shopeeUrl())]).expect(200);
     const id = res.body.results[0].linkId as string;

@@ -105,7 +105,7 @@ describe('ImageHashIndex', () => {
     [64, 10, 'four chunks', [[16, 16, 16, 16]]],
     [64, 16, 'a scan (probing would cost more at this size)', undefined],
     [256, 31, 'sixteen chunks', undefined],
-    [256, 70, 'sixteen chunks', undefined],
+    [256, 70, 'a scan (probing would cost more at this size)', undefined],
   ])('answers a %i-bit search within %i bits through %s as a scan does', (bits, max, _, layouts) => {
     const index = new ImageHashIndex(bits, layouts);
     const stored: string[] = [];

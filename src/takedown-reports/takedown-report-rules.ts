@@ -70,7 +70,7 @@ export function judgeReport(
     if (seen.has(listing)) return refused.set(index, refusal(index, 'duplicate_in_report'));
     seen.add(listing);
     const marketplace = router.byId.get(judged.marketplaceId);
-    // Written out rather than spread (see attachPriors): a spread copy of 5,000 items costs several times more.
+    // Written out rather than spread (as the intake's attachPriors is): a spread copy of 5,000 items costs several times more.
     candidates.push({
       url: item.url,
       takenDownAt: item.takenDownAt,
