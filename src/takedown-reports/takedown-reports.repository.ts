@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { copyRows, CopyValue } from '../database/copy';
 import { raw, sql } from '../database/sql';
-import { linkIsOpen } from '../links/link-state';
+import { openLinkIdOf } from '../link-batches/link-batches.repository';
 import type { ReportCandidate } from './takedown-report-rules';
 
 export interface NewReport {
@@ -91,9 +91,7 @@ export class TakedownReportsRepository {
     const rows = await m.query<{ id: string; open_id: string | null; prior_link_ids: string[] | null }[]>(
       ...sql`WITH judged AS MATERIALIZED (
            SELECT r.*,
-                  (SELECT o.id FROM links o
-                    WHERE o.marketplace_id = r.marketplace_id AND o.listing_key = r.listing_key AND ${linkIsOpen('o')})
-                    AS open_id,
+                  ${openLinkIdOf('r')} AS open_id,
                   (SELECT array_agg(p.id ORDER BY p.created_at, p.id) FROM links p
                     WHERE p.marketplace_id = r.marketplace_id AND p.listing_key = r.listing_key
                       AND p.status = 'taken_down' AND p.resolved_at < r.resolved_at) AS priors
