@@ -595,6 +595,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/observations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record looks at links’ listings (does the takedown stay down?), 1 to 5,000 at a time
+         * @description Observations are appended, never changed. Only the latest look at a link (by observedAt) moves it: online on a taken-down link sets reappeared (the status stays taken_down), offline or not_found clears it, redirected leaves it; an older look is recorded and changes nothing. A bad item does not refuse the others. A marketplace observes only its own links; others read as not_found. Links show lastObservation and reappeared; GET /v1/links?recheckDue=true lists the taken-down links due for a look.
+         */
+        post: operations["ObservationsController_observe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/relisting-groups": {
         parameters: {
             query?: never;
@@ -896,7 +916,7 @@ export interface components {
          * @description See docs/audit-events.md; the list only grows
          * @enum {string}
          */
-        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported" | "takedown_report.filed" | "relisting_group.linked" | "relisting_group.member_dismissed";
+        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported" | "takedown_report.filed" | "relisting_group.linked" | "relisting_group.member_dismissed" | "link.observed";
         /**
          * @description What the event is about; entityId is its id
          * @enum {string}
@@ -1511,6 +1531,19 @@ export interface components {
             screenshotSha256?: string;
             imageHashes?: components["schemas"]["ImageHashDto"][];
         };
+        LastObservationResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the listing was looked at
+             */
+            observedAt: string;
+            /** @enum {string} */
+            result: "online" | "offline" | "not_found" | "redirected";
+            /** @description Where a redirected URL ended, when the observer said */
+            finalUrl?: string;
+        };
         MatchResponseDto: {
             /** @enum {string} */
             signal: "image" | "title" | "seller" | "keyword";
@@ -1603,6 +1636,10 @@ export interface components {
              * @description When the marketplace reported acting on it, once the link is final
              */
             resolvedAt: string | null;
+            /** @description Taken down, yet its latest observation (by observedAt) found the listing online; a later offline or not_found observation clears it. A flag: the status stays taken_down */
+            reappeared: boolean;
+            /** @description The latest observation of the listing (POST /v1/observations); null before the first */
+            lastObservation: components["schemas"]["LastObservationResponseDto"] | (never | null);
         };
         LinkListResponseDto: {
             items: components["schemas"]["LinkResponseDto"][];
@@ -1703,6 +1740,10 @@ export interface components {
              * @description When the marketplace reported acting on it, once the link is final
              */
             resolvedAt: string | null;
+            /** @description Taken down, yet its latest observation (by observedAt) found the listing online; a later offline or not_found observation clears it. A flag: the status stays taken_down */
+            reappeared: boolean;
+            /** @description The latest observation of the listing (POST /v1/observations); null before the first */
+            lastObservation: components["schemas"]["LastObservationResponseDto"] | (never | null);
             /** @description True while matching on arrival has yet to do this link's latest listing evidence: it runs just after the acknowledgement's or takedown report's commit, and relistingSignals are final once this is false */
             matchingPending: boolean;
             /** @description The audit events about this link the caller may see, oldest first */
@@ -1805,6 +1846,14 @@ export interface components {
             medianHoursToTakedown: number | null;
             /** @description The 90th percentile of the same; null when none */
             p90HoursToTakedown: number | null;
+            /** @description Of the period’s taken-down links, those observed at least once (POST /v1/observations) */
+            observed: number;
+            /** @description Of those, the ones whose latest observation found the listing offline or not_found */
+            stayedDown: number;
+            /** @description The stay-down rate: stayedDown ÷ observed (4 decimals); null when none was observed */
+            stayDownRate: number | null;
+            /** @description Of the period’s taken-down links, those whose latest observation found the listing online again */
+            reappeared: number;
             /** @description The same links split by who put them on the exchange */
             bySource: components["schemas"]["StatsBySourceResponseDto"];
         };
@@ -1896,6 +1945,52 @@ export interface components {
             reportId: string | null;
             /** @description One result per item, in the items’ order */
             results: components["schemas"]["TakedownReportResultDto"][];
+        };
+        ObservationItemDto: {
+            /**
+             * Format: uuid
+             * @description A link the caller may observe (a marketplace: its own)
+             */
+            linkId: string;
+            /**
+             * Format: date-time
+             * @description When the listing was looked at: not in the future, not before the link was created
+             */
+            observedAt: string;
+            /**
+             * @description online: the listing is live; offline: taken down or hidden; not_found: the page is gone; redirected: the URL leads elsewhere (say where in finalUrl)
+             * @enum {string}
+             */
+            result: "online" | "offline" | "not_found" | "redirected";
+            /** @description Where the URL ended, for redirected */
+            finalUrl?: string;
+            /** @description The listing as seen; on a taken-down link seen online it is matched like arriving evidence */
+            listing?: components["schemas"]["ListingEvidenceDto"];
+        };
+        ObserveLinksDto: {
+            /** @description An item that breaks the item schema is refused on its own (ok: false with the reason), not with a 400 */
+            items: components["schemas"]["ObservationItemDto"][];
+        };
+        ObservationResultDto: {
+            /** @description The item’s position in the request */
+            index: number;
+            /** @description The item’s linkId as sent (at most 100 characters; empty when it had none) */
+            linkId: string;
+            /** @description Whether the observation was recorded */
+            ok: boolean;
+            /**
+             * Format: uuid
+             * @description The recorded observation, when ok
+             */
+            observationId?: string;
+            /** @description When ok: the link’s reappeared flag after this observation */
+            reappeared?: boolean;
+            /** @description Why the item was refused: not_found (no such link, or not the caller’s), already_observed (the caller reported a look at this link at this observedAt before), or a validation message; absent when ok */
+            error?: string;
+        };
+        ObservationResultsResponseDto: {
+            /** @description One result per item, in the items’ order */
+            results: components["schemas"]["ObservationResultDto"][];
         };
         RelistingGroupLinkResponseDto: {
             /** Format: uuid */
@@ -3602,6 +3697,10 @@ export interface operations {
                 source?: "ministry" | "marketplace";
                 relisted?: "true" | "false";
                 overdue?: "true" | "false";
+                /** @description Taken-down links whose latest observation found the listing online */
+                reappeared?: "true" | "false";
+                /** @description true: taken-down links due for a re-check: a point of the schedule (RECHECK_SCHEDULE_DAYS after the takedown, 1, 7 and 30 days by default) has passed and no observation was made since it. false: every other link */
+                recheckDue?: "true" | "false";
                 /** @description Links changed at or after this time, oldest change first (for polling) */
                 updatedSince?: string;
             };
@@ -3621,7 +3720,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkListResponseDto"];
-                    /** @example id,source,batchId,reportId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt */
+                    /** @example id,source,batchId,reportId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt,reappeared,lastObservation.id,lastObservation.observedAt,lastObservation.result,lastObservation.finalUrl */
                     "text/csv": string;
                 };
             };
@@ -3990,7 +4089,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TakedownStatsResponseDto"];
-                    /** @example from,to,marketplaceId,code,name,received,byStatus.pending,byStatus.acknowledged,byStatus.taken_down,byStatus.not_found,byStatus.rejected,byStatus.withdrawn,overdue,relisted,medianHoursToTakedown,p90HoursToTakedown,ministry.received,ministry.byStatus.pending,ministry.byStatus.acknowledged,ministry.byStatus.taken_down,ministry.byStatus.not_found,ministry.byStatus.rejected,ministry.byStatus.withdrawn,ministry.relisted,ministry.overdue,ministry.medianHoursToTakedown,ministry.p90HoursToTakedown,marketplace.received,marketplace.byStatus.pending,marketplace.byStatus.acknowledged,marketplace.byStatus.taken_down,marketplace.byStatus.not_found,marketplace.byStatus.rejected,marketplace.byStatus.withdrawn,marketplace.relisted */
+                    /** @example from,to,marketplaceId,code,name,received,byStatus.pending,byStatus.acknowledged,byStatus.taken_down,byStatus.not_found,byStatus.rejected,byStatus.withdrawn,overdue,relisted,medianHoursToTakedown,p90HoursToTakedown,observed,stayedDown,stayDownRate,reappeared,ministry.received,ministry.byStatus.pending,ministry.byStatus.acknowledged,ministry.byStatus.taken_down,ministry.byStatus.not_found,ministry.byStatus.rejected,ministry.byStatus.withdrawn,ministry.relisted,ministry.overdue,ministry.medianHoursToTakedown,ministry.p90HoursToTakedown,marketplace.received,marketplace.byStatus.pending,marketplace.byStatus.acknowledged,marketplace.byStatus.taken_down,marketplace.byStatus.not_found,marketplace.byStatus.rejected,marketplace.byStatus.withdrawn,marketplace.relisted */
                     "text/csv": string;
                 };
             };
@@ -4224,6 +4323,54 @@ export interface operations {
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             /** @description Only marketplace may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ObservationsController_observe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same client, key and body within 24 h get the first answer again, byte for byte; the same key with another body gets 422, and while the first is still running 409 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObserveLinksDto"];
+            };
+        };
+        responses: {
+            /** @description One result per item */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObservationResultsResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only ministry, marketplace may call this */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

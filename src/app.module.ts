@@ -25,6 +25,7 @@ import { FingerprintsModule } from './fingerprints/fingerprints.module';
 import { MatchingModule } from './matching/matching.module';
 import { RelistingGroupsModule } from './relisting-groups/relisting-groups.module';
 import { TakedownReportsModule } from './takedown-reports/takedown-reports.module';
+import { ObservationsModule } from './observations/observations.module';
 import { VerifierDownloadModule } from './verifier-download/verifier-download.module';
 
 @Module({})
@@ -48,6 +49,7 @@ export class AppModule {
         MatchingModule,
         FingerprintsModule,
         TakedownReportsModule,
+        ObservationsModule,
         RelistingGroupsModule,
         EvidenceRequestsModule,
         HealthModule,

@@ -37,6 +37,11 @@ const LINK_COLUMNS = [
   'createdAt',
   'updatedAt',
   'resolvedAt',
+  'reappeared',
+  'lastObservation.id',
+  'lastObservation.observedAt',
+  'lastObservation.result',
+  'lastObservation.finalUrl',
 ];
 
 const STATS_COLUMNS = [
@@ -56,6 +61,10 @@ const STATS_COLUMNS = [
   'relisted',
   'medianHoursToTakedown',
   'p90HoursToTakedown',
+  'observed',
+  'stayedDown',
+  'stayDownRate',
+  'reappeared',
   'ministry.received',
   'ministry.byStatus.pending',
   'ministry.byStatus.acknowledged',

@@ -275,6 +275,24 @@ describe('Idempotency-Key replays on every writing route', () => {
       },
     ],
     [
+      'POST /v1/observations',
+      200,
+      async () => {
+        const { links } = await newLinks(1);
+        return {
+          party: c.ministry,
+          method: 'post',
+          path: '/v1/observations',
+          body: {
+            items: [
+              { linkId: links[0].id, observedAt: new Date().toISOString(), result: 'online' },
+              { linkId: links[0].id, observedAt: new Date().toISOString(), result: 'gone' },
+            ],
+          },
+        };
+      },
+    ],
+    [
       'POST /v1/links/:id/withdraw',
       200,
       async () => ({

@@ -375,3 +375,35 @@ export function evidenceRequestExported(
     data,
   };
 }
+
+/**
+ * A look at the link's listing (POST /v1/observations): not a change of status. `reappeared` is the link's flag after
+ * it (the look is the latest, by observedAt, or it left the flag as it was). The party is the link's marketplace.
+ */
+export function linkObserved(
+  id: string,
+  marketplaceAgencyId: string | null,
+  o: {
+    observationId: string;
+    observedAt: Date;
+    result: string;
+    finalUrl: string | null;
+    listing: ListingEvidence | null;
+    reappeared: boolean;
+  },
+): AuditRecord {
+  return {
+    action: 'link.observed',
+    entityType: 'link',
+    entityId: id,
+    partyAgencyId: marketplaceAgencyId,
+    data: {
+      observationId: o.observationId,
+      observedAt: o.observedAt.toISOString(),
+      result: o.result,
+      ...(o.finalUrl ? { finalUrl: o.finalUrl } : {}),
+      ...(o.listing ? { listing: o.listing } : {}),
+      reappeared: o.reappeared,
+    },
+  };
+}

@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = [
   'takedown_report.filed',
   'relisting_group.linked',
   'relisting_group.member_dismissed',
+  'link.observed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -178,6 +178,8 @@ const PARTY_RULE_TABLE: { readonly [A in AuditAction]?: PartyRule } = {
   'link.not_found': theReportingMarketplace,
   'link.rejected': theReportingMarketplace,
   'takedown_report.filed': theReportingMarketplace,
+  // A ministry may observe any link: then the text does not name the marketplace's agency.
+  'link.observed': theReportingMarketplace,
   // Relisting groups are the ministry's and the association's to read, whoever's request formed them.
   'relisting_group.linked': nobody,
   'relisting_group.member_dismissed': nobody,

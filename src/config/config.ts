@@ -63,6 +63,8 @@ export interface AppConfig {
   matchingPollMs: number;
   /** With requests in flight, how long the matching worker pauses after each 2 ms slice (at most); 0: never. */
   matchingBusyPauseMs: number;
+  /** Days after a takedown at which the link is due for a re-check (GET /v1/links?recheckDue=true), ascending. */
+  recheckScheduleDays: number[];
   operatorClientId: string | null;
   operatorClientSecret: string | null;
   seedDemo: boolean;
@@ -280,6 +282,20 @@ function readMatching(r: EnvReader): MatchThresholds {
   };
 }
 
+/** Whole days, ascending, each 1–3650: "1,7,30" by default. */
+function readRecheckSchedule(r: EnvReader): number[] {
+  const entries = r.list('RECHECK_SCHEDULE_DAYS');
+  const days = (entries.length > 0 ? entries : ['1', '7', '30']).map(Number);
+  const valid =
+    days.length <= 20 &&
+    days.every((d, i) => Number.isInteger(d) && d >= 1 && d <= 3650 && (i === 0 || d > days[i - 1]));
+  if (!valid)
+    r.problems.push(
+      'RECHECK_SCHEDULE_DAYS must be up to 20 whole numbers of days from 1 to 3650, ascending (e.g. "1,7,30")',
+    );
+  return days;
+}
+
 /** Many clients may share an address (a proxy, a NAT): by default it gets four clients' budgets. */
 function readAddressRateLimit(r: EnvReader, rateLimitPerMinute: number): number {
   return r.int(
@@ -328,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     matching: readMatching(r),
     matchingPollMs: r.int('MATCHING_POLL_MS', 1000, 0, 3_600_000),
     matchingBusyPauseMs: r.int('MATCHING_BUSY_PAUSE_MS', 8, 0, 1000),
+    recheckScheduleDays: readRecheckSchedule(r),
     ...operator,
     seedDemo: r.bool('SEED_DEMO', databaseUrl === null),
   };

@@ -203,10 +203,11 @@ export class EvidencePackageSource {
       relisted: row.relisted,
       priorLinkIds: row.prior_link_ids,
       ...(row.source === 'marketplace' ? { source: row.source, reportId: row.report_id as string } : {}),
+      ...(row.reappeared ? { reappeared: true as const } : {}),
     };
     // Both ways: a row that says marketplace where the events say ministry (or the reverse) differs too.
     for (const field of new Set([...Object.keys(link), ...Object.keys(stored)]) as Set<keyof PackageLink>) {
-      if (canonicalJson(stored[field]) !== canonicalJson(link[field]))
+      if (comparable(stored[field]) !== comparable(link[field]))
         throw this.integrity(where, field, stored[field], link[field]);
     }
   }
@@ -314,6 +315,11 @@ function replayOrRefuse<T>(replay: () => T): T {
     if (error instanceof ReplayError) throw AppError.conflict('EVIDENCE_INTEGRITY', error.message);
     throw error;
   }
+}
+
+/** A field's canonical text; a field one side lacks (source, reportId, reappeared) compares as absent, not as an error. */
+function comparable(value: unknown): string {
+  return value === undefined ? 'absent' : canonicalJson(value);
 }
 
 function show(value: unknown): string {

@@ -127,6 +127,36 @@ describe('replayLink', () => {
     });
   });
 
+  it('raises reappeared on the latest look that finds a taken-down listing online, and lowers it on offline', () => {
+    const look = (seq: number, observedAt: string, result: string, reappeared: boolean): EventBody => ({
+      seq,
+      action: 'link.observed',
+      at: `2026-11-03T00:00:0${seq}.000Z`,
+      entity: { type: 'link', id: LINK },
+      data: { observationId: `o${seq}`, observedAt, result, reappeared },
+    });
+    const online = look(2, '2026-11-02T10:00:00Z', 'online', true);
+    expect(replayLink(LINK, [reported(), online]).reappeared).toBe(true);
+    // An older look leaves the flag; a redirect leaves it; offline lowers it, and the line loses the key.
+    const older = look(3, '2026-11-02T09:00:00Z', 'offline', true);
+    const redirected = look(4, '2026-11-02T11:00:00Z', 'redirected', true);
+    const offline = look(5, '2026-11-02T12:00:00Z', 'offline', false);
+    expect(replayLink(LINK, [reported(), online, older, redirected]).reappeared).toBe(true);
+    const cleared = replayLink(LINK, [reported(), online, older, redirected, offline]);
+    expect(Object.keys(cleared)).not.toContain('reappeared');
+    expect(cleared.status).toBe('taken_down');
+    // A pending link seen online has not reappeared; an event that says otherwise is refused.
+    expect(
+      Object.keys(replayLink(LINK, [created(), look(2, '2026-11-02T10:00:00Z', 'online', false)])),
+    ).not.toContain('reappeared');
+    expect(() => replayLink(LINK, [created(), look(2, '2026-11-02T10:00:00Z', 'online', true)])).toThrow(
+      /data.reappeared is true, the observations make it false/,
+    );
+    expect(() => replayLink(LINK, [reported(), look(2, '2026-11-02T10:00:00Z', 'seen', true)])).toThrow(
+      /result seen/,
+    );
+  });
+
   it('keeps the listing a ministry sent with its link', () => {
     const link = replayLink(LINK, [created({ listing: { title: 'Bal', sellerRef: 's9' } })]);
     expect([link.listing, link.sellerRef]).toEqual([{ title: 'Bal', sellerRef: 's9' }, 's9']);

@@ -40,6 +40,8 @@ export interface PackageLink {
   priorLinkIds: string[];
   source?: 'marketplace';
   reportId?: string;
+  /** Only while true: taken down, and the latest observation (by observedAt) found the listing online. */
+  reappeared?: true;
 }
 
 export class ReplayError extends Error {}
@@ -78,6 +80,7 @@ export function applyLinkEvent(linkId: string, link: PackageLink | null, e: Even
   }
   if (!link) throw new ReplayError(`${where}: ${e.action} before link.created`);
   lastSeqOf.set(link, e.seq);
+  if (e.action === 'link.observed') return observe(link, d, where);
   const status = e.action.slice('link.'.length);
   const known =
     e.action === 'link.withdrawn' || (e.action.startsWith('link.') && MARKETPLACE_STATUSES.has(status));
@@ -94,6 +97,37 @@ export function applyLinkEvent(linkId: string, link: PackageLink | null, e: Even
   if (d.listing !== undefined) setListing(link, d.listing, where);
   // A marketplace says when it acted (`at`); a withdrawal acts when it is recorded.
   if (FINAL.has(status)) link.resolvedAt = instant(d.at ?? e.at, where, 'at');
+  return link;
+}
+
+const OBSERVATION_RESULTS = new Set(['online', 'offline', 'not_found', 'redirected']);
+
+/** The observedAt of each link's latest observation so far in the replay. */
+const lastObservedOf = new WeakMap<PackageLink, number>();
+
+/**
+ * A look at the listing changes no status. Only the latest look by observedAt moves the flag: online on a taken-down
+ * link raises it, offline or not_found lowers it, redirected leaves it. The event says the flag it left; the replay
+ * recomputes it and refuses an event that says otherwise.
+ */
+function observe(link: PackageLink, d: Record<string, unknown>, where: string): PackageLink {
+  const result = str(d.result, where, 'result');
+  if (!OBSERVATION_RESULTS.has(result))
+    throw new ReplayError(`${where}: result ${result} is not one the replay knows`);
+  const observedAt = Date.parse(instant(d.observedAt, where, 'observedAt'));
+  const latest = lastObservedOf.get(link);
+  let reappeared = link.reappeared === true;
+  if (latest === undefined || observedAt >= latest) {
+    lastObservedOf.set(link, observedAt);
+    if (result === 'online' && link.status === 'taken_down') reappeared = true;
+    else if (result === 'offline' || result === 'not_found') reappeared = false;
+  }
+  if (d.reappeared !== reappeared)
+    throw new ReplayError(
+      `${where}: data.reappeared is ${String(d.reappeared)}, the observations make it ${reappeared}`,
+    );
+  if (reappeared) link.reappeared = true;
+  else delete link.reappeared;
   return link;
 }
 

@@ -33,7 +33,9 @@ links.csv
   resolvedAt, relisted, sellerRef, sellerName, title, source, reportId. A null is an empty cell. source is
   "ministry" for a link a ministry sent in a batch and "marketplace" for one a marketplace reported taking down on
   its own initiative; only the latter has a reportId, and it has no batchId and no dueAt. In links.jsonl a
-  marketplace's link carries "source" and "reportId" as its last fields; a ministry's link has neither.
+  marketplace's link carries "source" and "reportId" as its last fields; a ministry's link has neither. A
+  taken-down link whose latest observation (by its time) found the listing online again ends with
+  "reappeared": true, replayed from its link.observed events; links.csv has no column for it.
 
 How to verify
   You need Node.js 20 or later, and nothing else: the verifier is one file using only Node's standard library.

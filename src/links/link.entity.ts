@@ -132,4 +132,23 @@ export class Link {
   /** When the marketplace reports it acted (the `at` of the acknowledgement that made the link final). */
   @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
   resolvedAt!: Date | null;
+
+  /** Taken down, and its latest observation found the listing online (a flag: the status stays taken_down). */
+  @Column({ type: 'boolean', default: false })
+  reappeared!: boolean;
+
+  /** The observedAt of the latest observation (observations table), for ordering and the re-check queue. */
+  @Column({ name: 'last_observed_at', type: 'timestamptz', nullable: true })
+  lastObservedAt!: Date | null;
+
+  /** The latest observation as links show it: {id, observedAt, result, finalUrl?}. */
+  @Column({ name: 'last_observation', type: 'jsonb', nullable: true })
+  lastObservation!: LastObservation | null;
+}
+
+export interface LastObservation {
+  id: string;
+  observedAt: string;
+  result: string;
+  finalUrl?: string;
 }

@@ -1,12 +1,13 @@
 import { raw } from '../database/sql';
 import { openStatusPredicate } from './link-state';
 import type { LinkResponseDto } from './dto/link-response.dto';
-import type { LinkSource, ListingEvidence, LinkStatus } from './link.entity';
+import type { LastObservation, LinkSource, ListingEvidence, LinkStatus } from './link.entity';
 
 /** The columns a LinkRow reads, for a query over `links l`. */
 export const LINK_COLUMNS =
   raw(`l.id, l.source, l.batch_id, l.report_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
   l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
+  l.reappeared, l.last_observation,
   (${openStatusPredicate('l.status')} AND l.due_at < now()) AS overdue`);
 
 export interface LinkRow {
@@ -30,6 +31,8 @@ export interface LinkRow {
   created_at: Date;
   updated_at: Date;
   resolved_at: Date | null;
+  reappeared: boolean;
+  last_observation: LastObservation | null;
   overdue: boolean;
   prior_takedowns: number | null;
 }
@@ -61,5 +64,7 @@ export function toLinkView(r: LinkRow): LinkResponseDto {
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     resolvedAt: r.resolved_at?.toISOString() ?? null,
+    reappeared: r.reappeared,
+    lastObservation: r.last_observation,
   };
 }

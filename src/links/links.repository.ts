@@ -19,6 +19,10 @@ export interface LinkFilter {
   source?: LinkSource;
   relisted?: boolean;
   overdue?: boolean;
+  reappeared?: boolean;
+  /** Taken down, past a point of the re-check schedule, and not observed since that point. */
+  recheckDue?: boolean;
+  recheckScheduleDays?: number[];
   updatedSince?: string;
 }
 
@@ -42,6 +46,17 @@ function priorTakedowns(scope: LinkScope): Sql {
              ) END AS prior_takedowns`);
 }
 
+/**
+ * A taken-down link is due for a re-check once a point of the schedule (days after its takedown) has passed with no
+ * observation at or after that point; the latest passed point is the one that counts.
+ */
+function recheckDue(days: number[]): Sql {
+  return sql`(l.status = 'taken_down' AND coalesce((
+      SELECT l.last_observed_at IS NULL OR l.last_observed_at < max(l.resolved_at + d * interval '1 day')
+        FROM unnest(${days}::int[]) AS d WHERE l.resolved_at + d * interval '1 day' <= now()
+      HAVING count(*) > 0), false))`;
+}
+
 function filterConditions(f: LinkFilter): (Sql | false)[] {
   return [
     !!f.batchId && sql`l.batch_id = ${f.batchId}`,
@@ -51,6 +66,9 @@ function filterConditions(f: LinkFilter): (Sql | false)[] {
     f.relisted !== undefined && sql`l.relisted = ${f.relisted}`,
     f.overdue === true && linkIsOverdue('l'),
     f.overdue === false && sql`NOT ${linkIsOverdue('l')}`,
+    f.reappeared !== undefined && sql`l.reappeared = ${f.reappeared}`,
+    f.recheckDue === true && recheckDue(f.recheckScheduleDays ?? []),
+    f.recheckDue === false && sql`NOT ${recheckDue(f.recheckScheduleDays ?? [])}`,
   ];
 }
 

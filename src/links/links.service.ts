@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditRecord, linkWithdrawn } from '../audit/audit-events';
 import { AuditWriter } from '../audit/audit.writer';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../errors/app-error';
 import type { BulkItems } from '../common/items-body';
@@ -29,6 +30,7 @@ import { RelistingGroupsRepository } from '../relisting-groups/relisting-groups.
 @Injectable()
 export class LinksService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: TransactionService,
     private readonly audit: AuditWriter,
     private readonly auditReader: AuditService,
@@ -47,6 +49,9 @@ export class LinksService {
       source: q.source,
       relisted: q.relisted ? q.relisted === 'true' : undefined,
       overdue: q.overdue === 'true' ? true : q.overdue === 'false' ? false : undefined,
+      reappeared: q.reappeared ? q.reappeared === 'true' : undefined,
+      recheckDue: q.recheckDue ? q.recheckDue === 'true' : undefined,
+      recheckScheduleDays: this.config.recheckScheduleDays,
       updatedSince: q.updatedSince,
     };
     const polling = !!q.updatedSince;

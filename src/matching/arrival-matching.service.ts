@@ -63,10 +63,14 @@ export class ArrivalMatching {
 
   async arrive(
     m: EntityManager,
-    work: { arrived: ArrivedListing[]; takenDown: TakenDownListing[] },
+    work: { arrived: ArrivedListing[]; takenDown: TakenDownListing[]; observed?: ArrivedListing[] },
     now: Date,
   ): Promise<AuditRecord[]> {
-    const events = work.arrived.length > 0 ? await this.match(m, work.arrived, now) : [];
+    const events = work.arrived.length > 0 ? await this.match(m, work.arrived, now, 'replace') : [];
+    // A listing seen again (an observation) adds what it resembles to the link's signals; the link's own evidence
+    // keeps what it found.
+    if (work.observed && work.observed.length > 0)
+      events.push(...(await this.match(m, work.observed, now, 'add')));
     await this.fingerprints.insert(
       m,
       work.takenDown.map((t) => ({
@@ -82,7 +86,12 @@ export class ArrivalMatching {
     return events;
   }
 
-  private async match(m: EntityManager, arrived: ArrivedListing[], now: Date): Promise<AuditRecord[]> {
+  private async match(
+    m: EntityManager,
+    arrived: ArrivedListing[],
+    now: Date,
+    signals: 'replace' | 'add',
+  ): Promise<AuditRecord[]> {
     // Background work: with requests in flight, each slice of the search waits up to MATCHING_BUSY_PAUSE_MS after it.
     const matches = await this.engine.match(m, arrived.map(matchQueryOf), () =>
       this.activity.quietOr(this.config.matchingBusyPauseMs),
@@ -108,12 +117,14 @@ export class ArrivalMatching {
       similarity: match.similarity ?? null,
       term: match.term ?? null,
     }));
-    await this.signals.replaceSignals(
-      m,
-      arrived.map((a) => a.linkId),
-      rows,
-      now,
-    );
+    if (signals === 'replace')
+      await this.signals.replaceSignals(
+        m,
+        arrived.map((a) => a.linkId),
+        rows,
+        now,
+      );
+    else await this.signals.addSignals(m, rows, now);
     const ties = new Map<string, Tie>();
     for (const { linkId, match } of kept) {
       if (!match.linkId) continue;

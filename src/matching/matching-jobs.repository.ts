@@ -11,9 +11,12 @@ import type { ListingEvidence } from '../links/link.entity';
 export interface MatchingWork {
   arrived: string[];
   kept: string[];
+  /** Observations (their ids) that saw a taken-down link online with listing evidence: that evidence is matched. */
+  observed?: string[];
 }
 
 export interface MatchingJob extends MatchingWork {
+  observed: string[];
   id: string;
   attempts: number;
 }
@@ -25,6 +28,12 @@ export interface ListingRow {
   status: string;
   listing: ListingEvidence | null;
   resolved_at: Date | null;
+}
+
+export interface ObservedListingRow {
+  link_id: string;
+  marketplace_id: string;
+  listing: ListingEvidence;
 }
 
 /** Only one worker of all the instances runs at a time: each job sees every earlier job's fingerprints. */
@@ -53,8 +62,9 @@ export function unpackIds(packed: Buffer): string[] {
 export class MatchingJobsRepository {
   async enqueue(m: EntityManager, work: MatchingWork, at: Date): Promise<void> {
     await m.query(
-      ...sql`INSERT INTO matching_jobs (arrived, kept, enqueued_at, not_before)
-             VALUES (${packIds(work.arrived)}::bytea, ${packIds(work.kept)}::bytea, ${at}, ${at})`,
+      ...sql`INSERT INTO matching_jobs (arrived, kept, observed, enqueued_at, not_before)
+             VALUES (${packIds(work.arrived)}::bytea, ${packIds(work.kept)}::bytea, ${packIds(work.observed ?? [])}::bytea,
+                     ${at}, ${at})`,
     );
   }
 
@@ -68,11 +78,20 @@ export class MatchingJobsRepository {
 
   /** The oldest job due at `now`, locked until the caller's transaction ends. */
   async next(m: EntityManager, now: Date): Promise<MatchingJob | null> {
-    const [row] = await m.query<{ id: string; arrived: Buffer; kept: Buffer; attempts: number }[]>(
-      ...sql`SELECT id::text AS id, arrived, kept, attempts FROM matching_jobs
+    const [row] = await m.query<
+      { id: string; arrived: Buffer; kept: Buffer; observed: Buffer; attempts: number }[]
+    >(
+      ...sql`SELECT id::text AS id, arrived, kept, observed, attempts FROM matching_jobs
               WHERE not_before <= ${now} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
     );
-    return row ? { ...row, arrived: unpackIds(row.arrived), kept: unpackIds(row.kept) } : null;
+    return row
+      ? {
+          ...row,
+          arrived: unpackIds(row.arrived),
+          kept: unpackIds(row.kept),
+          observed: unpackIds(row.observed),
+        }
+      : null;
   }
 
   async complete(m: EntityManager, id: string): Promise<void> {
@@ -102,6 +121,15 @@ export class MatchingJobsRepository {
                                WHERE substring(x.ids FROM i * 16 + 1 FOR 16) = ${id}::bytea)) AS pending`,
     );
     return pending;
+  }
+
+  /** The listings the observations saw, each with its link. */
+  observedListings(m: EntityManager, ids: string[]): Promise<ObservedListingRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return m.query<ObservedListingRow[]>(
+      ...sql`SELECT o.link_id, l.marketplace_id, o.listing FROM observations o JOIN links l ON l.id = o.link_id
+              WHERE o.id = ANY(${ids}::uuid[]) AND o.listing IS NOT NULL ORDER BY o.observed_at, o.id`,
+    );
   }
 
   /** The links' listings as they stand now. */

@@ -55,7 +55,8 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
    * kick()s after its commit, so the job is picked up at once rather than at the next poll.
    */
   async enqueue(m: EntityManager, work: MatchingWork, at: Date): Promise<void> {
-    if (work.arrived.length + work.kept.length > 0) await this.jobs.enqueue(m, work, at);
+    if (work.arrived.length + work.kept.length + (work.observed?.length ?? 0) > 0)
+      await this.jobs.enqueue(m, work, at);
   }
 
   /** Whether matching has yet to do a job that names the link. */
@@ -134,7 +135,12 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
       if (row.status !== 'taken_down') return [];
       return listingOf(row).map((l) => ({ ...l, takenDownAt: row.resolved_at ?? now }));
     });
-    const events = await this.matching.arrive(m, { arrived, takenDown }, now);
+    const observed = (await this.jobs.observedListings(m, job.observed)).map((o): ArrivedListing => ({
+      linkId: o.link_id,
+      marketplaceId: o.marketplace_id,
+      listing: o.listing,
+    }));
+    const events = await this.matching.arrive(m, { arrived, takenDown, observed }, now);
     if (events.length > 0) await this.audit.append(m, SYSTEM_ACTOR, events, now);
   }
 }

@@ -73,6 +73,24 @@ export class RelistingGroupsRepository {
     );
   }
 
+  /** Adds signals, leaving out any the link already has (the same link, signal and term). */
+  async addSignals(m: EntityManager, rows: SignalRow[], at: Date): Promise<void> {
+    if (rows.length === 0) return;
+    await m.query(
+      ...sql`INSERT INTO relisting_signals (link_id, matched_link_id, signal, algorithm, distance, similarity, term, found_at)
+             SELECT DISTINCT ON (u.link_id, u.matched_link_id, u.signal, u.term) u.*, ${at}::timestamptz
+               FROM unnest(${rows.map((r) => r.linkId)}::uuid[],
+                    ${rows.map((r) => r.matchedLinkId)}::uuid[], ${rows.map((r) => r.signal)}::text[],
+                    ${rows.map((r) => r.algorithm)}::text[], ${rows.map((r) => r.distance)}::int2[],
+                    ${rows.map((r) => r.similarity)}::real[], ${rows.map((r) => r.term)}::text[])
+                 AS u(link_id, matched_link_id, signal, algorithm, distance, similarity, term)
+              WHERE NOT EXISTS (SELECT 1 FROM relisting_signals s
+                                 WHERE s.link_id = u.link_id AND s.signal = u.signal
+                                   AND s.matched_link_id IS NOT DISTINCT FROM u.matched_link_id
+                                   AND s.term IS NOT DISTINCT FROM u.term)`,
+    );
+  }
+
   /** The signals of these links, with the matched link's marketplace and batch reference. */
   signalsOf(m: EntityManager, linkIds: string[]): Promise<StoredSignal[]> {
     if (linkIds.length === 0) return Promise.resolve([]);

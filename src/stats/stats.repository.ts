@@ -17,6 +17,9 @@ export interface MarketplaceStatsRow {
   marketplace_relisted: number;
   median: number | null;
   p90: number | null;
+  observed: number;
+  stayed_down: number;
+  reappeared: number;
 }
 
 /** Links under `alias` created in [from, to), either end open when absent. */
@@ -40,7 +43,9 @@ export class StatsRepository {
       ...sql`SELECT m.id, m.code, m.name, coalesce(s.ministry_received, 0) AS ministry_received,
               coalesce(s.marketplace_received, 0) AS marketplace_received, s.by_source_status,
               coalesce(s.overdue, 0) AS overdue, coalesce(s.ministry_relisted, 0) AS ministry_relisted,
-              coalesce(s.marketplace_relisted, 0) AS marketplace_relisted, s.median, s.p90
+              coalesce(s.marketplace_relisted, 0) AS marketplace_relisted, s.median, s.p90,
+              coalesce(s.observed, 0) AS observed, coalesce(s.stayed_down, 0) AS stayed_down,
+              coalesce(s.reappeared, 0) AS reappeared
          FROM marketplaces m
          LEFT JOIN LATERAL (
            SELECT count(*) FILTER (WHERE l.source = 'ministry')::int AS ministry_received,
@@ -55,7 +60,12 @@ export class StatsRepository {
                   percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hoursToTakedown})
                     FILTER (WHERE l.status = 'taken_down' AND l.source = 'ministry') AS median,
                   percentile_cont(0.9) WITHIN GROUP (ORDER BY ${hoursToTakedown})
-                    FILTER (WHERE l.status = 'taken_down' AND l.source = 'ministry') AS p90
+                    FILTER (WHERE l.status = 'taken_down' AND l.source = 'ministry') AS p90,
+                  -- Stay-down: taken-down links by their latest observation.
+                  count(*) FILTER (WHERE l.status = 'taken_down' AND l.last_observed_at IS NOT NULL)::int AS observed,
+                  count(*) FILTER (WHERE l.status = 'taken_down'
+                                     AND l.last_observation->>'result' IN ('offline', 'not_found'))::int AS stayed_down,
+                  count(*) FILTER (WHERE l.reappeared)::int AS reappeared
              FROM links l
             WHERE l.marketplace_id = m.id AND ${createdWithin('l', from, to)}
          ) s ON true

@@ -60,6 +60,10 @@ function toMarketplaceStats(r: MarketplaceStatsRow): MarketplaceStatsResponseDto
     relisted: r.ministry_relisted + r.marketplace_relisted,
     medianHoursToTakedown,
     p90HoursToTakedown,
+    observed: r.observed,
+    stayedDown: r.stayed_down,
+    stayDownRate: r.observed === 0 ? null : Math.round((r.stayed_down / r.observed) * 10_000) / 10_000,
+    reappeared: r.reappeared,
     bySource: {
       ministry: {
         received: r.ministry_received,

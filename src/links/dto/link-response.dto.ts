@@ -4,6 +4,7 @@ import { AuditEventResponseDto } from '../../audit/dto/audit-event.dto';
 import { ImageHashDto } from '../../matching/dto/image-hash.dto';
 import { MatchResponseDto } from '../../matching/dto/match-response.dto';
 import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus } from '../link.entity';
+import { OBSERVATION_RESULTS } from '../../observations/observation.entity';
 
 /** What a marketplace reported about the listing behind a link (each field only when it was reported). */
 export class ListingResponseDto {
@@ -53,7 +54,21 @@ const nullableRef = (dto: Type) => ({
   anyOf: [{ $ref: getSchemaPath(dto) }, { type: 'object' as const, nullable: true, enum: [null] }],
 });
 
-@ApiExtraModels(ListingResponseDto)
+export class LastObservationResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the listing was looked at' })
+  observedAt!: string;
+
+  @ApiProperty({ enum: OBSERVATION_RESULTS })
+  result!: string;
+
+  @ApiPropertyOptional({ description: 'Where a redirected URL ended, when the observer said' })
+  finalUrl?: string;
+}
+
+@ApiExtraModels(ListingResponseDto, LastObservationResponseDto)
 export class LinkResponseDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -156,6 +171,19 @@ export class LinkResponseDto {
     description: 'When the marketplace reported acting on it, once the link is final',
   })
   resolvedAt!: string | null;
+
+  @ApiProperty({
+    description:
+      'Taken down, yet its latest observation (by observedAt) found the listing online; a later offline or ' +
+      'not_found observation clears it. A flag: the status stays taken_down',
+  })
+  reappeared!: boolean;
+
+  @ApiProperty({
+    ...nullableRef(LastObservationResponseDto),
+    description: 'The latest observation of the listing (POST /v1/observations); null before the first',
+  })
+  lastObservation!: LastObservationResponseDto | null;
 }
 
 export class LinkDetailResponseDto extends LinkResponseDto {

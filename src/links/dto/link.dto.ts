@@ -132,6 +132,23 @@ export class ListLinksQueryDto extends PageQueryDto {
   overdue?: 'true' | 'false';
 
   @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Taken-down links whose latest observation found the listing online',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  reappeared?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'true: taken-down links due for a re-check: a point of the schedule (RECHECK_SCHEDULE_DAYS after the takedown, 1, 7 and 30 days by default) has passed and no observation was made since it. false: every other link',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  recheckDue?: 'true' | 'false';
+
+  @ApiPropertyOptional({
     format: 'date-time',
     description: 'Links changed at or after this time, oldest change first (for polling)',
   })

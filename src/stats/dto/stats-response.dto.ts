@@ -93,6 +93,24 @@ export class MarketplaceStatsResponseDto {
   })
   p90HoursToTakedown!: number | null;
 
+  @count('Of the period’s taken-down links, those observed at least once (POST /v1/observations)')
+  observed!: number;
+
+  @count('Of those, the ones whose latest observation found the listing offline or not_found')
+  stayedDown!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    description: 'The stay-down rate: stayedDown ÷ observed (4 decimals); null when none was observed',
+  })
+  stayDownRate!: number | null;
+
+  @count('Of the period’s taken-down links, those whose latest observation found the listing online again')
+  reappeared!: number;
+
   @ApiProperty({
     type: StatsBySourceResponseDto,
     description: 'The same links split by who put them on the exchange',
