@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import type request from 'supertest';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
+import { Client } from 'pg';
 import { createTestApp, Party, TestApp } from './support/app';
+import { asAppRole } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
 import { expectProblem } from './support/problem';
 
@@ -25,11 +27,19 @@ const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 describe('observations: does the takedown stay down', () => {
   let t: TestApp;
   let c: Campaign;
+  let owner: Client;
+  // As the least-privilege role the API runs as in production: what it may write is what scripts/sql/app-role.sql grants.
   beforeAll(async () => {
-    t = await createTestApp();
+    let ownerUrl = '';
+    t = await createTestApp({}, { connectAs: asAppRole((url) => (ownerUrl = url)) });
+    owner = new Client({ connectionString: ownerUrl });
+    await owner.connect();
     c = await setUpCampaign(t);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await owner.end();
+    await t.close();
+  });
 
   let seller = 0;
   /** A link of the marketplace taken down `takenDownAgo` ms ago (a takedown report), with listing evidence. */
@@ -205,15 +215,16 @@ describe('observations: does the takedown stay down', () => {
     expectProblem(await observe([{ linkId, observedAt: ago(HOUR), result: 'offline' }], c.association), 403);
   });
 
-  it('keeps observations append-only: the database refuses an edit', async () => {
+  it('keeps observations append-only: the application’s role may not edit them, nor may the owner', async () => {
     const linkId = await takenDown(2 * HOUR);
     await observe([{ linkId, observedAt: ago(HOUR), result: 'online' }]).expect(200);
-    await expect(
-      t.db.query(`UPDATE observations SET result = 'offline' WHERE link_id = $1`, [linkId]),
-    ).rejects.toThrow(/append-only/);
-    await expect(t.db.query(`DELETE FROM observations WHERE link_id = $1`, [linkId])).rejects.toThrow(
-      /append-only/,
-    );
+    const edit = `UPDATE observations SET result = 'offline' WHERE link_id = '${linkId}'`;
+    const remove = `DELETE FROM observations WHERE link_id = '${linkId}'`;
+    await expect(t.db.query(edit)).rejects.toThrow(/permission denied/);
+    await expect(t.db.query(remove)).rejects.toThrow(/permission denied/);
+    await expect(owner.query(edit)).rejects.toThrow(/append-only/);
+    await expect(owner.query(remove)).rejects.toThrow(/append-only/);
+    await expect(owner.query('TRUNCATE observations CASCADE')).rejects.toThrow(/append-only/);
   });
 
   it('lists taken-down links due for a re-check by the schedule (1, 7 and 30 days)', async () => {

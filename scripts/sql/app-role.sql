@@ -28,6 +28,8 @@ GRANT INSERT ON listing_fingerprints, listing_image_hashes, relisting_dismissals
 GRANT INSERT, DELETE ON relisting_signals TO :"app_role";
 GRANT INSERT, UPDATE, DELETE ON relisting_groups, relisting_group_members TO :"app_role";  -- groups merge and lose members
 GRANT INSERT, UPDATE, DELETE ON matching_jobs TO :"app_role";  -- the queue of matching on arrival: done jobs are deleted
+-- Observations are appended only (a trigger refuses changes too).
+GRANT INSERT ON observations TO :"app_role";
 GRANT INSERT, DELETE ON idempotency_keys TO :"app_role";  -- stored responses, purged after their retention
 GRANT INSERT, UPDATE, DELETE ON rate_limit_counters TO :"app_role";  -- shared per-minute counters, pruned
 
