@@ -493,6 +493,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keywords/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Words rising in taken-down titles that are not on the watchlist yet
+         * @description Each word of the titles taken down in the period (the last day, 7 or 30 days up to today, UTC) is compared with the periods before: a word is suggested when it is in at least minCount of the period’s titles and its share of them is at least twice its share before (or it is new): new words first, then by growth. Words already a term or a one-word variant of an active term are left out.
+         */
+        get: operations["KeywordsController_suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keywords/{id}/hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How often a term was in titles that reached the exchange
+         * @description Every title that reaches the exchange is matched against the active watchlist: batch links’ listings, acknowledgements’ and takedown reports’ listing evidence, observations’ listings and screenings (those after their request’s commit, screenings at once). A marketplace counts only its own marketplaces’ titles.
+         */
+        get: operations["KeywordsController_hits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keywords/{id}": {
         parameters: {
             query?: never;
@@ -1761,6 +1801,13 @@ export interface components {
              */
             term: string;
             note: string | null;
+            /** @description Other spellings that count as the term */
+            variants: string[];
+            /**
+             * @description token: whole words; phrase: anywhere in the title
+             * @enum {string}
+             */
+            matchType: "token" | "phrase";
             /**
              * @description A retired term is kept, for the record
              * @enum {string}
@@ -1779,6 +1826,80 @@ export interface components {
             /** @description Without sinceVersion, the active terms; with it, every term changed after that version, retired ones included, in version order */
             items: components["schemas"]["KeywordResponseDto"][];
         };
+        KeywordSuggestionDto: {
+            /**
+             * @description A word of taken-down titles (case, accents and digits-for-letters undone)
+             * @example preloved
+             */
+            token: string;
+            /** @description Taken-down titles of the period holding it */
+            count: number;
+            /** @description count ÷ the period’s taken-down titles (4 decimals) */
+            share: number;
+            /** @description Taken-down titles of the periods before holding it */
+            previousCount: number;
+            /** @description previousCount ÷ the titles of the periods before (4 decimals) */
+            previousShare: number;
+            /** @description share ÷ previousShare (2 decimals); null for a word new in the period */
+            growth: number | null;
+        };
+        KeywordSuggestionsResponseDto: {
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            /**
+             * Format: date
+             * @description The first day of the period compared (UTC)
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Its last day: today (UTC)
+             */
+            to: string;
+            /** @description Taken-down titles of the period */
+            titles: number;
+            /** @description Taken-down titles of the periods before it */
+            previousTitles: number;
+            /** @description Words not on the watchlist whose share of the period’s taken-down titles is at least twice their share before: new words first (most frequent first), then the others by growth */
+            items: components["schemas"]["KeywordSuggestionDto"][];
+        };
+        KeywordMarketplaceHitsDto: {
+            /**
+             * Format: uuid
+             * @description null: screenings that named no marketplace
+             */
+            marketplaceId: string | null;
+            count: number;
+            /** Format: date-time */
+            firstSeenAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+        };
+        KeywordSeriesPointDto: {
+            /**
+             * Format: date-time
+             * @description The start of the period (UTC)
+             */
+            period: string;
+            count: number;
+        };
+        KeywordHitsResponseDto: {
+            /** Format: uuid */
+            id: string;
+            term: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            /** @description Titles seen in [from, to) holding the term or a variant, from batch, acknowledgement, takedown_report, observation, screening */
+            total: number;
+            /** @description Per marketplace, most hits first (a marketplace sees only its own) */
+            byMarketplace: components["schemas"]["KeywordMarketplaceHitsDto"][];
+            /** @description Every period from the one holding `from`, zeros included */
+            series: components["schemas"]["KeywordSeriesPointDto"][];
+        };
         AddKeywordDto: {
             /**
              * @description Not blank
@@ -1787,6 +1908,19 @@ export interface components {
             term: string;
             /** @example code word for "used" on Shopee listings */
             note?: string;
+            /**
+             * @description Other spellings of the same code word: a title with any of them is a hit of the term
+             * @example [
+             *       "pre loved",
+             *       "prelove"
+             *     ]
+             */
+            variants?: string[];
+            /**
+             * @description token (the default, for short code words): the term or a variant as whole words of a title, so "bal" is not found in "balon"; phrase: anywhere in the title’s text, inside words too
+             * @enum {string}
+             */
+            matchType?: "token" | "phrase";
         };
         LinksByStatusResponseDto: {
             /** @description Waiting for the marketplace */
@@ -4007,6 +4141,104 @@ export interface operations {
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    KeywordsController_suggestions: {
+        parameters: {
+            query?: {
+                /** @description The period compared: the last day, 7 days or 30 days, up to today (UTC) */
+                interval?: "day" | "week" | "month";
+                /** @description How many periods before it make the comparison */
+                periods?: number;
+                /** @description A token must be in at least this many of the period’s taken-down titles */
+                minCount?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeywordSuggestionsResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only operator, ministry, association may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    KeywordsController_hits: {
+        parameters: {
+            query?: {
+                /** @description Hits seen at or after this time; 30 days before `to` by default */
+                from?: string;
+                /** @description Hits seen before this time; now by default */
+                to?: string;
+                /** @description The length of each period of the series (UTC); at most 1,000 periods */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path: {
+                /** @description The term’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeywordHitsResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only operator, ministry, marketplace, association may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             503: components["responses"]["Problem503"];

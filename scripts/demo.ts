@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Creds, Json } from '../test/support/tooling';
 import { BASE, call, DATA_DIR, Demo, DemoLink, say, step, token } from './demo/client';
 import { evasionAct } from './demo/evasion-act';
+import { stayDownAct } from './demo/stay-down-act';
 
 let seed = 20231107;
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -238,7 +239,7 @@ async function watchlistAct(d: Demo): Promise<void> {
 }
 
 async function statisticsAct(d: Demo): Promise<void> {
-  step(8, 'Takedown statistics');
+  step(9, 'Takedown statistics');
   const stats = await call(d.t.idea, 'GET', '/v1/stats/takedowns');
   say('  marketplace  received  taken_down  not_found  rejected  pending/ack  relisted  median h  p90 h');
   for (const s of stats.marketplaces as Json[]) {
@@ -251,7 +252,7 @@ async function statisticsAct(d: Demo): Promise<void> {
 }
 
 async function auditTrailAct(d: Demo): Promise<boolean> {
-  step(10, 'The operator verifies the audit trail');
+  step(11, 'The operator verifies the audit trail');
   const verify = await call(d.t.operator, 'GET', '/v1/audit/verify');
   say(
     `  ${verify.ok ? 'chain verified' : `CHAIN BROKEN at seq ${verify.firstBadSeq}`}: ${verify.checked} events, head ${verify.headHash.slice(0, 16)}…`,
@@ -276,8 +277,9 @@ async function main(): Promise<void> {
   await repeatSellersAct(d, second);
   await watchlistAct(d);
   await evasionAct(d, 7);
+  await stayDownAct(d, 8);
   await statisticsAct(d);
-  step(9, 'The police ask for the evidence on the relisted sellers');
+  step(10, 'The police ask for the evidence on the relisted sellers');
   const evidenceOk = await evidenceAct(d.t, second.relisted as Json[], d.sellers);
   const chainOk = await auditTrailAct(d);
   if (!chainOk || !evidenceOk) process.exitCode = 1;

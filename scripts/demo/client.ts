@@ -70,3 +70,14 @@ export async function token(c: Creds): Promise<string> {
   });
   return res.access_token as string;
 }
+
+/** The link once matching on arrival (which runs just after the acknowledgement's commit) has done it. */
+export async function matchedLink(d: Demo, linkId: string, withinMs = 30_000): Promise<Json> {
+  for (const until = Date.now() + withinMs; ;) {
+    const seen = await call(d.t.kemendag, 'GET', `/v1/links/${linkId}`);
+    if (!seen.matchingPending) return seen;
+    if (Date.now() > until)
+      throw new Error(`matching had not done link ${linkId} within ${withinMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -4,7 +4,7 @@
  * ministry's patrol finds it live anyway and the two links are grouped; then a marketplace reports its own takedowns.
  */
 import type { Json } from '../../test/support/tooling';
-import { call, Demo, fingerprint, say, step } from './client';
+import { call, Demo, fingerprint, matchedLink, say, step } from './client';
 import { garmentPhoto, recompressed } from './garment-photo';
 
 const FIRST_REFERENCE = 'PKTN/2026/12/0019';
@@ -152,16 +152,6 @@ async function catchTheRelisting(d: Demo, tag: string): Promise<void> {
   });
   say(`  it went live anyway; the patrol finds it (batch ${PATROL_REFERENCE}) and tokopedia takes it down`);
   await printGroup(d, tokopediaLink);
-}
-
-/** The link once matching on arrival (which runs just after the acknowledgement's commit) has done it. */
-async function matchedLink(d: Demo, linkId: string): Promise<Json> {
-  for (const until = Date.now() + 30_000; ;) {
-    const seen = await call(d.t.kemendag, 'GET', `/v1/links/${linkId}`);
-    if (!seen.matchingPending) return seen;
-    if (Date.now() > until) throw new Error(`matching had not done link ${linkId} within 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The group the relisted link joined, as the ministry sees it: every link, its marketplace and seller. */

@@ -28,8 +28,10 @@ GRANT INSERT ON listing_fingerprints, listing_image_hashes, relisting_dismissals
 GRANT INSERT, DELETE ON relisting_signals TO :"app_role";
 GRANT INSERT, UPDATE, DELETE ON relisting_groups, relisting_group_members TO :"app_role";  -- groups merge and lose members
 GRANT INSERT, UPDATE, DELETE ON matching_jobs TO :"app_role";  -- the queue of matching on arrival: done jobs are deleted
--- Observations are appended only (a trigger refuses changes too).
-GRANT INSERT ON observations TO :"app_role";
+-- Observations are appended only (a trigger refuses changes too); a watchlist hit is written once; the token counts
+-- of taken-down titles are added to.
+GRANT INSERT ON observations, keyword_hits TO :"app_role";
+GRANT INSERT, UPDATE ON taken_down_tokens TO :"app_role";
 GRANT INSERT, DELETE ON idempotency_keys TO :"app_role";  -- stored responses, purged after their retention
 GRANT INSERT, UPDATE, DELETE ON rate_limit_counters TO :"app_role";  -- shared per-minute counters, pruned
 

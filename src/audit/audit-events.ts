@@ -96,8 +96,24 @@ export function marketplaceUpdated(
 
 // Keywords: public to every reader of the log (no party).
 
-export function keywordAdded(id: string, term: string, note: string | null): AuditRecord {
-  return { action: 'keyword.added', entityType: 'keyword', entityId: id, data: { term, note } };
+/** `variants` and a `phrase` match type are written only when given, so a plain term's event reads as before. */
+export function keywordAdded(
+  id: string,
+  term: string,
+  note: string | null,
+  how: { variants: string[]; matchType: 'token' | 'phrase' } = { variants: [], matchType: 'token' },
+): AuditRecord {
+  return {
+    action: 'keyword.added',
+    entityType: 'keyword',
+    entityId: id,
+    data: {
+      term,
+      note,
+      ...(how.variants.length > 0 ? { variants: how.variants } : {}),
+      ...(how.matchType !== 'token' ? { matchType: how.matchType } : {}),
+    },
+  };
 }
 
 export function keywordRetired(id: string, term: string): AuditRecord {

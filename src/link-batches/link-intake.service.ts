@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditWriter } from '../audit/audit.writer';
+import { MatchingWorker } from '../matching/matching-worker.service';
 import { TransactionService } from '../database/transaction.service';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { BatchIntakeResult } from './dto/link-batch.dto';
@@ -36,6 +37,7 @@ export class LinkIntakeService {
     private readonly audit: AuditWriter,
     private readonly directory: MarketplaceDirectory,
     private readonly repository: LinkBatchesRepository,
+    private readonly matching: MatchingWorker,
   ) {}
 
   async submit(
@@ -48,7 +50,7 @@ export class LinkIntakeService {
     const { candidates, rejected } = judgeLinks(links, await this.directory.router(), meta, now);
     if (candidates.length === 0) throw nothingAccepted(rejected, []);
 
-    return this.tx.answer(async (m) => {
+    const answer = await this.tx.answer(async (m) => {
       await lockListingsOf(
         m,
         candidates.map((c) => c.marketplaceId),
@@ -86,9 +88,14 @@ export class LinkIntakeService {
         createdAt: now,
       });
       const result = intakeResult({ batchId, meta, now, accepted, rejected, duplicates, ignoredColumns });
+      // The links' titles are counted against the watchlist after the commit.
+      const titled = accepted.filter((l) => l.listing?.title).map((l) => l.id);
+      await this.matching.enqueue(m, { arrived: [], kept: [], titled }, now);
       await this.audit.append(m, actor, intakeEvents(batchId, meta, result.counts, accepted), now);
       return result;
     });
+    this.matching.kick();
+    return answer;
   }
 
   /** The taken-down links of each candidate's listing, keyed by listingOf. */

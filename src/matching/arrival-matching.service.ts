@@ -7,6 +7,7 @@ import type { ListingEvidence } from '../links/link.entity';
 import type { SignalRow } from '../relisting-groups/relisting-groups.repository';
 import { RelistingGroupsRepository } from '../relisting-groups/relisting-groups.repository';
 import { RelistingGroupsService, Tie } from '../relisting-groups/relisting-groups.service';
+import { WatchlistRepository } from '../keywords/watchlist.repository';
 import { FingerprintsRepository } from './fingerprints.repository';
 import { Match, MatchingEngine, MatchQuery } from './matching-engine';
 import { normaliseSellerName, normaliseTitle } from './title-normalisation';
@@ -59,6 +60,7 @@ export class ArrivalMatching {
     private readonly fingerprints: FingerprintsRepository,
     private readonly signals: RelistingGroupsRepository,
     private readonly groups: RelistingGroupsService,
+    private readonly watchlist: WatchlistRepository,
   ) {}
 
   async arrive(
@@ -71,7 +73,7 @@ export class ArrivalMatching {
     // keeps what it found.
     if (work.observed && work.observed.length > 0)
       events.push(...(await this.match(m, work.observed, now, 'add')));
-    await this.fingerprints.insert(
+    const kept = await this.fingerprints.insert(
       m,
       work.takenDown.map((t) => ({
         linkId: t.linkId,
@@ -82,6 +84,13 @@ export class ArrivalMatching {
         takenDownAt: t.takenDownAt,
         imageHashes: t.listing.imageHashes ?? [],
       })),
+    );
+    // Each taken-down title's words are counted once, when its fingerprint is kept: what the suggestions compare.
+    await this.watchlist.countTakenDown(
+      m,
+      work.takenDown.flatMap((t) =>
+        kept.has(t.linkId) && t.listing.title ? [{ title: t.listing.title, takenDownAt: t.takenDownAt }] : [],
+      ),
     );
     return events;
   }

@@ -75,8 +75,9 @@ export class FingerprintsRepository {
   }
 
   /** Keeps the fingerprints (a link's first one stays), with their image hashes, in the caller's transaction. */
-  async insert(m: EntityManager, rows: NewFingerprint[]): Promise<void> {
-    if (rows.length === 0) return;
+  /** Keeps the fingerprints of links that have none yet; returns the links whose fingerprint this kept. */
+  async insert(m: EntityManager, rows: NewFingerprint[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
     const inserted = await m.query<{ id: string; link_id: string }[]>(
       ...sql`INSERT INTO listing_fingerprints (link_id, marketplace_id, title, seller_ref, seller_name, taken_down_at, txid)
              SELECT u.link_id, u.marketplace_id, unaccent(u.title), u.seller_ref, u.seller_name, u.taken_down_at,
@@ -95,14 +96,15 @@ export class FingerprintsRepository {
       const unique = new Map(r.imageHashes.map((h) => [`${h.algorithm}:${h.hash}`, h]));
       return [...unique.values()].map((h) => ({ id, ...h }));
     });
-    if (hashes.length === 0) return;
-    await m.query(
-      ...sql`INSERT INTO listing_image_hashes (fingerprint_id, algorithm, hash, quality)
+    if (hashes.length > 0)
+      await m.query(
+        ...sql`INSERT INTO listing_image_hashes (fingerprint_id, algorithm, hash, quality)
              SELECT u.id, u.algorithm, decode(u.hash, 'hex'), u.quality
                FROM unnest(${hashes.map((h) => h.id)}::int8[], ${hashes.map((h) => h.algorithm)}::text[],
                            ${hashes.map((h) => h.hash)}::text[], ${hashes.map((h) => h.quality ?? null)}::int2[])
                  AS u(id, algorithm, hash, quality)`,
-    );
+      );
+    return new Set(idOf.keys());
   }
 
   /** unaccent() of each text, in order: the last step of title normalisation, as the stored column had it. */
@@ -141,11 +143,5 @@ export class FingerprintsRepository {
                    OR f.seller_name = q.seller_name
                 ORDER BY f.taken_down_at DESC, f.id DESC LIMIT ${SELLER_MATCH_CAP}) s`,
     );
-  }
-
-  /** The active watchlist's terms. */
-  async activeTerms(m: EntityManager): Promise<string[]> {
-    const rows = await m.query<{ term: string }[]>(`SELECT term FROM keywords WHERE status = 'active'`);
-    return rows.map((r) => r.term);
   }
 }

@@ -6,7 +6,9 @@ import type { ImageHash, ImageHashAlgorithm } from './image-hash';
 import type { FingerprintIndex, ImageMatch } from './fingerprint-index';
 import { FingerprintIndexService } from './fingerprint-index.service';
 import { FingerprintsRepository, SellerQuery } from './fingerprints.repository';
-import { containsPhrase, normaliseSellerName, normaliseTitle, titleTokens } from './title-normalisation';
+import { WatchlistRepository } from '../keywords/watchlist.repository';
+import { termsInFolded, WatchTerm } from '../keywords/watchlist';
+import { normaliseSellerName, normaliseTitle, titleTokens } from './title-normalisation';
 
 /** What is matched: a listing's evidence, or a screening's item. */
 export interface MatchQuery {
@@ -38,7 +40,7 @@ export const MATCH_CAP = 50;
 interface ItemMatches {
   images: ImageMatch[];
   similar: { id: number; similarity: number }[];
-  keywords: { term: string; words: string[] }[];
+  keywords: WatchTerm[];
 }
 
 /** The longest the search runs before it lets the event loop serve other requests. */
@@ -59,6 +61,7 @@ export class MatchingEngine {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly index: FingerprintIndexService,
     private readonly fingerprints: FingerprintsRepository,
+    private readonly watchlist: WatchlistRepository,
   ) {}
 
   /** `pace` is awaited between slices of the search (background work passes one that steps aside for requests). */
@@ -67,10 +70,7 @@ export class MatchingEngine {
     const index = await this.index.current(m);
     const titles = queries.map((q) => (q.title ? normaliseTitle(q.title) : ''));
     const unaccented = await this.fingerprints.unaccent(m, titles);
-    const terms = (await this.fingerprints.activeTerms(m)).map((term) => ({
-      term,
-      words: titleTokens(term),
-    }));
+    const terms = await this.watchlist.activeTerms(m);
     const sellers = await this.fingerprints.sellers(m, sellerQueries(queries));
     const found = await this.search(index, queries, unaccented, terms, pace);
     const ids = new Set<number>(sellers.map((s) => Number(s.id)));
@@ -112,7 +112,7 @@ export class MatchingEngine {
     index: FingerprintIndex,
     queries: MatchQuery[],
     unaccented: string[],
-    terms: { term: string; words: string[] }[],
+    terms: WatchTerm[],
     pace: Pace,
   ): Promise<ItemMatches[]> {
     const { phashDistance, pdqDistance, titleSimilarityPercent } = this.config.matching;
@@ -134,7 +134,7 @@ export class MatchingEngine {
             .slice(0, MATCH_CAP)
         : [];
       const tokens = titleTokens(unaccented[i] ?? '');
-      const keywords = terms.filter((t) => containsPhrase(tokens, t.words)).slice(0, MATCH_CAP);
+      const keywords = termsInFolded(tokens, terms).slice(0, MATCH_CAP);
       found.push({ images, similar, keywords });
     }
     return found;

@@ -11,12 +11,20 @@ import type { ListingEvidence } from '../links/link.entity';
 export interface MatchingWork {
   arrived: string[];
   kept: string[];
-  /** Observations (their ids) that saw a taken-down link online with listing evidence: that evidence is matched. */
+  /**
+   * Observations (their ids) that came with listing evidence: its title is counted against the watchlist, and when the
+   * observation saw a taken-down link online, the evidence is matched.
+   */
   observed?: string[];
+  /** Links whose listing titles are only counted against the watchlist (a batch's links). */
+  titled?: string[];
 }
 
 export interface MatchingJob extends MatchingWork {
   observed: string[];
+  titled: string[];
+  /** When the request that queued it committed its work: the time its titles reached the exchange. */
+  enqueuedAt: Date;
   id: string;
   attempts: number;
 }
@@ -24,6 +32,7 @@ export interface MatchingJob extends MatchingWork {
 /** A link as matching reads it when its job runs. */
 export interface ListingRow {
   id: string;
+  source: 'ministry' | 'marketplace';
   marketplace_id: string;
   status: string;
   listing: ListingEvidence | null;
@@ -31,9 +40,17 @@ export interface ListingRow {
 }
 
 export interface ObservedListingRow {
+  id: string;
   link_id: string;
   marketplace_id: string;
   listing: ListingEvidence;
+  /** Seen online on a taken-down link: a reappearance, whose listing is matched. */
+  reappearance: boolean;
+}
+
+/** How many links and observations the work names. */
+export function workSize(work: MatchingWork): number {
+  return work.arrived.length + work.kept.length + (work.observed?.length ?? 0) + (work.titled?.length ?? 0);
 }
 
 /** Only one worker of all the instances runs at a time: each job sees every earlier job's fingerprints. */
@@ -62,9 +79,9 @@ export function unpackIds(packed: Buffer): string[] {
 export class MatchingJobsRepository {
   async enqueue(m: EntityManager, work: MatchingWork, at: Date): Promise<void> {
     await m.query(
-      ...sql`INSERT INTO matching_jobs (arrived, kept, observed, enqueued_at, not_before)
+      ...sql`INSERT INTO matching_jobs (arrived, kept, observed, titled, enqueued_at, not_before)
              VALUES (${packIds(work.arrived)}::bytea, ${packIds(work.kept)}::bytea, ${packIds(work.observed ?? [])}::bytea,
-                     ${at}, ${at})`,
+                     ${packIds(work.titled ?? [])}::bytea, ${at}, ${at})`,
     );
   }
 
@@ -79,17 +96,28 @@ export class MatchingJobsRepository {
   /** The oldest job due at `now`, locked until the caller's transaction ends. */
   async next(m: EntityManager, now: Date): Promise<MatchingJob | null> {
     const [row] = await m.query<
-      { id: string; arrived: Buffer; kept: Buffer; observed: Buffer; attempts: number }[]
+      {
+        id: string;
+        arrived: Buffer;
+        kept: Buffer;
+        observed: Buffer;
+        titled: Buffer;
+        enqueued_at: Date;
+        attempts: number;
+      }[]
     >(
-      ...sql`SELECT id::text AS id, arrived, kept, observed, attempts FROM matching_jobs
+      ...sql`SELECT id::text AS id, arrived, kept, observed, titled, enqueued_at, attempts FROM matching_jobs
               WHERE not_before <= ${now} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
     );
     return row
       ? {
-          ...row,
+          id: row.id,
+          attempts: row.attempts,
+          enqueuedAt: row.enqueued_at,
           arrived: unpackIds(row.arrived),
           kept: unpackIds(row.kept),
           observed: unpackIds(row.observed),
+          titled: unpackIds(row.titled),
         }
       : null;
   }
@@ -127,7 +155,9 @@ export class MatchingJobsRepository {
   observedListings(m: EntityManager, ids: string[]): Promise<ObservedListingRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return m.query<ObservedListingRow[]>(
-      ...sql`SELECT o.link_id, l.marketplace_id, o.listing FROM observations o JOIN links l ON l.id = o.link_id
+      ...sql`SELECT o.id, o.link_id, l.marketplace_id, o.listing,
+                    (o.result = 'online' AND l.status = 'taken_down') AS reappearance
+               FROM observations o JOIN links l ON l.id = o.link_id
               WHERE o.id = ANY(${ids}::uuid[]) AND o.listing IS NOT NULL ORDER BY o.observed_at, o.id`,
     );
   }
@@ -136,7 +166,7 @@ export class MatchingJobsRepository {
   listings(m: EntityManager, ids: string[]): Promise<ListingRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return m.query<ListingRow[]>(
-      ...sql`SELECT id, marketplace_id, status, listing, resolved_at FROM links WHERE id = ANY(${ids}::uuid[])`,
+      ...sql`SELECT id, source, marketplace_id, status, listing, resolved_at FROM links WHERE id = ANY(${ids}::uuid[])`,
     );
   }
 }

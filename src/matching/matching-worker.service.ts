@@ -5,7 +5,15 @@ import { AuditWriter } from '../audit/audit.writer';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TransactionService } from '../database/transaction.service';
 import { ArrivalMatching, ArrivedListing, TakenDownListing } from './arrival-matching.service';
-import { ListingRow, MatchingJob, MatchingJobsRepository, MatchingWork } from './matching-jobs.repository';
+import { HitSource } from '../keywords/keyword-hit.entity';
+import { Sighting, WatchlistRepository } from '../keywords/watchlist.repository';
+import {
+  ListingRow,
+  MatchingJob,
+  MatchingJobsRepository,
+  MatchingWork,
+  workSize,
+} from './matching-jobs.repository';
 
 type Step = 'done' | 'idle' | 'busy';
 
@@ -35,6 +43,7 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
     private readonly jobs: MatchingJobsRepository,
     private readonly matching: ArrivalMatching,
     private readonly audit: AuditWriter,
+    private readonly watchlist: WatchlistRepository,
   ) {}
 
   onModuleInit(): void {
@@ -55,8 +64,7 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
    * kick()s after its commit, so the job is picked up at once rather than at the next poll.
    */
   async enqueue(m: EntityManager, work: MatchingWork, at: Date): Promise<void> {
-    if (work.arrived.length + work.kept.length + (work.observed?.length ?? 0) > 0)
-      await this.jobs.enqueue(m, work, at);
+    if (workSize(work) > 0) await this.jobs.enqueue(m, work, at);
   }
 
   /** Whether matching has yet to do a job that names the link. */
@@ -128,19 +136,40 @@ export class MatchingWorker implements OnModuleInit, BeforeApplicationShutdown {
    */
   private async match(m: EntityManager, job: MatchingJob, now: Date): Promise<void> {
     // One row per link: the job names each link once, and the look-up is by id.
-    const rows = await this.jobs.listings(m, [...job.arrived, ...job.kept]);
+    const rows = await this.jobs.listings(m, [...job.arrived, ...job.kept, ...job.titled]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const arrived = job.arrived.flatMap((id) => listingOf(byId.get(id)));
     const takenDown = rows.flatMap((row): TakenDownListing[] => {
       if (row.status !== 'taken_down') return [];
       return listingOf(row).map((l) => ({ ...l, takenDownAt: row.resolved_at ?? now }));
     });
-    const observed = (await this.jobs.observedListings(m, job.observed)).map((o): ArrivedListing => ({
-      linkId: o.link_id,
-      marketplaceId: o.marketplace_id,
-      listing: o.listing,
-    }));
+    const seen = await this.jobs.observedListings(m, job.observed);
+    const observed = seen
+      .filter((o) => o.reappearance)
+      .map((o): ArrivedListing => ({
+        linkId: o.link_id,
+        marketplaceId: o.marketplace_id,
+        listing: o.listing,
+      }));
     const events = await this.matching.arrive(m, { arrived, takenDown, observed }, now);
+    // Every title the job's request brought counts against the watchlist, at the time the request was made.
+    const sighting = (linkId: string, marketplaceId: string, title: string | undefined, source: HitSource) =>
+      title ? [{ title, marketplaceId, linkId, source, seenAt: job.enqueuedAt }] : [];
+    const sightings: Sighting[] = [
+      ...arrived.flatMap((a) =>
+        sighting(
+          a.linkId,
+          a.marketplaceId,
+          a.listing.title,
+          byId.get(a.linkId)?.source === 'marketplace' ? 'takedown_report' : 'acknowledgement',
+        ),
+      ),
+      ...job.titled
+        .flatMap((id) => listingOf(byId.get(id)))
+        .flatMap((t) => sighting(t.linkId, t.marketplaceId, t.listing.title, 'batch')),
+      ...seen.flatMap((o) => sighting(o.link_id, o.marketplace_id, o.listing.title, 'observation')),
+    ];
+    await this.watchlist.recordHits(m, sightings);
     if (events.length > 0) await this.audit.append(m, SYSTEM_ACTOR, events, now);
   }
 }

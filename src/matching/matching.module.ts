@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { KeywordsModule } from '../keywords/keywords.module';
 import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { RelistingGroupsModule } from '../relisting-groups/relisting-groups.module';
 import { ArrivalMatching } from './arrival-matching.service';
@@ -12,7 +13,7 @@ import { ScreeningsController } from './screenings.controller';
 import { ScreeningsService } from './screenings.service';
 
 @Module({
-  imports: [AuditModule, RelistingGroupsModule, MarketplacesModule],
+  imports: [AuditModule, KeywordsModule, RelistingGroupsModule, MarketplacesModule],
   controllers: [ScreeningsController],
   providers: [
     ScreeningsService,

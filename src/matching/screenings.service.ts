@@ -8,13 +8,14 @@ import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { parseSubmittedUrl } from '../marketplaces/url/canonical-url';
 import { ScreeningResponseDto } from './dto/screening.dto';
 import { visibleMatch } from './match-visibility';
+import { WatchlistRepository } from '../keywords/watchlist.repository';
 import { MatchingEngine } from './matching-engine';
 import { readScreeningItems } from './screening-items';
 
 /** Screenings of more items than this go through the queue of expensive work. */
 const SMALL_SCREENING = 100;
 
-/** Checks listings before they go live against everything taken down; reads only. */
+/** Checks listings before they go live against everything taken down; writes only the watchlist's hits. */
 @Injectable()
 export class ScreeningsService {
   constructor(
@@ -22,6 +23,7 @@ export class ScreeningsService {
     private readonly directory: MarketplaceDirectory,
     private readonly engine: MatchingEngine,
     private readonly heavy: HeavyWork,
+    private readonly watchlist: WatchlistRepository,
   ) {}
 
   /** A large screening waits its turn in the queue of expensive work (503 when that is full); a small one runs. */
@@ -42,17 +44,32 @@ export class ScreeningsService {
       return owned.length === 1 ? owned[0] : null;
     };
     const scope = actor.role === 'marketplace' ? owned : null;
-    // Through answer(): it writes nothing, but a retry with the same Idempotency-Key gets the same answer.
+    const now = new Date();
+    // Through answer(): a retry with the same Idempotency-Key gets the same answer (and counts no hit twice).
     return this.tx.answer(async (m) => {
-      const matches = await this.engine.match(
+      const queries = items.map((i) => ({
+        title: i.title,
+        imageHashes: i.imageHashes,
+        sellerRef: i.sellerRef,
+        sellerName: i.sellerName,
+        marketplaceId: marketplaceOf(i.url),
+      }));
+      const matches = await this.engine.match(m, queries);
+      await this.watchlist.recordHits(
         m,
-        items.map((i) => ({
-          title: i.title,
-          imageHashes: i.imageHashes,
-          sellerRef: i.sellerRef,
-          sellerName: i.sellerName,
-          marketplaceId: marketplaceOf(i.url),
-        })),
+        queries.flatMap((q) =>
+          q.title
+            ? [
+                {
+                  title: q.title,
+                  marketplaceId: q.marketplaceId,
+                  linkId: null,
+                  source: 'screening' as const,
+                  seenAt: now,
+                },
+              ]
+            : [],
+        ),
       );
       return {
         results: items.map((item, i) => ({

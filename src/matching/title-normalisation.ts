@@ -55,6 +55,14 @@ function foldCodeWords(tokens: string[]): string[] {
 
 /** The words of a text as matching compares them. */
 export function titleTokens(text: string): string[] {
+  return foldCodeWords(plainTokens(text));
+}
+
+/**
+ * The words of a text with case, accents, punctuation and digits-for-letters undone, but the code words left as they
+ * are: what the watchlist counts, since which word sellers use now is what it is there to learn.
+ */
+export function plainTokens(text: string): string[] {
   const plain = text
     .toLowerCase()
     .normalize('NFKD')
@@ -62,7 +70,7 @@ export function titleTokens(text: string): string[] {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
   if (plain === '') return [];
-  return foldCodeWords(plain.split(' ').map(unLeet));
+  return plain.split(' ').map(unLeet);
 }
 
 /** The title as stored (before unaccent) and compared: tokens joined by single spaces. */

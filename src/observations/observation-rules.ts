@@ -26,7 +26,7 @@ export interface NewObservation {
   result: ObservationItem['result'];
   finalUrl: string | null;
   listing: ObservationItem['listing'];
-  /** A taken-down link seen online with listing evidence: that evidence is matched. */
+  /** A taken-down link seen online with listing evidence: that evidence is matched (the worker decides it again). */
   matched: boolean;
 }
 

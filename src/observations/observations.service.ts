@@ -46,7 +46,7 @@ export class ObservationsService {
         await this.repository.updateLinks(m, judged.changed, now);
         await this.matching.enqueue(
           m,
-          { arrived: [], kept: [], observed: judged.observations.filter((o) => o.matched).map((o) => o.id) },
+          { arrived: [], kept: [], observed: judged.observations.filter((o) => o.listing).map((o) => o.id) },
           now,
         );
         await this.audit.append(m, actor, judged.events, now);
