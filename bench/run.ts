@@ -17,6 +17,7 @@ import { BenchContext, closeBench, openBench, RUNS } from './context';
 import { ResultRow, printReport, runScenario } from './scenario';
 import { acknowledgementsScenario } from './scenarios/acknowledgements';
 import { arrivalScenario } from './scenarios/arrival';
+import { observationsScenario } from './scenarios/observations';
 import { exportScenario } from './scenarios/export';
 import { intakeScenario, IntakeOutput } from './scenarios/intake';
 import { loadScenario } from './scenarios/load';
@@ -32,6 +33,7 @@ const REPORT_ORDER = [
   'intake',
   'acknowledgements',
   'arrival',
+  'observations',
   'takedown-reports',
   'load',
   'polling',
@@ -50,6 +52,7 @@ async function bench(ctx: BenchContext): Promise<void> {
     intakeScenario(intake),
     acknowledgementsScenario(intake),
     arrivalScenario(),
+    observationsScenario(),
     takedownReportsScenario(intake),
     pollingScenario(),
     loadScenario(),

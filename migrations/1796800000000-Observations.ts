@@ -13,9 +13,6 @@ export class Observations1796800000000 implements MigrationInterface {
       `CREATE TABLE "observations" ("id" uuid NOT NULL, "link_id" uuid NOT NULL, "observer_agency_id" uuid NOT NULL, "observed_at" TIMESTAMP WITH TIME ZONE NOT NULL, "result" character varying(20) NOT NULL, "final_url" text, "listing" jsonb, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "ck_observations_result" CHECK ("result" IN ('online', 'offline', 'not_found', 'redirected')), CONSTRAINT "PK_observations" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
-      'CREATE INDEX "idx_observations_link" ON "observations" ("link_id", "observed_at") ',
-    );
-    await queryRunner.query(
       'CREATE UNIQUE INDEX "uq_observations_look" ON "observations" ("link_id", "observer_agency_id", "observed_at") ',
     );
     await queryRunner.query(

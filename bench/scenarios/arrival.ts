@@ -3,10 +3,10 @@ import { ListingGenerator, listings, Random } from '../listings';
 import { fmt, now, stats } from '../measure';
 import { ratioRow, Scenario } from '../scenario';
 
-const PER_REQUEST = 1000;
+export const PER_REQUEST = 1000;
 
 /** One acknowledgement request, serialised before the clock starts, and the marketplace that sends it. */
-interface AckRequest {
+export interface AckRequest {
   code: string;
   body: string;
 }
@@ -95,7 +95,7 @@ export function arrivalScenario(): Scenario<ArrivalRun, number> {
   };
 }
 
-async function submitBatch(ctx: BenchContext, reference: string): Promise<string> {
+export async function submitBatch(ctx: BenchContext, reference: string): Promise<string> {
   const body = batchBody(reference, generateLinks(LINKS, ctx.codes));
   const res = await ctx.call((await ctx.tokens()).kemendag, 'POST', '/v1/link-batches', body);
   if (res.counts.accepted !== LINKS) throw new Error(`arrival: intake accepted ${res.counts.accepted}`);
@@ -103,7 +103,7 @@ async function submitBatch(ctx: BenchContext, reference: string): Promise<string
 }
 
 /** The batch's links per marketplace, 1,000 to a request, each item with `listing(i)` (i counts over the batch). */
-async function ackRequests(
+export async function ackRequests(
   ctx: BenchContext,
   batchId: string,
   listing: (i: number) => object | undefined,
@@ -129,11 +129,16 @@ async function ackRequests(
   return out;
 }
 
-async function send(ctx: BenchContext, t: Record<string, string>, r: AckRequest): Promise<number> {
+export async function send(
+  ctx: BenchContext,
+  t: Record<string, string>,
+  r: AckRequest,
+  path = '/v1/links/acknowledgements',
+): Promise<number> {
   const t0 = now();
-  const res = await ctx.call(t[r.code], 'POST', '/v1/links/acknowledgements', r.body);
+  const res = await ctx.call(t[r.code], 'POST', path, r.body);
   const ms = now() - t0;
   const refused = (res.results as { ok: boolean; error?: string }[]).find((x) => !x.ok);
-  if (refused) throw new Error(`arrival: an acknowledgement was refused: ${JSON.stringify(refused)}`);
+  if (refused) throw new Error(`arrival: an item of ${path} was refused: ${JSON.stringify(refused)}`);
   return ms;
 }

@@ -12,8 +12,7 @@ export type ObservationResult = (typeof OBSERVATION_RESULTS)[number];
  * UPDATE and DELETE). The link keeps the latest one (by observedAt) and whether it shows a takedown undone.
  */
 @Entity('observations')
-@Index('idx_observations_link', ['linkId', 'observedAt'])
-// The same observer reports a look at a link once.
+// The same observer reports a look at a link once; led by the link, it is also the index of a link's observations.
 @Index('uq_observations_look', ['linkId', 'observerAgencyId', 'observedAt'], { unique: true })
 @Check('ck_observations_result', `"result" IN ('online', 'offline', 'not_found', 'redirected')`)
 export class Observation {

@@ -9,11 +9,11 @@ export class ObservationsRepository {
   /** The links among `ids` the scope may observe, with their marketplace's agency, locked in id order. */
   lockLinks(m: EntityManager, ids: string[], scope: LinkScope): Promise<ObservedLink[]> {
     return m.query<ObservedLink[]>(
-      ...sql`SELECT l.id, l.marketplace_id, mk.agency_id, l.status, l.created_at, l.resolved_at, l.reappeared, l.last_observed_at,
-                    l.last_observation
-               FROM links l JOIN marketplaces mk ON mk.id = l.marketplace_id
+      ...sql`SELECT l.id, l.marketplace_id, (SELECT mk.agency_id FROM marketplaces mk WHERE mk.id = l.marketplace_id) AS agency_id,
+                    l.status, l.created_at, l.resolved_at, l.reappeared, l.last_observed_at, l.last_observation
+               FROM links l
               ${where([sql`l.id = ANY(${ids}::uuid[])`, linkVisibleTo(scope)])}
-              ORDER BY l.id FOR UPDATE OF l`,
+              ORDER BY l.id FOR UPDATE`,
     );
   }
 
