@@ -59,4 +59,11 @@ describe('configuration', () => {
   it('does not seed demo data into a database it was pointed at', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).seedDemo).toBe(false);
   });
+
+  it('reads the re-check schedule as whole days, ascending, and names it when it is not', () => {
+    expect(loadConfig({}).recheckScheduleDays).toEqual([1, 7, 30]);
+    expect(loadConfig({ RECHECK_SCHEDULE_DAYS: ' 2, 14 ,60' }).recheckScheduleDays).toEqual([2, 14, 60]);
+    for (const bad of ['7,1', '1,1', '0', '1.5', 'soon', '1,4000'])
+      expect(() => loadConfig({ RECHECK_SCHEDULE_DAYS: bad })).toThrow(/RECHECK_SCHEDULE_DAYS/);
+  });
 });
