@@ -5,22 +5,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { Client } from 'pg';
-import type request from 'supertest';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, TestApp } from './support/app';
 import { asAppRole } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
+import { bytesOrProblem } from './support/binary';
 import { expectProblem } from './support/problem';
-
-const binary: Parameters<request.Test['parse']>[0] = (res, cb) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => {
-    const body = Buffer.concat(chunks);
-    cb(null, /json/.test(String(res.headers['content-type'])) ? JSON.parse(body.toString()) : body);
-  });
-};
 
 const FORMULA = "=cmd|' /C calc'!A0";
 const BIDI_TITLE = 'Kemeja \u202Egpj.exe';
@@ -99,7 +90,11 @@ describe('evidence that cannot lie: tampering with what a package is built from'
   });
 
   const download = () =>
-    t.http.get(`/v1/evidence-requests/${requestId}/export`).set(c.police.auth).buffer(true).parse(binary);
+    t.http
+      .get(`/v1/evidence-requests/${requestId}/export`)
+      .set(c.police.auth)
+      .buffer(true)
+      .parse(bytesOrProblem);
 
   async function entriesOf(body: Buffer): Promise<Map<string, Buffer>> {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tamper-')), 'evidence.zip');
@@ -417,7 +412,7 @@ describe('evidence that cannot lie: tampering with what a package is built from'
 
   it('is verified by the standalone verifier the exchange serves, from an empty folder with only Node', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'police-laptop-'));
-    const script = await t.http.get('/verify-evidence.cjs').buffer(true).parse(binary).expect(200);
+    const script = await t.http.get('/verify-evidence.cjs').buffer(true).parse(bytesOrProblem).expect(200);
     const sum = (await t.http.get('/verify-evidence.cjs.sha256').expect(200)).text;
     writeFileSync(path.join(dir, 'verify-evidence.cjs'), script.body as Buffer);
     expect(sum.split(/\s+/)[0]).toBe(

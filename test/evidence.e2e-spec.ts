@@ -2,22 +2,12 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type request from 'supertest';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, Party, TestApp } from './support/app';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
+import { bytesOrProblem } from './support/binary';
 import { expectProblem } from './support/problem';
-
-const binary: Parameters<request.Test['parse']>[0] = (res, cb) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => {
-    const body = Buffer.concat(chunks);
-    // Problems come back as JSON; only a package stays bytes.
-    cb(null, /json/.test(String(res.headers['content-type'])) ? JSON.parse(body.toString()) : body);
-  });
-};
 
 describe('police evidence requests and packages', () => {
   let t: TestApp;
@@ -65,7 +55,7 @@ describe('police evidence requests and packages', () => {
       scope,
     });
   const download = async (party: Party, id: string) =>
-    t.http.get(`/v1/evidence-requests/${id}/export`).set(party.auth).buffer(true).parse(binary);
+    t.http.get(`/v1/evidence-requests/${id}/export`).set(party.auth).buffer(true).parse(bytesOrProblem);
 
   it('files a request, resolving the scope once to a fixed set of links and addressing their marketplaces', async () => {
     const before = await t.auditCount();

@@ -1,23 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type request from 'supertest';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
 import { Client } from 'pg';
 import { createTestApp, Party, TestApp } from './support/app';
 import { asAppRole } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
+import { bytesOrProblem } from './support/binary';
 import { expectProblem } from './support/problem';
-
-const binary: Parameters<request.Test['parse']>[0] = (res, cb) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => {
-    const body = Buffer.concat(chunks);
-    cb(null, /json/.test(String(res.headers['content-type'])) ? JSON.parse(body.toString()) : body);
-  });
-};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HOUR = 3_600_000;
@@ -288,6 +279,12 @@ describe('observations: does the takedown stay down', () => {
       sellerName: 'Vintage Corner',
     });
     const linkId = await takenDown(DAY, c.shopee, { title: 'Sepatu olahraga', sellerRef: 'toko-sepatu' });
+    // What the patrol sees at the link's URL: the Tokopedia listing's title and seller name, its own shop.
+    const seenAgain = {
+      title: 'Jaket kulit vintage grade A',
+      sellerRef: 'toko-sepatu',
+      sellerName: 'Vintage Corner',
+    };
     await t.matched();
     expect((await linkOf(linkId)).relistingSignals).toEqual([]);
     await observe([
@@ -295,11 +292,7 @@ describe('observations: does the takedown stay down', () => {
         linkId,
         observedAt: ago(HOUR),
         result: 'online',
-        listing: {
-          title: 'Jaket kulit vintage grade A',
-          sellerRef: 'toko-sepatu',
-          sellerName: 'Vintage Corner',
-        },
+        listing: seenAgain,
       },
     ]).expect(200);
     await t.matched();
@@ -320,11 +313,7 @@ describe('observations: does the takedown stay down', () => {
         linkId,
         observedAt: ago(HOUR / 2),
         result: 'online',
-        listing: {
-          title: 'Jaket kulit vintage grade A',
-          sellerRef: 'toko-sepatu',
-          sellerName: 'Vintage Corner',
-        },
+        listing: seenAgain,
       },
     ]).expect(200);
     await t.matched();
@@ -360,7 +349,11 @@ describe('observations: does the takedown stay down', () => {
       })
       .expect(201);
     const download = () =>
-      t.http.get(`/v1/evidence-requests/${requestId}/export`).set(c.police.auth).buffer(true).parse(binary);
+      t.http
+        .get(`/v1/evidence-requests/${requestId}/export`)
+        .set(c.police.auth)
+        .buffer(true)
+        .parse(bytesOrProblem);
     const exported = await download().expect(200);
     const zip = path.join(mkdtempSync(path.join(os.tmpdir(), 'obs-')), 'p.zip');
     writeFileSync(zip, exported.body as Buffer);

@@ -1,21 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type request from 'supertest';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, Party, TestApp } from './support/app';
 import { batch, Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
+import { bytesOrProblem } from './support/binary';
 import { expectProblem } from './support/problem';
-
-const binary: Parameters<request.Test['parse']>[0] = (res, cb) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => {
-    const body = Buffer.concat(chunks);
-    cb(null, /json/.test(String(res.headers['content-type'])) ? JSON.parse(body.toString()) : body);
-  });
-};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HOUR = 3_600_000;
@@ -390,7 +381,7 @@ describe('marketplace takedown reports', () => {
       .get(`/v1/evidence-requests/${requestId}/export`)
       .set(c.police.auth)
       .buffer(true)
-      .parse(binary)
+      .parse(bytesOrProblem)
       .expect(200);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pkg-'));
     const zip = path.join(dir, 'p.zip');

@@ -1,6 +1,6 @@
 import type { ListingEvidence } from './link.entity';
 import { ACK_STATUSES, AckStatus } from './dto/link.dto';
-import { readListingEvidence, unstorable } from './listing-evidence';
+import { readOptionalListing, unstorable } from './listing-evidence';
 
 export interface AcknowledgementItem {
   linkId: string;
@@ -37,12 +37,8 @@ export function readAcknowledgement(raw: unknown): AcknowledgementItem | string 
   const badReason = unstorable(o.reason);
   if (badReason) return `reason ${badReason}`;
   if (o.status === 'rejected' && o.reason === undefined) return 'reason is required when status is rejected';
-  let listing: ListingEvidence | null = null;
-  if (o.listing !== undefined) {
-    const read = readListingEvidence(o.listing);
-    if (typeof read === 'string') return read;
-    listing = read;
-  }
+  const listing = readOptionalListing(o.listing);
+  if (typeof listing === 'string') return listing;
   return {
     linkId: o.linkId.toLowerCase(),
     status: o.status as AckStatus,

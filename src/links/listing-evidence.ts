@@ -61,3 +61,8 @@ export function readListingEvidence(raw: unknown, at = 'listing'): ListingEviden
   }
   return l;
 }
+
+/** An item's optional listing evidence: null when absent, a string when it is the item's error. */
+export function readOptionalListing(raw: unknown): ListingEvidence | null | string {
+  return raw === undefined ? null : readListingEvidence(raw);
+}

@@ -1,6 +1,6 @@
 import { CLOCK_SKEW_MS } from '../links/acknowledgement-rules';
 import type { ListingEvidence } from '../links/link.entity';
-import { readListingEvidence, unstorable } from '../links/listing-evidence';
+import { readOptionalListing, unstorable } from '../links/listing-evidence';
 import { OBSERVATION_RESULTS, ObservationResult } from './observation.entity';
 
 /** One observation item as read: a look at a link's listing. */
@@ -49,12 +49,8 @@ export function readObservation(raw: unknown, now: Date): ObservationItem | stri
     if (bad) return `finalUrl ${bad}`;
     finalUrl = o.finalUrl;
   }
-  let listing: ListingEvidence | null = null;
-  if (o.listing !== undefined) {
-    const read = readListingEvidence(o.listing);
-    if (typeof read === 'string') return read;
-    listing = read;
-  }
+  const listing = readOptionalListing(o.listing);
+  if (typeof listing === 'string') return listing;
   return {
     linkId: o.linkId.toLowerCase(),
     observedAt,

@@ -52,8 +52,7 @@ export const lookKey = (linkId: string, observedAt: Date) => `${linkId} ${observ
 
 /**
  * Judges a request's items in order against the locked links (absent: not the caller's to observe) and the looks the
- * observer already reported. Only the latest look by observedAt moves a link: online on a taken-down link raises
- * `reappeared`, offline or not_found lowers it, redirected leaves it; an older look is kept, changing nothing.
+ * observer already reported; each accepted look moves its link as afterLook says.
  */
 export function judgeObservations(
   items: (ObservationItem | string)[],
@@ -78,23 +77,9 @@ export function judgeObservations(
     if (seen.has(key)) return refuse('already_observed');
     seen.add(key);
     const id = randomUUID();
-    const latest = !link.last_observed_at || item.observedAt.getTime() >= link.last_observed_at.getTime();
-    let reappeared = link.reappeared;
-    if (latest) {
-      if (item.result === 'online' && link.status === 'taken_down') reappeared = true;
-      else if (item.result === 'offline' || item.result === 'not_found') reappeared = false;
-      changed.set(link.id, {
-        ...link,
-        reappeared,
-        last_observed_at: item.observedAt,
-        last_observation: {
-          id,
-          observedAt: item.observedAt.toISOString(),
-          result: item.result,
-          ...(item.finalUrl ? { finalUrl: item.finalUrl } : {}),
-        },
-      });
-    }
+    const after = afterLook(link, item, id);
+    if (after) changed.set(link.id, after);
+    const reappeared = (after ?? link).reappeared;
     out.observations.push({
       id,
       linkId: link.id,
@@ -118,4 +103,26 @@ export function judgeObservations(
   });
   out.changed = [...changed.values()];
   return out;
+}
+
+/**
+ * The link after a look, when the look is its latest (by observedAt; an older look moves nothing): online on a
+ * taken-down link raises `reappeared`, offline or not_found lowers it, redirected leaves it.
+ */
+function afterLook(link: ObservedLink, item: ObservationItem, id: string): ObservedLink | null {
+  if (link.last_observed_at && item.observedAt.getTime() < link.last_observed_at.getTime()) return null;
+  let reappeared = link.reappeared;
+  if (item.result === 'online' && link.status === 'taken_down') reappeared = true;
+  else if (item.result === 'offline' || item.result === 'not_found') reappeared = false;
+  return {
+    ...link,
+    reappeared,
+    last_observed_at: item.observedAt,
+    last_observation: {
+      id,
+      observedAt: item.observedAt.toISOString(),
+      result: item.result,
+      ...(item.finalUrl ? { finalUrl: item.finalUrl } : {}),
+    },
+  };
 }
