@@ -127,6 +127,68 @@ describe('matching with many callers at once', () => {
     });
   });
 
+  it("requests that change a link do not wait for a key-share lock on it (the worker's foreign-key checks)", async () => {
+    const { links } = await submitBatch(t, c, [shopeeUrl(), shopeeUrl()]);
+    const [acked, withdrawn] = links.map((l) => l.id);
+    const cancelled = await submitBatch(t, c, [shopeeUrl()]);
+    /**
+     * The request's status, sent while another transaction holds a key-share lock on the link (what the worker's
+     * inserts referencing links hold until they commit), or 'waited' if a backend waited for a lock meanwhile.
+     */
+    const beside = async (
+      linkId: string,
+      send: () => PromiseLike<{ status: number }>,
+    ): Promise<number | 'waited'> => {
+      const worker = t.db.createQueryRunner();
+      await worker.connect();
+      await worker.startTransaction();
+      let waited = false;
+      try {
+        await worker.query('SELECT 1 FROM links WHERE id = $1 FOR KEY SHARE', [linkId]);
+        let settled = false;
+        const answer = Promise.resolve(send()).finally(() => (settled = true));
+        while (!settled && !waited) {
+          const [w] = await t.db.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+          );
+          waited = w.n > 0;
+          if (!waited) await new Promise((r) => setTimeout(r, 20));
+        }
+        // A waiting request goes on once the worker commits.
+        if (waited) await worker.commitTransaction();
+        const { status } = await answer;
+        return waited ? 'waited' : status;
+      } finally {
+        if (!waited) await worker.commitTransaction();
+        await worker.release();
+      }
+    };
+    expect([
+      await beside(acked, () =>
+        t.http
+          .post('/v1/links/acknowledgements')
+          .set(c.shopee.auth)
+          .send({ items: [{ linkId: acked, status: 'acknowledged' }] }),
+      ),
+      await beside(original, () =>
+        t.http
+          .post('/v1/observations')
+          .set(c.ministry.auth)
+          .send({ items: [{ linkId: original, observedAt: new Date().toISOString(), result: 'offline' }] }),
+      ),
+      await beside(withdrawn, () =>
+        t.http.post(`/v1/links/${withdrawn}/withdraw`).set(c.ministry.auth).send({ reason: 'sent in error' }),
+      ),
+      await beside(cancelled.links[0].id, () =>
+        t.http
+          .post(`/v1/link-batches/${cancelled.batchId}/cancel`)
+          .set(c.ministry.auth)
+          .send({ reason: 'sent in error' }),
+      ),
+    ]).toEqual([200, 200, 200, 200]);
+  });
+
   it('100 reads of the relisting groups at once agree', async () => {
     const answers = await Promise.all(
       Array.from({ length: N }, () => t.http.get('/v1/relisting-groups?limit=5').set(c.association.auth)),

@@ -289,7 +289,7 @@ export class LinkBatchesRepository {
     // Wrapped in a SELECT: TypeORM hands back [rows, count] for a bare UPDATE … RETURNING.
     return m.query<WithdrawnLink[]>(
       ...sql`WITH target AS (
-           SELECT l.id, l.status FROM links l WHERE l.batch_id = ${id} AND ${linkIsOpen('l')} ORDER BY l.id FOR UPDATE
+           SELECT l.id, l.status FROM links l WHERE l.batch_id = ${id} AND ${linkIsOpen('l')} ORDER BY l.id FOR NO KEY UPDATE
          ), changed AS (
            UPDATE links l SET status = 'withdrawn', status_reason = ${reason}, updated_at = ${at}, resolved_at = ${at}
              FROM target t, marketplaces m

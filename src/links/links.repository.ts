@@ -109,7 +109,7 @@ export class LinksRepository {
       ...sql`SELECT l.id, l.marketplace_id, l.status, l.created_at, l.listing, l.seller_ref, l.status_reason, l.resolved_at
            FROM links l
           ${where([sql`l.id = ANY(${ids}::uuid[])`, linkVisibleTo(owned)])}
-          ORDER BY l.id FOR UPDATE`,
+          ORDER BY l.id FOR NO KEY UPDATE`,
     );
   }
 
@@ -141,7 +141,7 @@ export class LinksRepository {
   ): Promise<{ status: LinkStatus; agency_id: string } | undefined> {
     const [link] = await m.query<{ status: LinkStatus; agency_id: string }[]>(
       ...sql`SELECT l.status, mk.agency_id FROM links l JOIN marketplaces mk ON mk.id = l.marketplace_id
-              WHERE l.id = ${id} FOR UPDATE OF l`,
+              WHERE l.id = ${id} FOR NO KEY UPDATE OF l`,
     );
     return link;
   }

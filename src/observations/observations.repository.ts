@@ -13,7 +13,7 @@ export class ObservationsRepository {
                     l.status, l.created_at, l.resolved_at, l.reappeared, l.last_observed_at, l.last_observation
                FROM links l
               ${where([sql`l.id = ANY(${ids}::uuid[])`, linkVisibleTo(scope)])}
-              ORDER BY l.id FOR UPDATE`,
+              ORDER BY l.id FOR NO KEY UPDATE`,
     );
   }
 
