@@ -655,6 +655,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/links/{id}/clarifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the ministry that notified a link a question about it
+         * @description Asking is not objecting: the link keeps its status and its clock runs on. A pending, acknowledged or taken-down link of the caller’s own marketplaces, notified by a ministry’s batch.
+         */
+        post: operations["ClarificationsController_ask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clarifications/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer a question about a link the calling ministry notified (once) */
+        post: operations["ClarificationsController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clarifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Questions about links, newest first
+         * @description A marketplace reads the questions about its own links; the others read all.
+         */
+        get: operations["ClarificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clarifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A question about a link, with its answer once there is one */
+        get: operations["ClarificationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/relisting-groups": {
         parameters: {
             query?: never;
@@ -956,12 +1030,12 @@ export interface components {
          * @description See docs/audit-events.md; the list only grows
          * @enum {string}
          */
-        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported" | "takedown_report.filed" | "relisting_group.linked" | "relisting_group.member_dismissed" | "link.observed";
+        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported" | "takedown_report.filed" | "relisting_group.linked" | "relisting_group.member_dismissed" | "link.observed" | "clarification.requested" | "clarification.answered";
         /**
          * @description What the event is about; entityId is its id
          * @enum {string}
          */
-        AuditEntityType: "agency" | "api_client" | "marketplace" | "keyword" | "link_batch" | "link" | "evidence_request" | "takedown_report" | "relisting_group";
+        AuditEntityType: "agency" | "api_client" | "marketplace" | "keyword" | "link_batch" | "link" | "evidence_request" | "takedown_report" | "relisting_group" | "clarification";
         AuditEventResponseDto: {
             /** @description Position in the log; leaf index seq - 1 */
             seq: number;
@@ -2125,6 +2199,46 @@ export interface components {
         ObservationResultsResponseDto: {
             /** @description One result per item, in the items’ order */
             results: components["schemas"]["ObservationResultDto"][];
+        };
+        AskClarificationDto: {
+            /**
+             * @description Not blank
+             * @example The listing shows new clothes with tags: which part of the notice applies?
+             */
+            question: string;
+        };
+        ClarificationResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            linkId: string;
+            /**
+             * Format: uuid
+             * @description The link’s marketplace, whose agency asked
+             */
+            marketplaceId: string;
+            /**
+             * Format: uuid
+             * @description The ministry that notified the link: the one to answer
+             */
+            notifierAgencyId: string;
+            question: string;
+            /** Format: date-time */
+            askedAt: string;
+            /** @enum {string} */
+            status: "open" | "answered";
+            answer: string | null;
+            /** Format: date-time */
+            answeredAt: string | null;
+        };
+        AnswerClarificationDto: {
+            /** @description Not blank */
+            answer: string;
+        };
+        ClarificationListResponseDto: {
+            items: components["schemas"]["ClarificationResponseDto"][];
+            /** @description Pass as cursor for the next page; null on the last */
+            nextCursor: string | null;
         };
         RelistingGroupLinkResponseDto: {
             /** Format: uuid */
@@ -4616,6 +4730,240 @@ export interface operations {
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ClarificationsController_ask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same client, key and body within 24 h get the first answer again, byte for byte; the same key with another body gets 422, and while the first is still running 409 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                /** @description The link’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskClarificationDto"];
+            };
+        };
+        responses: {
+            /** @description The question, open */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClarificationResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only marketplace may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No such link, or not one of the calling marketplace’s */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The link is final (not found, rejected, withdrawn), or its marketplace reported it (no ministry to ask) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ClarificationsController_answer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same client, key and body within 24 h get the first answer again, byte for byte; the same key with another body gets 422, and while the first is still running 409 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                /** @description The clarification’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerClarificationDto"];
+            };
+        };
+        responses: {
+            /** @description The question, answered */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClarificationResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /**
+             * @description Another ministry notified the link
+             *
+             *     Only ministry may call this
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The question is answered already */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ClarificationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page */
+                cursor?: string;
+                /** @description Only the questions about this link */
+                linkId?: string;
+                status?: "open" | "answered";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClarificationListResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only operator, ministry, marketplace, association may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ClarificationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The clarification’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClarificationResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only operator, ministry, marketplace, association may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No such question, or not about one of the calling marketplace’s links */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             503: components["responses"]["Problem503"];

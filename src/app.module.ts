@@ -26,6 +26,7 @@ import { MatchingModule } from './matching/matching.module';
 import { RelistingGroupsModule } from './relisting-groups/relisting-groups.module';
 import { TakedownReportsModule } from './takedown-reports/takedown-reports.module';
 import { ObservationsModule } from './observations/observations.module';
+import { ClarificationsModule } from './clarifications/clarifications.module';
 import { VerifierDownloadModule } from './verifier-download/verifier-download.module';
 
 @Module({})
@@ -50,6 +51,7 @@ export class AppModule {
         FingerprintsModule,
         TakedownReportsModule,
         ObservationsModule,
+        ClarificationsModule,
         RelistingGroupsModule,
         EvidenceRequestsModule,
         HealthModule,

@@ -303,6 +303,33 @@ describe('Idempotency-Key replays on every writing route', () => {
       }),
     ],
     [
+      'POST /v1/links/:id/clarifications',
+      201,
+      async () => ({
+        party: c.shopee,
+        method: 'post',
+        path: `/v1/links/${(await newLinks()).links[0].id}/clarifications`,
+        body: { question: 'Which part of the notice applies to this listing?' },
+      }),
+    ],
+    [
+      'POST /v1/clarifications/:id/answer',
+      200,
+      async () => {
+        const asked = await t.http
+          .post(`/v1/links/${(await newLinks()).links[0].id}/clarifications`)
+          .set(c.shopee.auth)
+          .send({ question: 'Is the whole shop meant?' })
+          .expect(201);
+        return {
+          party: c.ministry,
+          method: 'post',
+          path: `/v1/clarifications/${asked.body.id}/answer`,
+          body: { answer: 'Only this listing.' },
+        };
+      },
+    ],
+    [
       'POST /v1/keywords',
       201,
       () => ({

@@ -31,6 +31,7 @@ GRANT INSERT, UPDATE, DELETE ON matching_jobs TO :"app_role";  -- the queue of m
 -- Observations are appended only (a trigger refuses changes too); a watchlist hit is written once; the token counts
 -- of taken-down titles are added to.
 GRANT INSERT ON observations, keyword_hits TO :"app_role";
+GRANT INSERT, UPDATE ON clarifications TO :"app_role";  -- a question is answered once, by an UPDATE only an open one matches
 GRANT INSERT, UPDATE ON taken_down_tokens TO :"app_role";
 GRANT INSERT, DELETE ON idempotency_keys TO :"app_role";  -- stored responses, purged after their retention
 GRANT INSERT, UPDATE, DELETE ON rate_limit_counters TO :"app_role";  -- shared per-minute counters, pruned

@@ -423,3 +423,35 @@ export function linkObserved(
     },
   };
 }
+
+// Clarifications: a marketplace's question about its link and the notifying ministry's answer (party: the marketplace).
+
+export function clarificationRequested(
+  id: string,
+  linkId: string,
+  marketplaceAgencyId: string,
+  question: string,
+): AuditRecord {
+  return {
+    action: 'clarification.requested',
+    entityType: 'clarification',
+    entityId: id,
+    partyAgencyId: marketplaceAgencyId,
+    data: { linkId, question },
+  };
+}
+
+export function clarificationAnswered(
+  id: string,
+  linkId: string,
+  marketplaceAgencyId: string,
+  answer: string,
+): AuditRecord {
+  return {
+    action: 'clarification.answered',
+    entityType: 'clarification',
+    entityId: id,
+    partyAgencyId: marketplaceAgencyId,
+    data: { linkId, answer },
+  };
+}

@@ -15,6 +15,7 @@ export const AUDIT_ENTITY_TYPES = [
   'evidence_request',
   'takedown_report',
   'relisting_group',
+  'clarification',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -52,6 +53,8 @@ export const AUDIT_ACTIONS = [
   'relisting_group.linked',
   'relisting_group.member_dismissed',
   'link.observed',
+  'clarification.requested',
+  'clarification.answered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
