@@ -729,6 +729,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/links/{id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Object to a link, for the ministry that notified it to decide
+         * @description A pending, acknowledged or taken-down link of the caller’s own marketplaces, notified by a ministry’s batch. Objecting to an open link stops its clock until the decision, which moves dueAt on by the time paused. One objection is open at a time; a link has at most OBJECTIONS_PER_LINK (default 3).
+         */
+        post: operations["ObjectionsController_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objections/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide an objection to a link the calling ministry notified (once)
+         * @description upheld withdraws an open link and reinstates a taken-down one (reinstated is final and reached only this way); rejected leaves the link as it is. Either way a paused clock runs again, dueAt moved on by pausedMs.
+         */
+        post: operations["ObjectionsController_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Objections to links, newest first
+         * @description A marketplace reads the objections to its own links; the others read all.
+         */
+        get: operations["ObjectionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An objection to a link, with its decision once there is one */
+        get: operations["ObjectionsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/relisting-groups": {
         parameters: {
             query?: never;
@@ -1030,7 +1107,7 @@ export interface components {
          * @description See docs/audit-events.md; the list only grows
          * @enum {string}
          */
-        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported" | "takedown_report.filed" | "relisting_group.linked" | "relisting_group.member_dismissed" | "link.observed" | "clarification.requested" | "clarification.answered";
+        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported" | "takedown_report.filed" | "relisting_group.linked" | "relisting_group.member_dismissed" | "link.observed" | "clarification.requested" | "clarification.answered" | "link.objected" | "link.objection_decided";
         /**
          * @description What the event is about; entityId is its id
          * @enum {string}
@@ -1587,6 +1664,7 @@ export interface components {
             not_found: number;
             rejected: number;
             withdrawn: number;
+            reinstated: number;
         };
         BatchMarketplaceStatusDto: {
             /** Format: uuid */
@@ -1717,8 +1795,11 @@ export interface components {
             canonicalUrl: string;
             /** @description Identifies the listing on its marketplace; one open link per listing */
             listingKey: string;
-            /** @enum {string} */
-            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn";
+            /**
+             * @description pending → acknowledged → taken_down | not_found | rejected (the marketplace; pending may go straight to a final status); pending | acknowledged → withdrawn (the ministry, or an upheld objection); taken_down → reinstated (only an upheld objection). Every status but pending and acknowledged is final
+             * @enum {string}
+             */
+            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated";
             /** @description The reason given with the last status change */
             statusReason: string | null;
             /**
@@ -1726,8 +1807,13 @@ export interface components {
              * @description When the marketplace must have acted; null for a marketplace’s report (it acted first)
              */
             dueAt: string | null;
-            /** @description Still open (pending or acknowledged) after dueAt */
+            /** @description Still open (pending or acknowledged) after dueAt, with its clock running */
             overdue: boolean;
+            /**
+             * Format: date-time
+             * @description Since when the clock has stood still: an objection to the open link waits for the ministry’s decision, which moves dueAt on by the time paused. Null while the clock runs
+             */
+            clockPausedAt: string | null;
             /** @description The listing had been taken down before and came back */
             relisted: boolean;
             /** @description Earlier links to the same listing */
@@ -1787,7 +1873,7 @@ export interface components {
              * @description The link’s status after this item; null when the link is not one of the caller’s or the item is invalid
              * @enum {string|null}
              */
-            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | null;
+            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated" | null;
             /** @description Why the item was refused: not_found, invalid_transition, a rule about at, or a validation message; absent when ok */
             error?: string;
         };
@@ -1821,8 +1907,11 @@ export interface components {
             canonicalUrl: string;
             /** @description Identifies the listing on its marketplace; one open link per listing */
             listingKey: string;
-            /** @enum {string} */
-            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn";
+            /**
+             * @description pending → acknowledged → taken_down | not_found | rejected (the marketplace; pending may go straight to a final status); pending | acknowledged → withdrawn (the ministry, or an upheld objection); taken_down → reinstated (only an upheld objection). Every status but pending and acknowledged is final
+             * @enum {string}
+             */
+            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated";
             /** @description The reason given with the last status change */
             statusReason: string | null;
             /**
@@ -1830,8 +1919,13 @@ export interface components {
              * @description When the marketplace must have acted; null for a marketplace’s report (it acted first)
              */
             dueAt: string | null;
-            /** @description Still open (pending or acknowledged) after dueAt */
+            /** @description Still open (pending or acknowledged) after dueAt, with its clock running */
             overdue: boolean;
+            /**
+             * Format: date-time
+             * @description Since when the clock has stood still: an objection to the open link waits for the ministry’s decision, which moves dueAt on by the time paused. Null while the clock runs
+             */
+            clockPausedAt: string | null;
             /** @description The listing had been taken down before and came back */
             relisted: boolean;
             /** @description Earlier links to the same listing */
@@ -2009,6 +2103,8 @@ export interface components {
             rejected: number;
             /** @description Withdrawn by the ministry */
             withdrawn: number;
+            /** @description Taken down, then put back by an upheld objection */
+            reinstated: number;
         };
         MinistrySourceStatsResponseDto: {
             /** @description Links the marketplace reported in the period */
@@ -2240,6 +2336,78 @@ export interface components {
             /** @description Pass as cursor for the next page; null on the last */
             nextCursor: string | null;
         };
+        FileObjectionDto: {
+            /** @enum {string} */
+            ground: "not_illegal" | "listing_not_found" | "wrong_marketplace" | "insufficient_evidence" | "seller_authorised" | "invalid_url" | "other";
+            /**
+             * @description Not blank
+             * @example The seller holds an import licence for new garments; the listing shows new stock with tags.
+             */
+            detail: string;
+            /** @description The marketplace objects for its seller (a counter-notice); false if absent */
+            onBehalfOfSeller?: boolean;
+            /** @description SHA-256 of the evidence the marketplace holds (lower-case hex) */
+            evidenceSha256?: string;
+        };
+        ObjectionResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            linkId: string;
+            /**
+             * Format: uuid
+             * @description The link’s marketplace, whose agency objected
+             */
+            marketplaceId: string;
+            /**
+             * Format: uuid
+             * @description The ministry that notified the link: the one to decide
+             */
+            notifierAgencyId: string;
+            /** @enum {string} */
+            ground: "not_illegal" | "listing_not_found" | "wrong_marketplace" | "insufficient_evidence" | "seller_authorised" | "invalid_url" | "other";
+            detail: string;
+            onBehalfOfSeller: boolean;
+            evidenceSha256: string | null;
+            /** Format: date-time */
+            filedAt: string;
+            /**
+             * Format: date-time
+             * @description When the ministry should have decided (OBJECTION_REPLY_MS)
+             */
+            replyDueAt: string;
+            /** @description Open past replyDueAt: the ministry’s decision is late (nothing is decided for it) */
+            overdue: boolean;
+            /** @description The link was open when the objection came, so its clock stopped until the decision */
+            clockPaused: boolean;
+            /** @enum {string} */
+            status: "open" | "upheld" | "rejected";
+            /**
+             * @description The link’s status now
+             * @enum {string}
+             */
+            linkStatus: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated";
+            /** @description The decision’s note; null while open */
+            note: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** @description Milliseconds the link’s clock stood still (its dueAt moved on by as much); null while open */
+            pausedMs: number | null;
+        };
+        DecideObjectionDto: {
+            /**
+             * @description upheld: an open link is withdrawn, a taken-down one reinstated; rejected: the link stays and its clock runs on
+             * @enum {string}
+             */
+            outcome: "upheld" | "rejected";
+            /** @description Not blank; a status the decision sets takes it as its reason */
+            note: string;
+        };
+        ObjectionListResponseDto: {
+            items: components["schemas"]["ObjectionResponseDto"][];
+            /** @description Pass as cursor for the next page; null on the last */
+            nextCursor: string | null;
+        };
         RelistingGroupLinkResponseDto: {
             /** Format: uuid */
             linkId: string | null;
@@ -2247,7 +2415,7 @@ export interface components {
             marketplaceId: string;
             sellerRef: string | null;
             /** @enum {string} */
-            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn";
+            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated";
             /**
              * Format: date-time
              * @description When the link came to the exchange
@@ -2398,7 +2566,7 @@ export interface components {
             /** @description Police see it only for the parts of marketplaces that answered fulfil */
             sellerRef: string | null;
             /** @enum {string} */
-            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn";
+            status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated";
         };
         EvidenceRequestLinkListResponseDto: {
             items: components["schemas"]["EvidenceRequestLinkResponseDto"][];
@@ -3940,7 +4108,7 @@ export interface operations {
                 cursor?: string;
                 batchId?: string;
                 marketplaceId?: string;
-                status?: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn";
+                status?: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated";
                 /** @description ministry: from link batches; marketplace: reported takedowns */
                 source?: "ministry" | "marketplace";
                 relisted?: "true" | "false";
@@ -3968,7 +4136,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkListResponseDto"];
-                    /** @example id,source,batchId,reportId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt,reappeared,lastObservation.id,lastObservation.observedAt,lastObservation.result,lastObservation.finalUrl */
+                    /** @example id,source,batchId,reportId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,clockPausedAt,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt,reappeared,lastObservation.id,lastObservation.observedAt,lastObservation.result,lastObservation.finalUrl */
                     "text/csv": string;
                 };
             };
@@ -4435,7 +4603,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TakedownStatsResponseDto"];
-                    /** @example from,to,marketplaceId,code,name,received,byStatus.pending,byStatus.acknowledged,byStatus.taken_down,byStatus.not_found,byStatus.rejected,byStatus.withdrawn,overdue,relisted,medianHoursToTakedown,p90HoursToTakedown,observed,stayedDown,stayDownRate,reappeared,ministry.received,ministry.byStatus.pending,ministry.byStatus.acknowledged,ministry.byStatus.taken_down,ministry.byStatus.not_found,ministry.byStatus.rejected,ministry.byStatus.withdrawn,ministry.relisted,ministry.overdue,ministry.medianHoursToTakedown,ministry.p90HoursToTakedown,marketplace.received,marketplace.byStatus.pending,marketplace.byStatus.acknowledged,marketplace.byStatus.taken_down,marketplace.byStatus.not_found,marketplace.byStatus.rejected,marketplace.byStatus.withdrawn,marketplace.relisted */
+                    /** @example from,to,marketplaceId,code,name,received,byStatus.pending,byStatus.acknowledged,byStatus.taken_down,byStatus.not_found,byStatus.rejected,byStatus.withdrawn,byStatus.reinstated,overdue,relisted,medianHoursToTakedown,p90HoursToTakedown,observed,stayedDown,stayDownRate,reappeared,ministry.received,ministry.byStatus.pending,ministry.byStatus.acknowledged,ministry.byStatus.taken_down,ministry.byStatus.not_found,ministry.byStatus.rejected,ministry.byStatus.withdrawn,ministry.byStatus.reinstated,ministry.relisted,ministry.overdue,ministry.medianHoursToTakedown,ministry.p90HoursToTakedown,marketplace.received,marketplace.byStatus.pending,marketplace.byStatus.acknowledged,marketplace.byStatus.taken_down,marketplace.byStatus.not_found,marketplace.byStatus.rejected,marketplace.byStatus.withdrawn,marketplace.byStatus.reinstated,marketplace.relisted */
                     "text/csv": string;
                 };
             };
@@ -4955,6 +5123,243 @@ export interface operations {
                 };
             };
             /** @description No such question, or not about one of the calling marketplace’s links */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ObjectionsController_file: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same client, key and body within 24 h get the first answer again, byte for byte; the same key with another body gets 422, and while the first is still running 409 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                /** @description The link’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileObjectionDto"];
+            };
+        };
+        responses: {
+            /** @description The objection, open */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only marketplace may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No such link, or not one of the calling marketplace’s */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The link is final (not found, rejected, withdrawn, reinstated), its marketplace reported it (no ministry to decide), an objection to it is open, or it has had as many as a link may */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ObjectionsController_decide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same client, key and body within 24 h get the first answer again, byte for byte; the same key with another body gets 422, and while the first is still running 409 */
+                "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
+            };
+            path: {
+                /** @description The objection’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideObjectionDto"];
+            };
+        };
+        responses: {
+            /** @description The objection, decided */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /**
+             * @description Another ministry notified the link
+             *
+             *     Only ministry may call this
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The objection is decided already */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ObjectionsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page */
+                cursor?: string;
+                status?: "open" | "upheld" | "rejected";
+                marketplaceId?: string;
+                /** @description Only the objections to this link */
+                linkId?: string;
+                /** @description true: open past replyDueAt (the ministry’s reply is late); false: every other */
+                overdue?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionListResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only operator, ministry, marketplace, association may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    ObjectionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The objection’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only operator, ministry, marketplace, association may call this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No such objection, or not to one of the calling marketplace’s links */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -27,6 +27,7 @@ import { RelistingGroupsModule } from './relisting-groups/relisting-groups.modul
 import { TakedownReportsModule } from './takedown-reports/takedown-reports.module';
 import { ObservationsModule } from './observations/observations.module';
 import { ClarificationsModule } from './clarifications/clarifications.module';
+import { ObjectionsModule } from './objections/objections.module';
 import { VerifierDownloadModule } from './verifier-download/verifier-download.module';
 
 @Module({})
@@ -52,6 +53,7 @@ export class AppModule {
         TakedownReportsModule,
         ObservationsModule,
         ClarificationsModule,
+        ObjectionsModule,
         RelistingGroupsModule,
         EvidenceRequestsModule,
         HealthModule,

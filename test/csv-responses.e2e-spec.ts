@@ -19,6 +19,7 @@ const LINK_COLUMNS = [
   'statusReason',
   'dueAt',
   'overdue',
+  'clockPausedAt',
   'relisted',
   'priorLinkIds',
   'note',
@@ -57,6 +58,7 @@ const STATS_COLUMNS = [
   'byStatus.not_found',
   'byStatus.rejected',
   'byStatus.withdrawn',
+  'byStatus.reinstated',
   'overdue',
   'relisted',
   'medianHoursToTakedown',
@@ -72,6 +74,7 @@ const STATS_COLUMNS = [
   'ministry.byStatus.not_found',
   'ministry.byStatus.rejected',
   'ministry.byStatus.withdrawn',
+  'ministry.byStatus.reinstated',
   'ministry.relisted',
   'ministry.overdue',
   'ministry.medianHoursToTakedown',
@@ -83,6 +86,7 @@ const STATS_COLUMNS = [
   'marketplace.byStatus.not_found',
   'marketplace.byStatus.rejected',
   'marketplace.byStatus.withdrawn',
+  'marketplace.byStatus.reinstated',
   'marketplace.relisted',
 ];
 

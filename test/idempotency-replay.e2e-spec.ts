@@ -330,6 +330,33 @@ describe('Idempotency-Key replays on every writing route', () => {
       },
     ],
     [
+      'POST /v1/links/:id/objections',
+      201,
+      async () => ({
+        party: c.shopee,
+        method: 'post',
+        path: `/v1/links/${(await newLinks()).links[0].id}/objections`,
+        body: { ground: 'not_illegal', detail: 'New garments with tags.' },
+      }),
+    ],
+    [
+      'POST /v1/objections/:id/decision',
+      200,
+      async () => {
+        const filed = await t.http
+          .post(`/v1/links/${(await newLinks()).links[0].id}/objections`)
+          .set(c.shopee.auth)
+          .send({ ground: 'other', detail: 'The seller is the brand.' })
+          .expect(201);
+        return {
+          party: c.ministry,
+          method: 'post',
+          path: `/v1/objections/${filed.body.id}/decision`,
+          body: { outcome: 'upheld', note: 'Authorised.' },
+        };
+      },
+    ],
+    [
       'POST /v1/keywords',
       201,
       () => ({

@@ -361,6 +361,7 @@ describe('marketplaces, watchlist and statistics', () => {
       not_found: 0,
       rejected: 0,
       withdrawn: 0,
+      reinstated: 0,
     });
     const empty = (
       await t.http

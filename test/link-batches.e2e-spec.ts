@@ -380,6 +380,7 @@ describe('link batches', () => {
       not_found: 0,
       rejected: 0,
       withdrawn: 0,
+      reinstated: 0,
     });
     // The marketplace sees only its part: its links count and status.
     const shopeeView = (await t.http.get(`/v1/link-batches/${id}`).set(c.shopee.auth).expect(200)).body;

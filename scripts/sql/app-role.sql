@@ -32,6 +32,7 @@ GRANT INSERT, UPDATE, DELETE ON matching_jobs TO :"app_role";  -- the queue of m
 -- of taken-down titles are added to.
 GRANT INSERT ON observations, keyword_hits TO :"app_role";
 GRANT INSERT, UPDATE ON clarifications TO :"app_role";  -- a question is answered once, by an UPDATE only an open one matches
+GRANT INSERT, UPDATE ON objections TO :"app_role";  -- decided once, by an UPDATE only an open one matches
 GRANT INSERT, UPDATE ON taken_down_tokens TO :"app_role";
 GRANT INSERT, DELETE ON idempotency_keys TO :"app_role";  -- stored responses, purged after their retention
 GRANT INSERT, UPDATE, DELETE ON rate_limit_counters TO :"app_role";  -- shared per-minute counters, pruned

@@ -455,3 +455,69 @@ export function clarificationAnswered(
     data: { linkId, answer },
   };
 }
+
+// Objections: events of the link, so its history and the evidence package's replay carry them (party: the marketplace).
+
+/** A marketplace objects to its link; `clockPaused` when the link was open, so its clock stopped. */
+export function linkObjected(
+  linkId: string,
+  marketplaceAgencyId: string,
+  o: {
+    objectionId: string;
+    ground: string;
+    detail: string;
+    onBehalfOfSeller: boolean;
+    evidenceSha256: string | null;
+    clockPaused: boolean;
+  },
+): AuditRecord {
+  return {
+    action: 'link.objected',
+    entityType: 'link',
+    entityId: linkId,
+    partyAgencyId: marketplaceAgencyId,
+    data: {
+      objectionId: o.objectionId,
+      ground: o.ground,
+      detail: o.detail,
+      onBehalfOfSeller: o.onBehalfOfSeller,
+      ...(o.evidenceSha256 ? { evidenceSha256: o.evidenceSha256 } : {}),
+      clockPaused: o.clockPaused,
+    },
+  };
+}
+
+/**
+ * The notifying ministry decides an objection. `from` and `status` are the link's status before and after (upheld:
+ * withdrawn if it was open, reinstated if it was taken down); `pausedMs` the time its clock stood still, by which
+ * `dueAt` moved on.
+ */
+export function linkObjectionDecided(
+  linkId: string,
+  marketplaceAgencyId: string,
+  d: {
+    objectionId: string;
+    outcome: 'upheld' | 'rejected';
+    note: string;
+    from: LinkStatus;
+    status: LinkStatus;
+    pausedMs: number;
+    dueAt: Date | null;
+  },
+): AuditRecord {
+  return {
+    action: 'link.objection_decided',
+    entityType: 'link',
+    entityId: linkId,
+    partyAgencyId: marketplaceAgencyId,
+    data: {
+      objectionId: d.objectionId,
+      outcome: d.outcome,
+      note: d.note,
+      from: d.from,
+      status: d.status,
+      pausedMs: d.pausedMs,
+      dueAt: d.dueAt?.toISOString() ?? null,
+    },
+  };
+}

@@ -55,6 +55,8 @@ export const AUDIT_ACTIONS = [
   'link.observed',
   'clarification.requested',
   'clarification.answered',
+  'link.objected',
+  'link.objection_decided',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

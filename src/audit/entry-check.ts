@@ -137,6 +137,7 @@ const PIPE = 0x7c;
  * - link.withdrawn: the marketplace's agency when a batch is cancelled, the withdrawing ministry otherwise (and the
  *   marketplace's before that rule changed), so the form alone does not decide;
  * - marketplace.updated: the text holds only the changes;
+ * - link.objection_decided: the marketplace's agency, but a ministry decides and the text does not name the agency;
  * - evidence_request.answered: the police agency that filed the request, which the answer does not repeat;
  * - any action not listed here.
  * The log is append-only, so a rule here must hold for every event ever written with that action: a service that
@@ -177,6 +178,7 @@ const PARTY_RULE_TABLE: { readonly [A in AuditAction]?: PartyRule } = {
   'link.taken_down': theReportingMarketplace,
   'link.not_found': theReportingMarketplace,
   'link.rejected': theReportingMarketplace,
+  'link.objected': theReportingMarketplace,
   'takedown_report.filed': theReportingMarketplace,
   // A ministry may observe any link: then the text does not name the marketplace's agency.
   'link.observed': theReportingMarketplace,

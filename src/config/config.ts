@@ -65,6 +65,10 @@ export interface AppConfig {
   matchingBusyPauseMs: number;
   /** Days after a takedown at which the link is due for a re-check (GET /v1/links?recheckDue=true), ascending. */
   recheckScheduleDays: number[];
+  /** How long the notifying ministry has to decide an objection; past it the objection is listed as overdue. */
+  objectionReplyMs: number;
+  /** Objections a link may receive in all (one open at a time). */
+  objectionsPerLink: number;
   operatorClientId: string | null;
   operatorClientSecret: string | null;
   seedDemo: boolean;
@@ -345,6 +349,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     matchingPollMs: r.int('MATCHING_POLL_MS', 1000, 0, 3_600_000),
     matchingBusyPauseMs: r.int('MATCHING_BUSY_PAUSE_MS', 8, 0, 1000),
     recheckScheduleDays: readRecheckSchedule(r),
+    // 72 hours by default; milliseconds so tests can run a deadline out.
+    objectionReplyMs: r.int('OBJECTION_REPLY_MS', 72 * 3_600_000, 1, 366 * 86_400_000),
+    objectionsPerLink: r.int('OBJECTIONS_PER_LINK', 3, 1, 100),
     ...operator,
     seedDemo: r.bool('SEED_DEMO', databaseUrl === null),
   };

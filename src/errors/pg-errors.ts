@@ -52,4 +52,5 @@ export const UNIQUE_CONSTRAINT_MESSAGES: Record<string, string> = {
   uq_marketplaces_code: 'A marketplace with this code already exists',
   pk_marketplace_domains: 'One of these domains already belongs to a marketplace',
   uq_keywords_active_term: 'This term is already on the watchlist',
+  uq_objections_open_link: 'An objection to this link is open already: the ministry decides it first',
 };

@@ -185,6 +185,138 @@ describe('replayLink', () => {
     );
   });
 
+  const OBJECTION = '33333333-3333-4333-8333-333333333333';
+  const objected = (seq: number, clockPaused: boolean, data: Record<string, unknown> = {}): EventBody => ({
+    ...change(seq, 'link.objected', {
+      objectionId: OBJECTION,
+      ground: 'other',
+      detail: 'd',
+      clockPaused,
+      ...data,
+    }),
+  });
+  const decided = (seq: number, data: Record<string, unknown>): EventBody => ({
+    ...change(seq, 'link.objection_decided', { objectionId: OBJECTION, note: 'n', ...data }),
+  });
+
+  it('stops the clock of an open link while its objection waits, and moves dueAt on by the time paused', () => {
+    // Filed at :02, decided at :05: three seconds stood still.
+    const link = replayLink(LINK, [
+      created(),
+      objected(2, true),
+      decided(5, {
+        outcome: 'rejected',
+        from: 'pending',
+        status: 'pending',
+        pausedMs: 3000,
+        dueAt: '2026-11-03T00:00:03.000Z',
+      }),
+    ]);
+    expect(link).toEqual(
+      expect.objectContaining({ status: 'pending', dueAt: '2026-11-03T00:00:03.000Z', resolvedAt: null }),
+    );
+  });
+
+  it('reinstates a taken-down link on an upheld objection, after which nothing moves it', () => {
+    const events = [
+      created(),
+      change(2, 'link.taken_down', { from: 'pending', at: '2026-11-02T00:00:00.000Z' }),
+      objected(3, false),
+      decided(4, {
+        outcome: 'upheld',
+        from: 'taken_down',
+        status: 'reinstated',
+        pausedMs: 0,
+        dueAt: '2026-11-03T00:00:00.000Z',
+      }),
+    ];
+    expect(replayLink(LINK, events)).toEqual(
+      expect.objectContaining({
+        status: 'reinstated',
+        statusReason: 'n',
+        resolvedAt: '2026-11-02T00:00:04.000Z',
+      }),
+    );
+    expect(() => replayLink(LINK, [...events, change(5, 'link.taken_down', { from: 'reinstated' })])).toThrow(
+      /already final/,
+    );
+  });
+
+  it.each<[string, EventBody[], RegExp]>([
+    [
+      'a decision with no objection open',
+      [
+        created(),
+        decided(2, { outcome: 'rejected', from: 'pending', status: 'pending', pausedMs: 0, dueAt: null }),
+      ],
+      /not open/,
+    ],
+    [
+      'a second objection while one is open',
+      [created(), objected(2, true), objected(3, true)],
+      /open already/,
+    ],
+    [
+      'an objection that does not say the clock stopped',
+      [created(), objected(2, false)],
+      /clockPaused is false/,
+    ],
+    [
+      'a paused time the events do not make',
+      [
+        created(),
+        objected(2, true),
+        decided(5, {
+          outcome: 'rejected',
+          from: 'pending',
+          status: 'pending',
+          pausedMs: 2000,
+          dueAt: '2026-11-03T00:00:02.000Z',
+        }),
+      ],
+      /pausedMs is 2000, the events make it 3000/,
+    ],
+    [
+      'a dueAt not moved by the paused time',
+      [
+        created(),
+        objected(2, true),
+        decided(5, {
+          outcome: 'rejected',
+          from: 'pending',
+          status: 'pending',
+          pausedMs: 3000,
+          dueAt: '2026-11-03T00:00:00.000Z',
+        }),
+      ],
+      /dueAt/,
+    ],
+    [
+      'a rejected objection that reinstates',
+      [
+        created(),
+        change(2, 'link.taken_down', { from: 'pending' }),
+        objected(3, false),
+        decided(4, {
+          outcome: 'rejected',
+          from: 'taken_down',
+          status: 'reinstated',
+          pausedMs: 0,
+          dueAt: '2026-11-03T00:00:00.000Z',
+        }),
+      ],
+      /makes it taken_down/,
+    ],
+    [
+      'an objection to a final link',
+      [created(), change(2, 'link.not_found', { from: 'pending' }), objected(3, false)],
+      /objection to a not_found link/,
+    ],
+    ['an objection to a reported link', [reported(), objected(2, false)], /no ministry notified/],
+  ])('refuses %s', (_name, events, problem) => {
+    expect(() => replayLink(LINK, events)).toThrow(problem);
+  });
+
   it.each<[string, EventBody[], RegExp]>([
     ['no events', [], /no audit events/],
     [

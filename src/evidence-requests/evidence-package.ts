@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical';
+import { OBJECTABLE_STATUSES, pausesClock, statusAfterDecision } from '../objections/objection-rules';
 
 /** The parts of an audit entry's canonical text the replay reads. */
 export interface EventBody {
@@ -46,7 +47,7 @@ export interface PackageLink {
 
 export class ReplayError extends Error {}
 
-const FINAL = new Set(['taken_down', 'not_found', 'rejected', 'withdrawn']);
+const FINAL = new Set(['taken_down', 'not_found', 'rejected', 'withdrawn', 'reinstated']);
 const MARKETPLACE_STATUSES = new Set(['acknowledged', 'taken_down', 'not_found', 'rejected']);
 
 /**
@@ -81,6 +82,8 @@ export function applyLinkEvent(linkId: string, link: PackageLink | null, e: Even
   if (!link) throw new ReplayError(`${where}: ${e.action} before link.created`);
   lastSeqOf.set(link, e.seq);
   if (e.action === 'link.observed') return observe(link, d, where);
+  if (e.action === 'link.objected') return objected(link, e, where);
+  if (e.action === 'link.objection_decided') return objectionDecided(link, e, where);
   const status = e.action.slice('link.'.length);
   const known =
     e.action === 'link.withdrawn' || (e.action.startsWith('link.') && MARKETPLACE_STATUSES.has(status));
@@ -128,6 +131,65 @@ function observe(link: PackageLink, d: Record<string, unknown>, where: string): 
     );
   if (reappeared) link.reappeared = true;
   else delete link.reappeared;
+  return link;
+}
+
+/** The objection open against each link so far in the replay: its id, when it was filed, whether it paused the clock. */
+const openObjectionOf = new WeakMap<PackageLink, { id: string; at: number; clockPaused: boolean }>();
+
+/** An objection changes no status; to an open link it stops the clock, which the event must say. */
+function objected(link: PackageLink, e: EventBody, where: string): PackageLink {
+  const d = e.data ?? {};
+  const id = str(d.objectionId, where, 'objectionId');
+  if (openObjectionOf.has(link)) throw new ReplayError(`${where}: an objection to the link is open already`);
+  if (link.batchId === null) throw new ReplayError(`${where}: an objection to a link no ministry notified`);
+  if (!OBJECTABLE_STATUSES.includes(link.status))
+    throw new ReplayError(`${where}: an objection to a ${link.status} link`);
+  const clockPaused = pausesClock(link.status);
+  if (d.clockPaused !== clockPaused)
+    throw new ReplayError(
+      `${where}: data.clockPaused is ${String(d.clockPaused)}, but the link is ${link.status}`,
+    );
+  openObjectionOf.set(link, { id, at: Date.parse(instant(e.at, where, 'at')), clockPaused });
+  return link;
+}
+
+/**
+ * The decision on the open objection: the status it leaves (statusAfterDecision), the time the clock stood still
+ * (from the objection's event to this one, to the millisecond) and the dueAt moved on by it, each recomputed here.
+ */
+function objectionDecided(link: PackageLink, e: EventBody, where: string): PackageLink {
+  const d = e.data ?? {};
+  const open = openObjectionOf.get(link);
+  const id = str(d.objectionId, where, 'objectionId');
+  if (open?.id !== id) throw new ReplayError(`${where}: decides objection ${id}, which is not open`);
+  const outcome = str(d.outcome, where, 'outcome');
+  if (outcome !== 'upheld' && outcome !== 'rejected')
+    throw new ReplayError(`${where}: outcome ${outcome} is not one the replay knows`);
+  if (d.from !== link.status)
+    throw new ReplayError(
+      `${where}: moves from ${String(d.from)}, but the link's events leave it ${link.status}`,
+    );
+  const status = statusAfterDecision(link.status, outcome);
+  if (d.status !== status)
+    throw new ReplayError(
+      `${where}: data.status is ${String(d.status)}, an ${outcome} objection makes it ${status}`,
+    );
+  const decidedAt = instant(e.at, where, 'at');
+  const pausedMs = open.clockPaused ? Date.parse(decidedAt) - open.at : 0;
+  if (d.pausedMs !== pausedMs)
+    throw new ReplayError(`${where}: data.pausedMs is ${String(d.pausedMs)}, the events make it ${pausedMs}`);
+  if (link.dueAt !== null && pausedMs > 0)
+    link.dueAt = new Date(Date.parse(link.dueAt) + pausedMs).toISOString();
+  const dueAt = d.dueAt === null ? null : instant(d.dueAt, where, 'dueAt');
+  if (dueAt !== link.dueAt)
+    throw new ReplayError(`${where}: data.dueAt is ${String(d.dueAt)}, the events make it ${link.dueAt}`);
+  if (status !== link.status) {
+    link.status = status;
+    link.statusReason = str(d.note, where, 'note');
+    link.resolvedAt = decidedAt;
+  }
+  openObjectionOf.delete(link);
   return link;
 }
 

@@ -98,7 +98,7 @@ function batchColumns(scope: BatchScope): Sql {
     WHEN b.cancelled_at IS NOT NULL THEN 'cancelled'
     WHEN NOT EXISTS (SELECT 1 FROM links l WHERE ${visible} AND ${linkIsOpen('l')}) THEN 'completed'
     WHEN NOT EXISTS (SELECT 1 FROM links l WHERE ${visible}
-                       AND l.status IN ('acknowledged', 'taken_down', 'not_found', 'rejected', 'withdrawn')) THEN 'open'
+                       AND l.status IN ('acknowledged', 'taken_down', 'not_found', 'rejected', 'withdrawn', 'reinstated')) THEN 'open'
     ELSE 'in_progress' END AS status, ${linkCount} AS visible_link_count`;
 }
 

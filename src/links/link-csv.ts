@@ -16,6 +16,7 @@ export const LINK_LIST_CSV: CsvForm<LinkListResponseDto, LinkResponseDto> = {
     'statusReason',
     'dueAt',
     'overdue',
+    'clockPausedAt',
     'relisted',
     'priorLinkIds',
     'note',

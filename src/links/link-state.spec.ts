@@ -24,7 +24,13 @@ describe('link state machine', () => {
   });
 
   it('knows the final states', () => {
-    expect(LINK_STATUSES.filter(isFinal)).toEqual(['taken_down', 'not_found', 'rejected', 'withdrawn']);
+    expect(LINK_STATUSES.filter(isFinal)).toEqual([
+      'taken_down',
+      'not_found',
+      'rejected',
+      'withdrawn',
+      'reinstated',
+    ]);
   });
 });
 
@@ -35,6 +41,9 @@ describe('open-status SQL', () => {
 
   it('qualifies the column for a query', () => {
     expect(linkIsOpen('x')).toEqual(["x.status IN ('pending', 'acknowledged')", []]);
-    expect(linkIsOverdue()[0]).toBe("(l.status IN ('pending', 'acknowledged') AND l.due_at < now())");
+    // A link whose clock stands still (an objection waits) is not overdue.
+    expect(linkIsOverdue()[0]).toBe(
+      "(l.status IN ('pending', 'acknowledged') AND l.due_at < now() AND l.clock_paused_at IS NULL)",
+    );
   });
 });

@@ -9,6 +9,8 @@ const TRANSITIONS: Record<LinkStatus, { marketplace: LinkStatus[]; ministry: Lin
   not_found: { marketplace: [], ministry: [] },
   rejected: { marketplace: [], ministry: [] },
   withdrawn: { marketplace: [], ministry: [] },
+  // Reached only by an upheld objection to a taken-down link (objections.service), never by a transition here.
+  reinstated: { marketplace: [], ministry: [] },
 };
 
 /** A link in one of these still waits for its marketplace; every other status is final. */
@@ -35,7 +37,11 @@ export function linkIsOpen(alias = 'l'): Sql {
   return raw(openStatusPredicate(`${alias}.status`));
 }
 
-/** The link under `alias` is open past its due time. */
+/** The link under `alias` is open past its due time, and its clock runs (no objection to it waits for a decision). */
 export function linkIsOverdue(alias = 'l'): Sql {
-  return raw(`(${openStatusPredicate(`${alias}.status`)} AND ${alias}.due_at < now())`);
+  return raw(overdueText(alias));
+}
+
+export function overdueText(alias: string): string {
+  return `(${openStatusPredicate(`${alias}.status`)} AND ${alias}.due_at < now() AND ${alias}.clock_paused_at IS NULL)`;
 }

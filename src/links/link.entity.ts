@@ -12,6 +12,7 @@ export const LINK_STATUSES = [
   'not_found',
   'rejected',
   'withdrawn',
+  'reinstated',
 ] as const;
 export type LinkStatus = (typeof LINK_STATUSES)[number];
 
@@ -54,7 +55,7 @@ export interface ListingEvidence {
 )
 @Check(
   'ck_links_status',
-  `"status" IN ('pending', 'acknowledged', 'taken_down', 'not_found', 'rejected', 'withdrawn')`,
+  `"status" IN ('pending', 'acknowledged', 'taken_down', 'not_found', 'rejected', 'withdrawn', 'reinstated')`,
 )
 export class Link {
   @PrimaryColumn('uuid')
@@ -104,6 +105,13 @@ export class Link {
   /** When the marketplace must have acted; null when it acted before the exchange knew of the link. */
   @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
   dueAt!: Date | null;
+
+  /**
+   * Since when the link's clock has stood still: an objection to the open link waits for the ministry's decision,
+   * which moves dueAt on by the time paused and clears this. Null while the clock runs.
+   */
+  @Column({ name: 'clock_paused_at', type: 'timestamptz', nullable: true })
+  clockPausedAt!: Date | null;
 
   @Column({ type: 'boolean', default: false })
   relisted!: boolean;

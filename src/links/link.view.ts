@@ -1,5 +1,5 @@
 import { raw } from '../database/sql';
-import { openStatusPredicate } from './link-state';
+import { overdueText } from './link-state';
 import type { LinkResponseDto } from './dto/link-response.dto';
 import type { LastObservation, LinkSource, ListingEvidence, LinkStatus } from './link.entity';
 
@@ -7,8 +7,7 @@ import type { LastObservation, LinkSource, ListingEvidence, LinkStatus } from '.
 export const LINK_COLUMNS =
   raw(`l.id, l.source, l.batch_id, l.report_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
   l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
-  l.reappeared, l.last_observation,
-  (${openStatusPredicate('l.status')} AND l.due_at < now()) AS overdue`);
+  l.reappeared, l.last_observation, l.clock_paused_at, ${overdueText('l')} AS overdue`);
 
 export interface LinkRow {
   id: string;
@@ -22,6 +21,7 @@ export interface LinkRow {
   status: LinkStatus;
   status_reason: string | null;
   due_at: Date | null;
+  clock_paused_at: Date | null;
   relisted: boolean;
   prior_link_ids: string[];
   note: string | null;
@@ -51,6 +51,7 @@ export function toLinkView(r: LinkRow): LinkResponseDto {
     statusReason: r.status_reason,
     dueAt: r.due_at?.toISOString() ?? null,
     overdue: r.overdue,
+    clockPausedAt: r.clock_paused_at?.toISOString() ?? null,
     relisted: r.relisted,
     priorLinkIds: r.prior_link_ids,
     note: r.note,

@@ -28,6 +28,7 @@ export const TAKEDOWN_STATS_CSV: CsvForm<TakedownStatsResponseDto, StatsCsvRow> 
     'byStatus.not_found',
     'byStatus.rejected',
     'byStatus.withdrawn',
+    'byStatus.reinstated',
     'overdue',
     'relisted',
     'medianHoursToTakedown',
@@ -43,6 +44,7 @@ export const TAKEDOWN_STATS_CSV: CsvForm<TakedownStatsResponseDto, StatsCsvRow> 
     'ministry.byStatus.not_found',
     'ministry.byStatus.rejected',
     'ministry.byStatus.withdrawn',
+    'ministry.byStatus.reinstated',
     'ministry.relisted',
     'ministry.overdue',
     'ministry.medianHoursToTakedown',
@@ -54,6 +56,7 @@ export const TAKEDOWN_STATS_CSV: CsvForm<TakedownStatsResponseDto, StatsCsvRow> 
     'marketplace.byStatus.not_found',
     'marketplace.byStatus.rejected',
     'marketplace.byStatus.withdrawn',
+    'marketplace.byStatus.reinstated',
     'marketplace.relisted',
   ]),
   rows: ({ from, to, marketplaces }) =>

@@ -42,6 +42,7 @@ function byStatus(n: (status: LinkStatus) => number): LinksByStatusResponseDto {
     not_found: n('not_found'),
     rejected: n('rejected'),
     withdrawn: n('withdrawn'),
+    reinstated: n('reinstated'),
   };
 }
 

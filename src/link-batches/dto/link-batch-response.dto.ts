@@ -24,6 +24,7 @@ export class StatusCountsDto {
   @count() not_found!: number;
   @count() rejected!: number;
   @count() withdrawn!: number;
+  @count() reinstated!: number;
 }
 // Fails to compile when a link status is added without its count here, or a count names no status.
 const sameKeys: [keyof StatusCountsDto] extends [LinkStatus]

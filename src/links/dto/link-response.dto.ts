@@ -108,7 +108,13 @@ export class LinkResponseDto {
   @ApiProperty({ description: 'Identifies the listing on its marketplace; one open link per listing' })
   listingKey!: string;
 
-  @ApiProperty({ enum: LINK_STATUSES })
+  @ApiProperty({
+    enum: LINK_STATUSES,
+    description:
+      'pending → acknowledged → taken_down | not_found | rejected (the marketplace; pending may go straight to a ' +
+      'final status); pending | acknowledged → withdrawn (the ministry, or an upheld objection); taken_down → ' +
+      'reinstated (only an upheld objection). Every status but pending and acknowledged is final',
+  })
   status!: LinkStatus;
 
   @ApiProperty({ type: String, nullable: true, description: 'The reason given with the last status change' })
@@ -122,8 +128,18 @@ export class LinkResponseDto {
   })
   dueAt!: string | null;
 
-  @ApiProperty({ description: 'Still open (pending or acknowledged) after dueAt' })
+  @ApiProperty({ description: 'Still open (pending or acknowledged) after dueAt, with its clock running' })
   overdue!: boolean;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'Since when the clock has stood still: an objection to the open link waits for the ministry’s decision, ' +
+      'which moves dueAt on by the time paused. Null while the clock runs',
+  })
+  clockPausedAt!: string | null;
 
   @ApiProperty({ description: 'The listing had been taken down before and came back' })
   relisted!: boolean;

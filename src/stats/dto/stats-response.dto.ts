@@ -11,6 +11,7 @@ export class LinksByStatusResponseDto implements Record<LinkStatus, number> {
   @count('The marketplace did not find the listing') not_found!: number;
   @count('Refused by the marketplace, with a reason') rejected!: number;
   @count('Withdrawn by the ministry') withdrawn!: number;
+  @count('Taken down, then put back by an upheld objection') reinstated!: number;
 }
 
 /** A marketplace's own reported takedowns in the period: they arrive taken down, so hours to takedown are not defined. */
