@@ -1,13 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
-import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
-import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, Party, TestApp } from './support/app';
 import { asAppRole } from './support/app-role';
-import { bytesOrProblem } from './support/binary';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
+import { downloadPackage, fulfilledRequest, openPackage } from './support/evidence';
 import { expectProblem } from './support/problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -388,42 +383,11 @@ describe('objections: a marketplace objects, the notifying ministry decides, the
     const second = await object(reinstated.id).expect(201);
     await decide(second.body.id, { outcome: 'upheld', note: 'Reinstate.' }).expect(200);
 
-    const filed = await t.http
-      .post('/v1/evidence-requests')
-      .set(c.police.auth)
-      .send({
-        caseNumber: 'LP/B/16/XII/2026',
-        legalBasis: 'KUHAP Pasal 7',
-        purpose: 'penyidikan',
-        scope: { urls: [rejectedUrl, reinstatedUrl] },
-      })
-      .expect(201);
-    const requestId = filed.body.id as string;
-    await t.http
-      .post(`/v1/evidence-requests/${requestId}/responses`)
-      .set(c.shopee.auth)
-      .send({ decision: 'fulfil', sellerRecords: [] })
-      .expect(201);
-    const download = () =>
-      t.http
-        .get(`/v1/evidence-requests/${requestId}/export`)
-        .set(c.police.auth)
-        .buffer(true)
-        .parse(bytesOrProblem);
-    const exported = await download().expect(200);
-    const zip = path.join(mkdtempSync(path.join(os.tmpdir(), 'objections-')), 'p.zip');
-    writeFileSync(zip, exported.body as Buffer);
-    const entries = await readZip(zip);
-    const jwks = JSON.stringify((await t.http.get('/v1/audit/keys').set(c.police.auth).expect(200)).body);
-    const verified = verifyEvidencePackage(entries, jwks);
+    const requestId = await fulfilledRequest(t, c, [rejectedUrl, reinstatedUrl]);
+    const download = () => downloadPackage(t, c, requestId);
+    const { links: lines, verified } = await openPackage(t, c, (await download().expect(200)).body as Buffer);
     expect(verified.lines.filter((l) => l.startsWith('✘'))).toEqual([]);
     expect(verified.ok).toBe(true);
-    const lines = entries
-      .get('links.jsonl')!
-      .toString()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const byId = new Map(lines.map((l) => [l.id, l]));
     expect(byId.get(paused.id)).toEqual(
       expect.objectContaining({ status: 'taken_down', dueAt: (await linkOf(paused.id)).dueAt }),

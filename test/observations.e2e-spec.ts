@@ -1,13 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
-import { readZip } from '../src/cli/verify-evidence';
 import { Client } from 'pg';
 import { createTestApp, Party, TestApp } from './support/app';
 import { asAppRole } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
-import { bytesOrProblem } from './support/binary';
+import { downloadPackage, fulfilledRequest, openPackage } from './support/evidence';
 import { expectProblem } from './support/problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -329,41 +324,17 @@ describe('observations: does the takedown stay down', () => {
       .expect(200);
     const linkId = res.body.results[0].linkId as string;
     await observe([{ linkId, observedAt: ago(2 * HOUR), result: 'online' }]).expect(200);
-    const filed = await t.http
-      .post('/v1/evidence-requests')
-      .set(c.police.auth)
-      .send({
-        caseNumber: 'LP/B/15/XII/2026',
-        legalBasis: 'KUHAP Pasal 7',
-        purpose: 'penyidikan',
-        scope: { urls: [url] },
-      })
-      .expect(201);
-    const requestId = filed.body.id as string;
-    await t.http
-      .post(`/v1/evidence-requests/${requestId}/responses`)
-      .set(c.shopee.auth)
-      .send({
-        decision: 'fulfil',
-        sellerRecords: [{ sellerRef: 'toko-pkg', registeredName: 'CV P', contact: 'x', address: 'y' }],
-      })
-      .expect(201);
-    const download = () =>
-      t.http
-        .get(`/v1/evidence-requests/${requestId}/export`)
-        .set(c.police.auth)
-        .buffer(true)
-        .parse(bytesOrProblem);
-    const exported = await download().expect(200);
-    const zip = path.join(mkdtempSync(path.join(os.tmpdir(), 'obs-')), 'p.zip');
-    writeFileSync(zip, exported.body as Buffer);
-    const entries = await readZip(zip);
-    const jwks = JSON.stringify((await t.http.get('/v1/audit/keys').set(c.police.auth).expect(200)).body);
-    const verified = verifyEvidencePackage(entries, jwks);
+    const requestId = await fulfilledRequest(
+      t,
+      c,
+      [url],
+      [{ sellerRef: 'toko-pkg', registeredName: 'CV P', contact: 'x', address: 'y' }],
+    );
+    const download = () => downloadPackage(t, c, requestId);
+    const { links, verified } = await openPackage(t, c, (await download().expect(200)).body as Buffer);
     expect(verified.lines.filter((l) => l.startsWith('✘'))).toEqual([]);
     expect(verified.ok).toBe(true);
-    const line = JSON.parse(entries.get('links.jsonl')!.toString().trim());
-    expect(line).toEqual(expect.objectContaining({ id: linkId, status: 'taken_down', reappeared: true }));
+    expect(links).toEqual([expect.objectContaining({ id: linkId, status: 'taken_down', reappeared: true })]);
 
     // With the application's grants, the flag is cleared behind the API: the export refuses while it stands.
     await t.db.query('UPDATE links SET reappeared = false WHERE id = $1', [linkId]);

@@ -1,11 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
-import { readZip } from '../src/cli/verify-evidence';
 import { createTestApp, Party, TestApp } from './support/app';
 import { batch, Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
-import { bytesOrProblem } from './support/binary';
+import { downloadPackage, fulfilledRequest, openPackage } from './support/evidence';
 import { expectProblem } from './support/problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -356,47 +351,16 @@ describe('marketplace takedown reports', () => {
         links: [{ url: ministryUrl, listing: { sellerRef: 'toko-evidence', title: 'Bal lagi' } }],
       })
       .expect(201);
-    const filed = await t.http
-      .post('/v1/evidence-requests')
-      .set(c.police.auth)
-      .send({
-        caseNumber: 'LP/B/99/XII/2026',
-        legalBasis: 'KUHAP Pasal 7',
-        purpose: 'penyidikan',
-        scope: { urls: [url, ministryUrl] },
-      })
-      .expect(201);
-    const requestId = filed.body.id as string;
-    await t.http
-      .post(`/v1/evidence-requests/${requestId}/responses`)
-      .set(c.shopee.auth)
-      .send({
-        decision: 'fulfil',
-        sellerRecords: [
-          { sellerRef: 'toko-evidence', registeredName: 'CV Evidence', contact: 'x', address: 'y' },
-        ],
-      })
-      .expect(201);
-    const exported = await t.http
-      .get(`/v1/evidence-requests/${requestId}/export`)
-      .set(c.police.auth)
-      .buffer(true)
-      .parse(bytesOrProblem)
-      .expect(200);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'pkg-'));
-    const zip = path.join(dir, 'p.zip');
-    writeFileSync(zip, exported.body as Buffer);
-    const entries = await readZip(zip);
-    const jwks = JSON.stringify((await t.http.get('/v1/audit/keys').set(c.police.auth).expect(200)).body);
-    const verified = verifyEvidencePackage(entries, jwks);
+    const requestId = await fulfilledRequest(
+      t,
+      c,
+      [url, ministryUrl],
+      [{ sellerRef: 'toko-evidence', registeredName: 'CV Evidence', contact: 'x', address: 'y' }],
+    );
+    const exported = await downloadPackage(t, c, requestId).expect(200);
+    const { entries, links: lines, verified } = await openPackage(t, c, exported.body as Buffer);
     expect(verified.lines.filter((l) => l.startsWith('✘'))).toEqual([]);
     expect(verified).toEqual(expect.objectContaining({ ok: true, links: 2 }));
-    const lines = entries
-      .get('links.jsonl')!
-      .toString()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const line = lines.find((l) => l.id === linkId);
     const ministryLine = lines.find((l) => l.id !== linkId)!;
     expect(ministryLine).toEqual(
