@@ -1469,6 +1469,8 @@ export interface components {
              * @default 48
              */
             takedownSlaHours: number;
+            /** @description Each takedown must carry a statement of reasons (`decision` on the acknowledgement item); false if absent */
+            requireStatementOfReasons?: boolean;
         };
         MarketplaceResponseDto: {
             /** Format: uuid */
@@ -1492,6 +1494,8 @@ export interface components {
             domains: string[];
             /** @example 48 */
             takedownSlaHours: number;
+            /** @description Each takedown must carry a statement of reasons */
+            requireStatementOfReasons: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1508,6 +1512,8 @@ export interface components {
             /** @description Replaces the whole list of domains */
             domains?: string[];
             takedownSlaHours?: number;
+            /** @description Each takedown must carry a statement of reasons (`decision` on the acknowledgement item); false if absent */
+            requireStatementOfReasons?: boolean;
         };
         ImageHashDto: {
             /** @enum {string} */
@@ -1823,6 +1829,8 @@ export interface components {
             keywords: string[];
             /** @description Null until a marketplace reports it */
             listing: components["schemas"]["ListingResponseDto"] | (never | null);
+            /** @description The marketplace’s statement of reasons for the takedown; null when it gave none */
+            decision: components["schemas"]["StatementOfReasonsDto"] | (never | null);
             /** @description Why the listing looks like ones taken down earlier (empty when nothing matched) */
             relistingSignals: components["schemas"]["MatchResponseDto"][];
             /** @description Present when other links of the same seller on the same marketplace were taken down (not shown to marketplaces) */
@@ -1846,6 +1854,37 @@ export interface components {
             /** @description Pass as cursor for the next page; null on the last page */
             nextCursor: string | null;
         };
+        StatementOfReasonsDto: {
+            /**
+             * @description What was done to the listing
+             * @enum {string}
+             */
+            visibility: "removed" | "disabled" | "demoted";
+            /**
+             * @description What was done to the seller’s account
+             * @enum {string}
+             */
+            account: "none" | "warned" | "suspended" | "terminated";
+            /**
+             * @description Illegal content, or incompatible with the terms of service
+             * @enum {string}
+             */
+            ground: "illegal" | "terms_of_service";
+            /** @example Permendag 40/2022 Pasal 2 ayat (3) */
+            legalGround?: string;
+            /** @description The listing was found by automated means */
+            automatedDetection: boolean;
+            /**
+             * @description How far the decision was taken by automated means
+             * @enum {string}
+             */
+            automatedDecision: "none" | "partial" | "full";
+            /**
+             * Format: date-time
+             * @description When the seller was told
+             */
+            sellerNotifiedAt?: string;
+        };
         AcknowledgementItemDto: {
             /** Format: uuid */
             linkId: string;
@@ -1859,6 +1898,8 @@ export interface components {
             /** @description Required for rejected */
             reason?: string;
             listing?: components["schemas"]["ListingEvidenceDto"];
+            /** @description With taken_down only: the statement of reasons (DSA art. 17); required when the marketplace’s requireStatementOfReasons is set */
+            decision?: components["schemas"]["StatementOfReasonsDto"];
         };
         AcknowledgeLinksDto: {
             /** @description An item that breaks the item schema is refused on its own (ok: false with the reason), not with a 400 */
@@ -1935,6 +1976,8 @@ export interface components {
             keywords: string[];
             /** @description Null until a marketplace reports it */
             listing: components["schemas"]["ListingResponseDto"] | (never | null);
+            /** @description The marketplace’s statement of reasons for the takedown; null when it gave none */
+            decision: components["schemas"]["StatementOfReasonsDto"] | (never | null);
             /** @description Why the listing looks like ones taken down earlier (empty when nothing matched) */
             relistingSignals: components["schemas"]["MatchResponseDto"][];
             /** @description Present when other links of the same seller on the same marketplace were taken down (not shown to marketplaces) */
@@ -2106,6 +2149,16 @@ export interface components {
             /** @description Taken down, then put back by an upheld objection */
             reinstated: number;
         };
+        AccountActionsResponseDto: {
+            /** @description Takedowns that left the seller’s account as it was */
+            none: number;
+            /** @description Takedowns with the seller warned */
+            warned: number;
+            /** @description Takedowns with the seller’s account suspended */
+            suspended: number;
+            /** @description Takedowns with the seller’s account terminated */
+            terminated: number;
+        };
         MinistrySourceStatsResponseDto: {
             /** @description Links the marketplace reported in the period */
             received: number;
@@ -2158,6 +2211,8 @@ export interface components {
             stayDownRate: number | null;
             /** @description Of the period’s taken-down links, those whose latest observation found the listing online again */
             reappeared: number;
+            /** @description Of the period’s links, the account actions their statements of reasons report (none given: not counted) */
+            accountActions: components["schemas"]["AccountActionsResponseDto"];
             /** @description The same links split by who put them on the exchange */
             bySource: components["schemas"]["StatsBySourceResponseDto"];
         };
@@ -4136,7 +4191,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkListResponseDto"];
-                    /** @example id,source,batchId,reportId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,clockPausedAt,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt,reappeared,lastObservation.id,lastObservation.observedAt,lastObservation.result,lastObservation.finalUrl */
+                    /** @example id,source,batchId,reportId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,clockPausedAt,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,decision.visibility,decision.account,decision.ground,decision.legalGround,decision.automatedDetection,decision.automatedDecision,decision.sellerNotifiedAt,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt,reappeared,lastObservation.id,lastObservation.observedAt,lastObservation.result,lastObservation.finalUrl */
                     "text/csv": string;
                 };
             };
@@ -4603,7 +4658,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TakedownStatsResponseDto"];
-                    /** @example from,to,marketplaceId,code,name,received,byStatus.pending,byStatus.acknowledged,byStatus.taken_down,byStatus.not_found,byStatus.rejected,byStatus.withdrawn,byStatus.reinstated,overdue,relisted,medianHoursToTakedown,p90HoursToTakedown,observed,stayedDown,stayDownRate,reappeared,ministry.received,ministry.byStatus.pending,ministry.byStatus.acknowledged,ministry.byStatus.taken_down,ministry.byStatus.not_found,ministry.byStatus.rejected,ministry.byStatus.withdrawn,ministry.byStatus.reinstated,ministry.relisted,ministry.overdue,ministry.medianHoursToTakedown,ministry.p90HoursToTakedown,marketplace.received,marketplace.byStatus.pending,marketplace.byStatus.acknowledged,marketplace.byStatus.taken_down,marketplace.byStatus.not_found,marketplace.byStatus.rejected,marketplace.byStatus.withdrawn,marketplace.byStatus.reinstated,marketplace.relisted */
+                    /** @example from,to,marketplaceId,code,name,received,byStatus.pending,byStatus.acknowledged,byStatus.taken_down,byStatus.not_found,byStatus.rejected,byStatus.withdrawn,byStatus.reinstated,overdue,relisted,medianHoursToTakedown,p90HoursToTakedown,observed,stayedDown,stayDownRate,reappeared,accountActions.none,accountActions.warned,accountActions.suspended,accountActions.terminated,ministry.received,ministry.byStatus.pending,ministry.byStatus.acknowledged,ministry.byStatus.taken_down,ministry.byStatus.not_found,ministry.byStatus.rejected,ministry.byStatus.withdrawn,ministry.byStatus.reinstated,ministry.relisted,ministry.overdue,ministry.medianHoursToTakedown,ministry.p90HoursToTakedown,marketplace.received,marketplace.byStatus.pending,marketplace.byStatus.acknowledged,marketplace.byStatus.taken_down,marketplace.byStatus.not_found,marketplace.byStatus.rejected,marketplace.byStatus.withdrawn,marketplace.byStatus.reinstated,marketplace.relisted */
                     "text/csv": string;
                 };
             };

@@ -7,6 +7,7 @@
  * the verifier accept every action ever written, including ones no code writes any more.
  */
 import type { LinkStatus, ListingEvidence } from '../links/link.entity';
+import type { StatementOfReasons } from '../links/statement-of-reasons';
 import type { AuditRecord, LinkReportedStatus } from './audit-vocabulary';
 
 export * from './audit-vocabulary';
@@ -62,7 +63,14 @@ export function apiClientRevoked(clientId: string, agencyId: string): AuditRecor
 
 export function marketplaceCreated(
   id: string,
-  m: { agencyId: string; code: string; name: string; domains: string[]; takedownSlaHours: number },
+  m: {
+    agencyId: string;
+    code: string;
+    name: string;
+    domains: string[];
+    takedownSlaHours: number;
+    requireStatementOfReasons?: boolean;
+  },
 ): AuditRecord {
   return {
     action: 'marketplace.created',
@@ -75,6 +83,8 @@ export function marketplaceCreated(
       name: m.name,
       domains: m.domains,
       takedownSlaHours: m.takedownSlaHours,
+      // Written only when set, so a marketplace created without it reads as before.
+      ...(m.requireStatementOfReasons ? { requireStatementOfReasons: true } : {}),
     },
   };
 }
@@ -272,6 +282,7 @@ export function linkReported(
     at: Date;
     reason?: string | null;
     listing?: ListingEvidence | null;
+    decision?: StatementOfReasons | null;
   },
 ): AuditRecord {
   return {
@@ -285,6 +296,7 @@ export function linkReported(
       at: report.at.toISOString(),
       ...(report.reason ? { reason: report.reason } : {}),
       ...(report.listing ? { listing: report.listing } : {}),
+      ...(report.decision ? { decision: report.decision } : {}),
     },
   };
 }

@@ -43,6 +43,8 @@ export interface PackageLink {
   reportId?: string;
   /** Only while true: taken down, and the latest observation (by observedAt) found the listing online. */
   reappeared?: true;
+  /** Only when the takedown carried one: the marketplace's statement of reasons. */
+  decision?: Record<string, unknown>;
 }
 
 export class ReplayError extends Error {}
@@ -98,6 +100,12 @@ export function applyLinkEvent(linkId: string, link: PackageLink | null, e: Even
   link.status = status;
   if (d.reason !== undefined) link.statusReason = str(d.reason, where, 'reason');
   if (d.listing !== undefined) setListing(link, d.listing, where);
+  if (d.decision !== undefined) {
+    if (status !== 'taken_down') throw new ReplayError(`${where}: a statement of reasons with ${status}`);
+    if (typeof d.decision !== 'object' || d.decision === null || Array.isArray(d.decision))
+      throw new ReplayError(`${where}: data.decision is not an object`);
+    link.decision = d.decision as Record<string, unknown>;
+  }
   // A marketplace says when it acted (`at`); a withdrawal acts when it is recorded.
   if (FINAL.has(status)) link.resolvedAt = instant(d.at ?? e.at, where, 'at');
   return link;

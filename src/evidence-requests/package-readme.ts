@@ -35,7 +35,10 @@ links.csv
   its own initiative; only the latter has a reportId, and it has no batchId and no dueAt. In links.jsonl a
   marketplace's link carries "source" and "reportId" as its last fields; a ministry's link has neither. A
   taken-down link whose latest observation (by its time) found the listing online again ends with
-  "reappeared": true, replayed from its link.observed events; links.csv has no column for it.
+  "reappeared": true, replayed from its link.observed events; links.csv has no column for it. A takedown that
+  carried the marketplace's statement of reasons ends with "decision" (what was done to the listing and the
+  account, on which ground, how far automated); a link reinstated by an upheld objection has status "reinstated",
+  the ministry's note as its statusReason, and a dueAt moved on by the time an objection stopped its clock.
 
 How to verify
   You need Node.js 20 or later, and nothing else: the verifier is one file using only Node's standard library.

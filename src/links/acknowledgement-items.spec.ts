@@ -1,5 +1,13 @@
 import { readAcknowledgement } from './acknowledgement-items';
 
+const STATEMENT = {
+  visibility: 'removed',
+  account: 'warned',
+  ground: 'illegal',
+  automatedDetection: false,
+  automatedDecision: 'none',
+};
+
 const ID = '0B6F2C1E-6A4B-4C59-9A55-0C4F4B7F1A01';
 const ok = { linkId: ID, status: 'acknowledged' };
 
@@ -85,6 +93,41 @@ const refusals: [string, unknown, string][] = [
     'listing.imageHashes must be a list of at most 20',
   ],
   [
+    'a statement of reasons with a status other than taken_down',
+    { ...ok, decision: STATEMENT },
+    'decision is given with status taken_down only',
+  ],
+  [
+    'a statement of reasons that is not an object',
+    { ...ok, status: 'taken_down', decision: 'removed' },
+    'decision must be an object',
+  ],
+  [
+    'a statement of reasons without its account action',
+    { ...ok, status: 'taken_down', decision: { ...STATEMENT, account: undefined } },
+    'decision.account is required',
+  ],
+  [
+    'an unknown visibility',
+    { ...ok, status: 'taken_down', decision: { ...STATEMENT, visibility: 'hidden' } },
+    'decision.visibility must be one of removed, disabled, demoted',
+  ],
+  [
+    'automatedDetection that is not a boolean',
+    { ...ok, status: 'taken_down', decision: { ...STATEMENT, automatedDetection: 'no' } },
+    'decision.automatedDetection must be a boolean',
+  ],
+  [
+    'a seller notification that is not a timestamp',
+    { ...ok, status: 'taken_down', decision: { ...STATEMENT, sellerNotifiedAt: 'yesterday' } },
+    'decision.sellerNotifiedAt must be an RFC 3339 timestamp',
+  ],
+  [
+    'a statement of reasons with an unknown property',
+    { ...ok, status: 'taken_down', decision: { ...STATEMENT, appeal: true } },
+    'decision.appeal is not allowed',
+  ],
+  [
     'a listing title with NUL',
     { ...ok, listing: { title: '\u0000' } },
     'listing.title must not contain the NUL character (U+0000)',
@@ -103,6 +146,7 @@ describe('readAcknowledgement', () => {
       at: null,
       reason: null,
       listing: null,
+      decision: null,
     });
   });
 
@@ -129,6 +173,18 @@ describe('readAcknowledgement', () => {
       at: new Date('2026-03-01T03:00:00.000Z'),
       reason: 'licensed',
       listing,
+      decision: null,
     });
+  });
+
+  it('reads a statement of reasons with a takedown, its instant as UTC text', () => {
+    const decision = {
+      ...STATEMENT,
+      legalGround: 'Permendag 40/2022',
+      sellerNotifiedAt: '2026-03-01T10:00:00+07:00',
+    };
+    expect(readAcknowledgement({ ...ok, status: 'taken_down', decision })).toEqual(
+      expect.objectContaining({ decision: { ...decision, sellerNotifiedAt: '2026-03-01T03:00:00.000Z' } }),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { ListingEvidence } from './link.entity';
 import { ACK_STATUSES, AckStatus } from './dto/link.dto';
 import { readOptionalListing, unstorable } from './listing-evidence';
+import { readStatementOfReasons, StatementOfReasons } from './statement-of-reasons';
 
 export interface AcknowledgementItem {
   linkId: string;
@@ -8,11 +9,13 @@ export interface AcknowledgementItem {
   at: Date | null;
   reason: string | null;
   listing: ListingEvidence | null;
+  /** The statement of reasons, given with taken_down only. */
+  decision: StatementOfReasons | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const ITEM_KEYS = new Set(['linkId', 'status', 'at', 'reason', 'listing']);
+const ITEM_KEYS = new Set(['linkId', 'status', 'at', 'reason', 'listing', 'decision']);
 /** Reads one acknowledgement item; a string is the per-item validation message. Hand-written: it runs 5,000 times a request. */
 export function readAcknowledgement(raw: unknown): AcknowledgementItem | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'item must be an object';
@@ -39,11 +42,15 @@ export function readAcknowledgement(raw: unknown): AcknowledgementItem | string 
   if (o.status === 'rejected' && o.reason === undefined) return 'reason is required when status is rejected';
   const listing = readOptionalListing(o.listing);
   if (typeof listing === 'string') return listing;
+  const decision = readStatementOfReasons(o.decision);
+  if (typeof decision === 'string') return decision;
+  if (decision && o.status !== 'taken_down') return 'decision is given with status taken_down only';
   return {
     linkId: o.linkId.toLowerCase(),
     status: o.status as AckStatus,
     at,
     reason: typeof o.reason === 'string' ? o.reason : null,
     listing,
+    decision,
   };
 }

@@ -15,6 +15,8 @@ const link = (over: Partial<LockedLink> = {}): LockedLink => ({
   seller_ref: null,
   status_reason: null,
   resolved_at: null,
+  decision: null,
+  requires_statement: false,
   ...over,
 });
 
@@ -24,6 +26,7 @@ const item = (over: Partial<AcknowledgementItem> = {}): AcknowledgementItem => (
   at: null,
   reason: null,
   listing: null,
+  decision: null,
   ...over,
 });
 

@@ -3,6 +3,7 @@ import type { AcknowledgementItem } from './acknowledgement-items';
 import type { AcknowledgementResult } from './dto/link.dto';
 import { canTransition, isFinal } from './link-state';
 import type { ListingEvidence, LinkStatus } from './link.entity';
+import type { StatementOfReasons } from './statement-of-reasons';
 
 /** `at` may run this far ahead of our clock: marketplaces' clocks drift. */
 export const CLOCK_SKEW_MS = 5_000;
@@ -17,6 +18,9 @@ export interface LockedLink {
   seller_ref: string | null;
   status_reason: string | null;
   resolved_at: Date | null;
+  decision: StatementOfReasons | null;
+  /** The link's marketplace requires a statement of reasons with each takedown. */
+  requires_statement: boolean;
 }
 
 /** The item's answer; when accepted with a new status, also the link as it becomes and the event that says so. */
@@ -46,12 +50,15 @@ export function judgeAcknowledgement(
   if (at.getTime() < link.created_at.getTime()) return refuse('at must not be before the link was created');
   if (item.status === link.status) return { result: { linkId, ok: true, status: link.status } };
   if (!canTransition(link.status, item.status, 'marketplace')) return refuse('invalid_transition');
+  if (item.status === 'taken_down' && link.requires_statement && !item.decision)
+    return refuse('decision is required: the marketplace gives a statement of reasons with each takedown');
   const changed: LockedLink = {
     ...link,
     status: item.status,
     status_reason: item.reason ?? link.status_reason,
     ...(item.listing ? { listing: item.listing, seller_ref: item.listing.sellerRef ?? link.seller_ref } : {}),
     ...(isFinal(item.status) ? { resolved_at: at } : {}),
+    ...(item.decision ? { decision: item.decision } : {}),
   };
   const event = linkReported(link.id, party, {
     from: link.status,
@@ -59,6 +66,7 @@ export function judgeAcknowledgement(
     at,
     reason: item.reason,
     listing: item.listing,
+    decision: item.decision,
   });
   return { result: { linkId, ok: true, status: item.status }, change: { link: changed, event } };
 }

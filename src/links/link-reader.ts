@@ -6,7 +6,7 @@ import type { LinkRow } from './link.view';
 const STORED_LINK_COLUMNS =
   raw(`l.id, l.source, l.batch_id, l.report_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
   l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.resolved_at,
-  l.reappeared`);
+  l.reappeared, l.decision`);
 
 /** A link in an evidence request's scope, as stored: every link column NULL when its row is gone. */
 export type StoredScopedLink = LinkRow & { link_id: string; scoped_marketplace_id: string };

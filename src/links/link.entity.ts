@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } fr
 import { LinkBatch } from '../link-batches/link-batch.entity';
 import { Marketplace } from '../marketplaces/marketplace.entity';
 import type { ImageHash } from '../matching/image-hash';
+import type { StatementOfReasons } from './statement-of-reasons';
 import { TakedownReport } from '../takedown-reports/takedown-report.entity';
 import { openStatusPredicate } from './link-state';
 
@@ -127,6 +128,10 @@ export class Link {
 
   @Column({ type: 'jsonb', nullable: true })
   listing!: ListingEvidence | null;
+
+  /** The marketplace's statement of reasons for the takedown (DSA art. 17), when it gave one. */
+  @Column({ type: 'jsonb', nullable: true })
+  decision!: StatementOfReasons | null;
 
   @Column({ name: 'seller_ref', type: 'varchar', length: 200, nullable: true })
   sellerRef!: string | null;

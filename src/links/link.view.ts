@@ -1,12 +1,13 @@
 import { raw } from '../database/sql';
 import { overdueText } from './link-state';
 import type { LinkResponseDto } from './dto/link-response.dto';
+import type { StatementOfReasons } from './statement-of-reasons';
 import type { LastObservation, LinkSource, ListingEvidence, LinkStatus } from './link.entity';
 
 /** The columns a LinkRow reads, for a query over `links l`. */
 export const LINK_COLUMNS =
   raw(`l.id, l.source, l.batch_id, l.report_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
-  l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
+  l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.decision, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
   l.reappeared, l.last_observation, l.clock_paused_at, ${overdueText('l')} AS overdue`);
 
 export interface LinkRow {
@@ -27,6 +28,7 @@ export interface LinkRow {
   note: string | null;
   keywords: string[];
   listing: ListingEvidence | null;
+  decision: StatementOfReasons | null;
   seller_ref: string | null;
   created_at: Date;
   updated_at: Date;
@@ -57,6 +59,7 @@ export function toLinkView(r: LinkRow): LinkResponseDto {
     note: r.note,
     keywords: r.keywords,
     listing: r.listing,
+    decision: r.decision,
     // Filled in by matching's reads; a plain read of the row knows none.
     relistingSignals: [],
     ...(r.prior_takedowns && r.seller_ref

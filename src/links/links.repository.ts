@@ -106,10 +106,11 @@ export class LinksRepository {
   /** The caller's links among `ids`, locked in id order (so concurrent acknowledgements never deadlock). */
   lockForAcknowledgement(m: EntityManager, ids: string[], owned: string[]): Promise<LockedLink[]> {
     return m.query<LockedLink[]>(
-      ...sql`SELECT l.id, l.marketplace_id, l.status, l.created_at, l.listing, l.seller_ref, l.status_reason, l.resolved_at
-           FROM links l
+      ...sql`SELECT l.id, l.marketplace_id, l.status, l.created_at, l.listing, l.seller_ref, l.status_reason, l.resolved_at,
+                    l.decision, mk.require_statement_of_reasons AS requires_statement
+           FROM links l JOIN marketplaces mk ON mk.id = l.marketplace_id
           ${where([sql`l.id = ANY(${ids}::uuid[])`, linkVisibleTo(owned)])}
-          ORDER BY l.id FOR NO KEY UPDATE`,
+          ORDER BY l.id FOR NO KEY UPDATE OF l`,
     );
   }
 
@@ -124,12 +125,14 @@ export class LinksRepository {
       listing: l.listing,
       seller_ref: l.seller_ref,
       resolved_at: l.resolved_at,
+      decision: l.decision,
     }));
     await m.query(
       ...sql`UPDATE links l SET status = u.status, status_reason = u.reason, listing = u.listing, seller_ref = u.seller_ref,
-                              resolved_at = u.resolved_at, updated_at = ${now}
+                              resolved_at = u.resolved_at, decision = u.decision, updated_at = ${now}
              FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-               AS u(id uuid, status text, reason text, listing jsonb, seller_ref text, resolved_at timestamptz)
+               AS u(id uuid, status text, reason text, listing jsonb, seller_ref text, resolved_at timestamptz,
+                    decision jsonb)
             WHERE l.id = u.id`,
     );
   }

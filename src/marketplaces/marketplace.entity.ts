@@ -25,6 +25,10 @@ export class Marketplace {
   @Column({ name: 'takedown_sla_hours', type: 'int', default: 48 })
   takedownSlaHours!: number;
 
+  /** Each takedown of its links must carry a statement of reasons (DSA art. 17). */
+  @Column({ name: 'require_statement_of_reasons', type: 'boolean', default: false })
+  requireStatementOfReasons!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -45,6 +45,7 @@ export class MarketplacesService {
       code: dto.code,
       name: dto.name,
       takedownSlaHours: dto.takedownSlaHours ?? 48,
+      requireStatementOfReasons: dto.requireStatementOfReasons ?? false,
       createdAt: now,
       updatedAt: now,
     };
@@ -88,6 +89,15 @@ export class MarketplacesService {
       if (dto.takedownSlaHours !== undefined && dto.takedownSlaHours !== marketplace.takedownSlaHours) {
         changes.takedownSlaHours = { from: marketplace.takedownSlaHours, to: dto.takedownSlaHours };
       }
+      if (
+        dto.requireStatementOfReasons !== undefined &&
+        dto.requireStatementOfReasons !== marketplace.requireStatementOfReasons
+      ) {
+        changes.requireStatementOfReasons = {
+          from: marketplace.requireStatementOfReasons,
+          to: dto.requireStatementOfReasons,
+        };
+      }
       const newDomains = dto.domains ? [...dto.domains].sort() : currentDomains;
       if (dto.domains && newDomains.join(' ') !== currentDomains.join(' '))
         changes.domains = { from: currentDomains, to: newDomains };
@@ -96,11 +106,13 @@ export class MarketplacesService {
       Object.assign(marketplace, {
         name: dto.name ?? marketplace.name,
         takedownSlaHours: dto.takedownSlaHours ?? marketplace.takedownSlaHours,
+        requireStatementOfReasons: dto.requireStatementOfReasons ?? marketplace.requireStatementOfReasons,
         updatedAt: now,
       });
       await this.marketplaces.update(m, id, {
         name: marketplace.name,
         takedownSlaHours: marketplace.takedownSlaHours,
+        requireStatementOfReasons: marketplace.requireStatementOfReasons,
         updatedAt: now,
       });
       if (changes.domains) {
@@ -132,6 +144,7 @@ function toView(m: Marketplace, domains: string[]): MarketplaceResponseDto {
     name: m.name,
     domains: [...domains].sort(),
     takedownSlaHours: m.takedownSlaHours,
+    requireStatementOfReasons: m.requireStatementOfReasons,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };

@@ -20,6 +20,8 @@ export interface MarketplaceStatsRow {
   observed: number;
   stayed_down: number;
   reappeared: number;
+  /** Keyed by the statement of reasons' account action. */
+  account_actions: Record<string, number> | null;
 }
 
 /** Links under `alias` created in [from, to), either end open when absent. */
@@ -45,7 +47,10 @@ export class StatsRepository {
               coalesce(s.overdue, 0) AS overdue, coalesce(s.ministry_relisted, 0) AS ministry_relisted,
               coalesce(s.marketplace_relisted, 0) AS marketplace_relisted, s.median, s.p90,
               coalesce(s.observed, 0) AS observed, coalesce(s.stayed_down, 0) AS stayed_down,
-              coalesce(s.reappeared, 0) AS reappeared
+              coalesce(s.reappeared, 0) AS reappeared,
+              (SELECT jsonb_object_agg(account, n) FROM (SELECT x.decision->>'account' AS account, count(*)::int AS n
+                 FROM links x WHERE x.marketplace_id = m.id AND x.decision IS NOT NULL AND ${createdWithin('x', from, to)}
+                GROUP BY 1) a) AS account_actions
          FROM marketplaces m
          LEFT JOIN LATERAL (
            SELECT count(*) FILTER (WHERE l.source = 'ministry')::int AS ministry_received,

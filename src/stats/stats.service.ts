@@ -65,6 +65,12 @@ function toMarketplaceStats(r: MarketplaceStatsRow): MarketplaceStatsResponseDto
     stayedDown: r.stayed_down,
     stayDownRate: r.observed === 0 ? null : Math.round((r.stayed_down / r.observed) * 10_000) / 10_000,
     reappeared: r.reappeared,
+    accountActions: {
+      none: r.account_actions?.none ?? 0,
+      warned: r.account_actions?.warned ?? 0,
+      suspended: r.account_actions?.suspended ?? 0,
+      terminated: r.account_actions?.terminated ?? 0,
+    },
     bySource: {
       ministry: {
         received: r.ministry_received,

@@ -5,6 +5,7 @@ import { ImageHashDto } from '../../matching/dto/image-hash.dto';
 import { MatchResponseDto } from '../../matching/dto/match-response.dto';
 import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus } from '../link.entity';
 import { OBSERVATION_RESULTS } from '../../observations/observation.entity';
+import { StatementOfReasonsDto } from './statement-of-reasons.dto';
 
 /** What a marketplace reported about the listing behind a link (each field only when it was reported). */
 export class ListingResponseDto {
@@ -160,6 +161,12 @@ export class LinkResponseDto {
 
   @ApiProperty({ ...nullableRef(ListingResponseDto), description: 'Null until a marketplace reports it' })
   listing!: ListingResponseDto | null;
+
+  @ApiProperty({
+    ...nullableRef(StatementOfReasonsDto),
+    description: 'The marketplace’s statement of reasons for the takedown; null when it gave none',
+  })
+  decision!: StatementOfReasonsDto | null;
 
   @ApiProperty({
     type: [MatchResponseDto],

@@ -4,6 +4,7 @@ import { PageQueryDto } from '../../common/pagination';
 import { ImageHashDto } from '../../matching/dto/image-hash.dto';
 import { MAX_IMAGE_HASHES } from '../listing-evidence';
 import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus } from '../link.entity';
+import { StatementOfReasonsDto } from './statement-of-reasons.dto';
 
 export const ACK_STATUSES = ['acknowledged', 'taken_down', 'not_found', 'rejected'] as const;
 export type AckStatus = (typeof ACK_STATUSES)[number];
@@ -37,6 +38,13 @@ export class AcknowledgementItemDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 1000, description: 'Required for rejected' })
   reason?: string;
   @ApiPropertyOptional({ type: ListingEvidenceDto }) listing?: ListingEvidenceDto;
+  @ApiPropertyOptional({
+    type: StatementOfReasonsDto,
+    description:
+      'With taken_down only: the statement of reasons (DSA art. 17); required when the marketplace’s ' +
+      'requireStatementOfReasons is set',
+  })
+  decision?: StatementOfReasonsDto;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
+  IsBoolean,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
@@ -16,6 +17,9 @@ import {
 import { PageQueryDto } from '../../common/pagination';
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+
+const REQUIRE_STATEMENT =
+  'Each takedown must carry a statement of reasons (`decision` on the acknowledgement item); false if absent';
 
 export class CreateMarketplaceDto {
   @ApiProperty({ format: 'uuid', description: 'An agency of type marketplace' })
@@ -65,6 +69,11 @@ export class CreateMarketplaceDto {
   @Min(1)
   @Max(8760)
   takedownSlaHours?: number;
+
+  @ApiPropertyOptional({ description: REQUIRE_STATEMENT })
+  @IsOptional()
+  @IsBoolean()
+  requireStatementOfReasons?: boolean;
 }
 
 export class UpdateMarketplaceDto {
@@ -95,6 +104,11 @@ export class UpdateMarketplaceDto {
   @Min(1)
   @Max(8760)
   takedownSlaHours?: number;
+
+  @ApiPropertyOptional({ description: REQUIRE_STATEMENT })
+  @IsOptional()
+  @IsBoolean()
+  requireStatementOfReasons?: boolean;
 }
 
 export class ListMarketplacesQueryDto extends PageQueryDto {}
@@ -111,6 +125,8 @@ export class MarketplaceResponseDto {
   })
   domains!: string[];
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 8760, example: 48 }) takedownSlaHours!: number;
+  @ApiProperty({ description: 'Each takedown must carry a statement of reasons' })
+  requireStatementOfReasons!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { LinkStatus } from '../../links/link.entity';
+import type { AccountAction } from '../../links/statement-of-reasons';
 
 const count = (description: string) => ApiProperty({ type: 'integer', minimum: 0, description });
 
@@ -41,6 +42,14 @@ export class MinistrySourceStatsResponseDto extends ReportedSourceStatsResponseD
 
   @ApiProperty({ type: Number, nullable: true, minimum: 0, description: 'The 90th percentile of the same' })
   p90HoursToTakedown!: number | null;
+}
+
+/** Account actions the marketplace's statements of reasons report for the period's links (DSA art. 17). */
+export class AccountActionsResponseDto implements Record<AccountAction, number> {
+  @count('Takedowns that left the seller’s account as it was') none!: number;
+  @count('Takedowns with the seller warned') warned!: number;
+  @count('Takedowns with the seller’s account suspended') suspended!: number;
+  @count('Takedowns with the seller’s account terminated') terminated!: number;
 }
 
 export class StatsBySourceResponseDto {
@@ -111,6 +120,13 @@ export class MarketplaceStatsResponseDto {
 
   @count('Of the period’s taken-down links, those whose latest observation found the listing online again')
   reappeared!: number;
+
+  @ApiProperty({
+    type: AccountActionsResponseDto,
+    description:
+      'Of the period’s links, the account actions their statements of reasons report (none given: not counted)',
+  })
+  accountActions!: AccountActionsResponseDto;
 
   @ApiProperty({
     type: StatsBySourceResponseDto,
