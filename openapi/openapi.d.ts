@@ -575,6 +575,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stats/notifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per notifying ministry: links notified and co-notified, accuracy, objections upheld, median hours
+         * @description Over the links created in the period (`from`, `to`) that each ministry’s batches opened: `accuracy` is taken down ÷ decided (decided: taken down, not found, rejected or reinstated; withdrawn and open links are not decided), `objections` those filed to its links and `objectionsUpheld` those it upheld. Links it co-notified are counted in `coNotified` only. Every ministry is listed, with zeros when it notified nothing.
+         */
+        get: operations["StatsController_notifiers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/screenings": {
         parameters: {
             query?: never;
@@ -1107,7 +1127,7 @@ export interface components {
          * @description See docs/audit-events.md; the list only grows
          * @enum {string}
          */
-        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported" | "takedown_report.filed" | "relisting_group.linked" | "relisting_group.member_dismissed" | "link.observed" | "clarification.requested" | "clarification.answered" | "link.objected" | "link.objection_decided";
+        AuditAction: "agency.created" | "agency.updated" | "agency.suspended" | "agency.reactivated" | "api_client.created" | "api_client.revoked" | "marketplace.created" | "marketplace.updated" | "keyword.added" | "keyword.retired" | "link_batch.created" | "link_batch.cancelled" | "link.created" | "link.acknowledged" | "link.taken_down" | "link.not_found" | "link.rejected" | "link.withdrawn" | "evidence_request.filed" | "evidence_request.answered" | "evidence_request.closed" | "evidence_request.exported" | "takedown_report.filed" | "relisting_group.linked" | "relisting_group.member_dismissed" | "link.observed" | "clarification.requested" | "clarification.answered" | "link.objected" | "link.objection_decided" | "link.co_notified";
         /**
          * @description What the event is about; entityId is its id
          * @enum {string}
@@ -1565,6 +1585,8 @@ export interface components {
             accepted: number;
             /** @description Listings already open in another batch, not created again */
             duplicate: number;
+            /** @description Of the duplicates, open links another ministry notified: this batch co-notifies them */
+            coNotified: number;
             rejected: number;
             /** @description Accepted links whose listing was taken down before */
             relisted: number;
@@ -1595,6 +1617,8 @@ export interface components {
              * @description The open link of the same listing
              */
             existingLinkId: string;
+            /** @description Another ministry notified the open link: the caller is now its co-notifier, reads it and follows it. False when the caller notified it already (first or as co-notifier) */
+            coNotified: boolean;
         };
         RelistedLinkDto: {
             /** @description Position of the link in the submission (0-based) */
@@ -1650,7 +1674,7 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "in_progress" | "completed" | "cancelled";
-            /** @description Links in the batch; for a marketplace, its own links in it */
+            /** @description Links in the batch, those it co-notified included; for a marketplace, its own links in it */
             linkCount: number;
             /** Format: date-time */
             createdAt: string;
@@ -1701,7 +1725,7 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "in_progress" | "completed" | "cancelled";
-            /** @description Links in the batch; for a marketplace, its own links in it */
+            /** @description Links in the batch, those it co-notified included; for a marketplace, its own links in it */
             linkCount: number;
             /** Format: date-time */
             createdAt: string;
@@ -1793,6 +1817,13 @@ export interface components {
              * @description The marketplace’s takedown report; null for a ministry’s link
              */
             reportId: string | null;
+            /**
+             * Format: uuid
+             * @description The ministry whose batch opened the link: it withdraws it, answers questions and decides objections; null for a link its marketplace reported
+             */
+            notifierAgencyId: string | null;
+            /** @description Other ministries that sent the same listing while the link was open (co-notifiers: they read and follow it), by id */
+            coNotifierAgencyIds: string[];
             /** Format: uuid */
             marketplaceId: string;
             /** @description The URL as submitted */
@@ -1940,6 +1971,13 @@ export interface components {
              * @description The marketplace’s takedown report; null for a ministry’s link
              */
             reportId: string | null;
+            /**
+             * Format: uuid
+             * @description The ministry whose batch opened the link: it withdraws it, answers questions and decides objections; null for a link its marketplace reported
+             */
+            notifierAgencyId: string | null;
+            /** @description Other ministries that sent the same listing while the link was open (co-notifiers: they read and follow it), by id */
+            coNotifierAgencyIds: string[];
             /** Format: uuid */
             marketplaceId: string;
             /** @description The URL as submitted */
@@ -2223,6 +2261,41 @@ export interface components {
             to: string | null;
             /** @description One entry per marketplace the caller may see (a marketplace: its own), in code order */
             marketplaces: components["schemas"]["MarketplaceStatsResponseDto"][];
+        };
+        NotifierStatsResponseDto: {
+            /** Format: uuid */
+            agencyId: string;
+            /** @example kemendag */
+            code: string;
+            /** @example Kementerian Perdagangan */
+            name: string;
+            /** @description Links its batches opened in the period */
+            notified: number;
+            /** @description Open links of other ministries its batches co-notified in the period (by the link’s creation) */
+            coNotified: number;
+            /** @description Of the links it notified, those a marketplace decided: taken down, not found, rejected or reinstated */
+            decided: number;
+            /** @description Of the links it notified, those taken down (and not reinstated) */
+            takenDown: number;
+            /**
+             * @description takenDown ÷ decided, to 4 decimals; null when nothing was decided
+             * @example 0.9412
+             */
+            accuracy: number | null;
+            /** @description Objections filed to the links it notified */
+            objections: number;
+            /** @description Of those, upheld by it */
+            objectionsUpheld: number;
+            /** @description Median hours from a link’s creation to its reported takedown; null when none was taken down */
+            medianHoursToTakedown: number | null;
+        };
+        NotifierStatsListResponseDto: {
+            /** Format: date-time */
+            from: string | null;
+            /** Format: date-time */
+            to: string | null;
+            /** @description Every ministry, by code */
+            notifiers: components["schemas"]["NotifierStatsResponseDto"][];
         };
         ScreeningItemDto: {
             /** @description The caller's own reference, echoed in the result */
@@ -4191,7 +4264,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkListResponseDto"];
-                    /** @example id,source,batchId,reportId,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,clockPausedAt,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,decision.visibility,decision.account,decision.ground,decision.legalGround,decision.automatedDetection,decision.automatedDecision,decision.sellerNotifiedAt,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt,reappeared,lastObservation.id,lastObservation.observedAt,lastObservation.result,lastObservation.finalUrl */
+                    /** @example id,source,batchId,reportId,notifierAgencyId,coNotifierAgencyIds,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,clockPausedAt,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,decision.visibility,decision.account,decision.ground,decision.legalGround,decision.automatedDetection,decision.automatedDecision,decision.sellerNotifiedAt,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt,reappeared,lastObservation.id,lastObservation.observedAt,lastObservation.result,lastObservation.finalUrl */
                     "text/csv": string;
                 };
             };
@@ -4676,6 +4749,46 @@ export interface operations {
             };
             /** @description The Accept header allows neither application/json nor text/csv */
             406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    StatsController_notifiers: {
+        parameters: {
+            query?: {
+                /** @description Links created at or after */
+                from?: string;
+                /** @description Links created before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifierStatsListResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Only operator, ministry, association may call this */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -11,6 +11,8 @@ const LINK_COLUMNS = [
   'source',
   'batchId',
   'reportId',
+  'notifierAgencyId',
+  'coNotifierAgencyIds',
   'marketplaceId',
   'url',
   'canonicalUrl',

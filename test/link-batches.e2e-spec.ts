@@ -34,7 +34,7 @@ describe('link batches', () => {
         id: expect.any(String),
         reference: body.reference,
         status: 'open',
-        counts: { accepted: 2, duplicate: 0, rejected: 5, relisted: 0 },
+        counts: { accepted: 2, duplicate: 0, rejected: 5, relisted: 0, coNotified: 0 },
         duplicates: [],
         relisted: [],
       }),
@@ -84,7 +84,7 @@ describe('link batches', () => {
       .set('Content-Type', 'text/csv')
       .send(csv)
       .expect(201);
-    expect(res.body.counts).toEqual({ accepted: 2, duplicate: 0, rejected: 1, relisted: 0 });
+    expect(res.body.counts).toEqual({ accepted: 2, duplicate: 0, rejected: 1, relisted: 0, coNotified: 0 });
     const links = (await t.http.get(`/v1/links?batchId=${res.body.id}`).set(c.ministry.auth)).body.items;
     const first = links.find((l: { url: string }) => l.url === url);
     expect(first).toEqual(
@@ -122,7 +122,7 @@ describe('link batches', () => {
       .expect(201);
     expect(res.body).toEqual(
       expect.objectContaining({
-        counts: { accepted: 2, duplicate: 0, rejected: 0, relisted: 0 },
+        counts: { accepted: 2, duplicate: 0, rejected: 0, relisted: 0, coNotified: 0 },
         ignoredColumns: ['Penjual'],
       }),
     );
@@ -249,8 +249,16 @@ describe('link batches', () => {
     const second = await submit(
       batch([url.toUpperCase().replace('HTTPS://WWW.', 'https://m.'), shopeeUrl()]),
     ).expect(201);
-    expect(second.body.duplicates).toEqual([{ index: 0, url: expect.any(String), existingLinkId: open.id }]);
-    expect(second.body.counts).toEqual({ accepted: 1, duplicate: 1, rejected: 0, relisted: 0 });
+    expect(second.body.duplicates).toEqual([
+      { index: 0, url: expect.any(String), existingLinkId: open.id, coNotified: false },
+    ]);
+    expect(second.body.counts).toEqual({
+      accepted: 1,
+      duplicate: 1,
+      rejected: 0,
+      relisted: 0,
+      coNotified: 0,
+    });
   });
 
   it('opens each listing once when two batches with the same listings arrive at the same time', async () => {

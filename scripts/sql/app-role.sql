@@ -22,7 +22,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"app_role";
 GRANT INSERT, UPDATE ON agencies, api_clients, marketplaces, link_batches, links, keywords,
   evidence_requests, evidence_responses TO :"app_role";
 GRANT INSERT, DELETE ON marketplace_domains TO :"app_role";  -- a marketplace's domains are replaced as a set
-GRANT INSERT ON evidence_request_links, takedown_reports TO :"app_role";
+GRANT INSERT ON evidence_request_links, takedown_reports, link_notifiers TO :"app_role";
 -- Fingerprints of taken-down listings are written once; a link's signals are replaced when new evidence arrives.
 GRANT INSERT ON listing_fingerprints, listing_image_hashes, relisting_dismissals TO :"app_role";
 GRANT INSERT, DELETE ON relisting_signals TO :"app_role";

@@ -28,7 +28,7 @@ const A = 'a0000000-0000-4000-8000-000000000001'; // an agency
 const M = 'b0000000-0000-4000-8000-000000000002'; // a marketplace
 const E = 'c0000000-0000-4000-8000-000000000003'; // the entity
 const AT = new Date('2026-12-01T10:00:00.000Z');
-const counts = { accepted: 2, duplicate: 1, rejected: 0, relisted: 1 };
+const counts = { accepted: 2, duplicate: 1, rejected: 0, relisted: 1, coNotified: 0 };
 
 /**
  * What each builder writes. The log is append-only: these shapes are what earlier events already hold, so a change

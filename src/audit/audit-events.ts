@@ -137,6 +137,7 @@ export interface BatchCounts {
   duplicate: number;
   rejected: number;
   relisted: number;
+  coNotified: number;
 }
 
 export function linkBatchCreated(
@@ -531,5 +532,19 @@ export function linkObjectionDecided(
       pausedMs: d.pausedMs,
       dueAt: d.dueAt?.toISOString() ?? null,
     },
+  };
+}
+
+/**
+ * A second ministry sent the listing of an open link in a batch of its own: it becomes a co-notifier of the link
+ * (actor: that ministry; party: the link's marketplace).
+ */
+export function linkCoNotified(linkId: string, marketplaceAgencyId: string, batchId: string): AuditRecord {
+  return {
+    action: 'link.co_notified',
+    entityType: 'link',
+    entityId: linkId,
+    partyAgencyId: marketplaceAgencyId,
+    data: { batchId },
   };
 }

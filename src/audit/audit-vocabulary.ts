@@ -57,6 +57,7 @@ export const AUDIT_ACTIONS = [
   'clarification.answered',
   'link.objected',
   'link.objection_decided',
+  'link.co_notified',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { sql, where } from '../database/sql';
 import type { LinkStatus } from '../links/link.entity';
-import { LinkScope, linkVisibleTo } from '../links/links.repository';
+import { linkVisibleTo, ReaderScope } from '../links/reader-scope';
 import type { ClarificationStatus } from './dto/clarification.dto';
 
 /** A link as a question about it needs it: who runs its marketplace, and which ministry notified it (if one did). */
@@ -40,7 +40,7 @@ const COLUMNS = sql`c.id, c.link_id, l.marketplace_id, mk.agency_id AS marketpla
 
 @Injectable()
 export class ClarificationsRepository {
-  async findLink(m: EntityManager, id: string, scope: LinkScope): Promise<QuestionedLink | undefined> {
+  async findLink(m: EntityManager, id: string, scope: ReaderScope): Promise<QuestionedLink | undefined> {
     const [link] = await m.query<QuestionedLink[]>(
       ...sql`SELECT l.id, l.status, l.marketplace_id, mk.agency_id AS marketplace_agency_id,
                     b.submitted_by_agency_id AS notifier_agency_id
@@ -73,7 +73,7 @@ export class ClarificationsRepository {
     return rows.length === 1;
   }
 
-  async find(m: EntityManager, id: string, scope: LinkScope): Promise<ClarificationRow | undefined> {
+  async find(m: EntityManager, id: string, scope: ReaderScope): Promise<ClarificationRow | undefined> {
     const [row] = await m.query<ClarificationRow[]>(
       ...sql`SELECT ${COLUMNS} ${where([sql`c.id = ${id}`, linkVisibleTo(scope)])}`,
     );
@@ -83,7 +83,7 @@ export class ClarificationsRepository {
   /** Newest first, keyed by (askedAt, id); `limit + 1` rows so the caller knows whether a page follows. */
   list(
     m: EntityManager,
-    scope: LinkScope,
+    scope: ReaderScope,
     filter: ClarificationFilter,
     page: { limit: number; after: [string, string] | null },
   ): Promise<ClarificationRow[]> {

@@ -6,7 +6,7 @@ import { AuditWriter } from '../audit/audit.writer';
 import { decodeCursor, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import { AppError } from '../errors/app-error';
-import type { LinkScope } from '../links/links.repository';
+import { ReaderScope, readerScopeOf } from '../links/reader-scope';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { ClarificationRow, ClarificationsRepository } from './clarifications.repository';
 import type {
@@ -106,9 +106,9 @@ export class ClarificationsService {
     return toPage(rows.map(view), limit, (c) => [c.askedAt, c.id]);
   }
 
-  /** A marketplace reads the questions about its own links; the ministries, the association and the operator all. */
-  private async scope(actor: Actor): Promise<LinkScope> {
-    return actor.role === 'marketplace' ? this.directory.ownedBy(actor) : null;
+  /** A marketplace reads the questions about its own links, a ministry those about links it notified, others all. */
+  private scope(actor: Actor): Promise<ReaderScope> {
+    return readerScopeOf(actor, this.directory);
   }
 }
 

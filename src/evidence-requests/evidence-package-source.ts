@@ -205,6 +205,7 @@ export class EvidencePackageSource {
       ...(row.source === 'marketplace' ? { source: row.source, reportId: row.report_id as string } : {}),
       ...(row.reappeared ? { reappeared: true as const } : {}),
       ...(row.decision ? { decision: row.decision as unknown as Record<string, unknown> } : {}),
+      ...(row.co_notifier_ids.length > 0 ? { coNotifiers: row.co_notifier_ids } : {}),
     };
     // Both ways: a row that says marketplace where the events say ministry (or the reverse) differs too.
     for (const field of new Set([...Object.keys(link), ...Object.keys(stored)]) as Set<keyof PackageLink>) {

@@ -185,6 +185,38 @@ describe('replayLink', () => {
     );
   });
 
+  const coNotified = (seq: number, agencyId: string | null): EventBody => ({
+    seq,
+    action: 'link.co_notified',
+    at: `2026-11-02T00:00:0${seq}.000Z`,
+    entity: { type: 'link', id: LINK },
+    actor: { agencyId },
+    data: { batchId: '44444444-4444-4444-8444-444444444444' },
+  });
+
+  it('lists the ministries that co-notified an open link, sorted, and only when there are any', () => {
+    const events = [created(), coNotified(2, 'bbbb'), coNotified(3, 'aaaa')];
+    expect(replayLink(LINK, events).coNotifiers).toEqual(['aaaa', 'bbbb']);
+    expect(replayLink(LINK, [created()])).not.toHaveProperty('coNotifiers');
+  });
+
+  it.each<[string, EventBody[], RegExp]>([
+    ['a co-notification by no agency', [created(), coNotified(2, null)], /by no agency/],
+    [
+      'the same ministry twice',
+      [created(), coNotified(2, 'aaaa'), coNotified(3, 'aaaa')],
+      /co-notified the link already/,
+    ],
+    [
+      'a co-notification of a final link',
+      [created(), change(2, 'link.not_found', { from: 'pending' }), coNotified(3, 'aaaa')],
+      /co-notification of a not_found link/,
+    ],
+    ['a co-notification of a reported link', [reported(), coNotified(2, 'aaaa')], /no ministry notified/],
+  ])('refuses %s', (_name, events, problem) => {
+    expect(() => replayLink(LINK, events)).toThrow(problem);
+  });
+
   const OBJECTION = '33333333-3333-4333-8333-333333333333';
   const objected = (seq: number, clockPaused: boolean, data: Record<string, unknown> = {}): EventBody => ({
     ...change(seq, 'link.objected', {

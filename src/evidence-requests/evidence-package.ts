@@ -45,6 +45,8 @@ export interface PackageLink {
   reappeared?: true;
   /** Only when the takedown carried one: the marketplace's statement of reasons. */
   decision?: Record<string, unknown>;
+  /** Only when there are any: the other ministries that sent the listing while the link was open, by agency id. */
+  coNotifiers?: string[];
 }
 
 export class ReplayError extends Error {}
@@ -86,6 +88,7 @@ export function applyLinkEvent(linkId: string, link: PackageLink | null, e: Even
   if (e.action === 'link.observed') return observe(link, d, where);
   if (e.action === 'link.objected') return objected(link, e, where);
   if (e.action === 'link.objection_decided') return objectionDecided(link, e, where);
+  if (e.action === 'link.co_notified') return coNotified(link, e, where);
   const status = e.action.slice('link.'.length);
   const known =
     e.action === 'link.withdrawn' || (e.action.startsWith('link.') && MARKETPLACE_STATUSES.has(status));
@@ -159,6 +162,22 @@ function objected(link: PackageLink, e: EventBody, where: string): PackageLink {
       `${where}: data.clockPaused is ${String(d.clockPaused)}, but the link is ${link.status}`,
     );
   openObjectionOf.set(link, { id, at: Date.parse(instant(e.at, where, 'at')), clockPaused });
+  return link;
+}
+
+/** Another ministry's batch sent the listing of this open link: that ministry (the actor) becomes a co-notifier. */
+function coNotified(link: PackageLink, e: EventBody, where: string): PackageLink {
+  str(e.data?.batchId, where, 'batchId');
+  const agencyId = e.actor?.agencyId;
+  if (typeof agencyId !== 'string') throw new ReplayError(`${where}: a co-notification by no agency`);
+  if (link.batchId === null)
+    throw new ReplayError(`${where}: a co-notification of a link no ministry notified`);
+  if (link.status !== 'pending' && link.status !== 'acknowledged')
+    throw new ReplayError(`${where}: a co-notification of a ${link.status} link`);
+  const all = link.coNotifiers ?? [];
+  if (all.includes(agencyId))
+    throw new ReplayError(`${where}: agency ${agencyId} co-notified the link already`);
+  link.coNotifiers = [...all, agencyId].sort();
   return link;
 }
 

@@ -38,7 +38,9 @@ links.csv
   "reappeared": true, replayed from its link.observed events; links.csv has no column for it. A takedown that
   carried the marketplace's statement of reasons ends with "decision" (what was done to the listing and the
   account, on which ground, how far automated); a link reinstated by an upheld objection has status "reinstated",
-  the ministry's note as its statusReason, and a dueAt moved on by the time an objection stopped its clock.
+  the ministry's note as its statusReason, and a dueAt moved on by the time an objection stopped its clock. A link
+  other ministries also sent while it was open ends with "coNotifiers": their agency ids, sorted, replayed from its
+  link.co_notified events.
 
 How to verify
   You need Node.js 20 or later, and nothing else: the verifier is one file using only Node's standard library.

@@ -217,19 +217,19 @@ describe('outcomes', () => {
     expect(attachPriors(candidates, prior).map((c) => c.priorLinkIds)).toEqual([[], ['old-1', 'old-2'], []]);
   });
 
-  it('names the open link each refused candidate duplicates, in submission order', () => {
+  it('names the open link each refused candidate duplicates, in submission order, and which it co-notifies', () => {
     const { candidates } = judged();
     const open = new Map(candidates.map((c) => [listingOf(c), `open-${c.index}`]));
-    expect(duplicatesOf(candidates, open)).toEqual([
-      { index: 0, url: S2, existingLinkId: 'open-0' },
-      { index: 1, url: S1, existingLinkId: 'open-1' },
-      { index: 2, url: T1, existingLinkId: 'open-2' },
+    expect(duplicatesOf(candidates, open, new Set(['open-1']))).toEqual([
+      { index: 0, url: S2, existingLinkId: 'open-0', coNotified: false },
+      { index: 1, url: S1, existingLinkId: 'open-1', coNotified: true },
+      { index: 2, url: T1, existingLinkId: 'open-2', coNotified: false },
     ]);
   });
 
   it('refuses a batch with nothing accepted, one error per link in numeric order', () => {
     const rejected = [2, 10].map((index) => ({ index, url: 'x', reason: 'invalid_url' as const }));
-    const error = nothingAccepted(rejected, [{ index: 9, url: 'y', existingLinkId: 'L' }]);
+    const error = nothingAccepted(rejected, [{ index: 9, url: 'y', existingLinkId: 'L', coNotified: false }]);
     expect(error.status).toBe(422);
     expect(error.code).toBe('NO_LINK_ACCEPTED');
     expect(error.errors).toEqual([
@@ -258,13 +258,13 @@ describe('outcomes', () => {
       reference: 'R/1',
       status: 'open',
       createdAt: NOW.toISOString(),
-      counts: { accepted: 2, duplicate: 1, rejected: 1, relisted: 1 },
+      counts: { accepted: 2, duplicate: 1, rejected: 1, relisted: 1, coNotified: 0 },
       byMarketplace: [
         { marketplaceId: SHOPEE.marketplaceId, code: 'shopee', accepted: 1 },
         { marketplaceId: TOKOPEDIA.marketplaceId, code: 'tokopedia', accepted: 1 },
       ],
       rejected: [{ index: 3, url: 'nope', reason: 'invalid_url' }],
-      duplicates: [{ index: 1, url: S1, existingLinkId: 'open' }],
+      duplicates: [{ index: 1, url: S1, existingLinkId: 'open', coNotified: false }],
       relisted: [{ index: 2, url: T1, linkId: relistedOne.id, priorLinkIds: ['old'] }],
       ignoredColumns: ['seller'],
     });

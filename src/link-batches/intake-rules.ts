@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { AuditRecord, BatchCounts, linkBatchCreated, linkCreated } from '../audit/audit-events';
+import {
+  AuditRecord,
+  BatchCounts,
+  linkBatchCreated,
+  linkCoNotified,
+  linkCreated,
+} from '../audit/audit-events';
 import { AppError } from '../errors/app-error';
 import type { RoutedMarketplace, Router } from '../marketplaces/marketplace-directory';
 import { canonicalise } from '../marketplaces/url';
@@ -117,13 +123,20 @@ export function attachPriors(
   }));
 }
 
-/** The candidates the database refused as open duplicates, each naming the open link it duplicates. */
+/**
+ * The candidates the database refused as open duplicates, each naming the open link it duplicates and whether this
+ * batch co-notifies it (`coNotified`: the open links another ministry notified).
+ */
 export function duplicatesOf(
   refused: readonly Candidate[],
   openByListing: ReadonlyMap<string, string>,
+  coNotified: ReadonlySet<string> = new Set(),
 ): Duplicate[] {
   return refused
-    .map((c) => ({ index: c.index, url: c.url, existingLinkId: openByListing.get(listingOf(c)) as string }))
+    .map((c) => {
+      const existingLinkId = openByListing.get(listingOf(c)) as string;
+      return { index: c.index, url: c.url, existingLinkId, coNotified: coNotified.has(existingLinkId) };
+    })
     .sort((a, b) => a.index - b.index);
 }
 
@@ -182,6 +195,7 @@ export function intakeResult(o: IntakeOutcome): BatchIntakeResult {
       duplicate: o.duplicates.length,
       rejected: o.rejected.length,
       relisted: relisted.length,
+      coNotified: o.duplicates.filter((d) => d.coNotified).length,
     },
     byMarketplace: [...perMarketplace.values()].sort((a, b) => a.code.localeCompare(b.code)),
     rejected: o.rejected,
@@ -191,12 +205,13 @@ export function intakeResult(o: IntakeOutcome): BatchIntakeResult {
   };
 }
 
-/** The batch's event, then one per accepted link in lock order. */
+/** The batch's event, then one per accepted link in lock order, then one per co-notified link in link order. */
 export function intakeEvents(
   batchId: string,
   meta: BatchMetaDto,
   counts: BatchCounts,
   accepted: readonly IntakeLink[],
+  coNotified: readonly { linkId: string; marketplaceAgencyId: string }[] = [],
 ): AuditRecord[] {
   return [
     linkBatchCreated(batchId, meta, counts),
@@ -216,5 +231,6 @@ export function intakeEvents(
         listing: c.listing,
       }),
     ),
+    ...coNotified.map((c) => linkCoNotified(c.linkId, c.marketplaceAgencyId, batchId)),
   ];
 }

@@ -6,9 +6,11 @@ import type { LinkStatus, ListingEvidence } from '../links/link.entity';
 import { linkIsOpen, linkIsOverdue, openStatusPredicate } from '../links/link-state';
 import type { BatchRow, BatchView } from './batch-view';
 import type { BatchStatus } from './dto/link-batch-response.dto';
+import type { ReaderScope } from '../links/reader-scope';
 
 /** The marketplaces a marketplace-role caller acts for, or `null` for the roles that see every batch whole. */
-export type BatchScope = string[] | null;
+/** A marketplace sees the batches holding its links (only those links); a ministry its own batches; others all. */
+export type BatchScope = ReaderScope;
 
 export interface ListingRef {
   marketplaceId: string;
@@ -75,14 +77,21 @@ const NEW_LINK_COLUMNS = [
   'updated_at',
 ];
 
-/** The links of batch `b` under alias `l` that the scope may see. */
-function visibleLinksOfBatch(scope: BatchScope): Sql {
-  return and([sql`l.batch_id = b.id`, scope !== null && sql`l.marketplace_id = ANY(${scope}::uuid[])`]);
+/**
+ * The links of batch `b` under alias `l` that the scope may see: those it opened and those it co-notified (an ARRAY,
+ * so both sides of the OR are index scans).
+ */
+function visibleLinksOfBatch(scope: BatchScope, batch: Sql = raw('b.id')): Sql {
+  return and([
+    sql`(l.batch_id = ${batch} OR l.id = ANY(ARRAY(SELECT n.link_id FROM link_notifiers n WHERE n.batch_id = ${batch})))`,
+    Array.isArray(scope) && sql`l.marketplace_id = ANY(${scope}::uuid[])`,
+  ]);
 }
 
-/** A marketplace sees only batches holding its links. */
 function batchVisibleTo(scope: BatchScope): Sql | false {
-  return scope !== null && sql`EXISTS (SELECT 1 FROM links l WHERE ${visibleLinksOfBatch(scope)})`;
+  if (scope === null) return false;
+  if (Array.isArray(scope)) return sql`EXISTS (SELECT 1 FROM links l WHERE ${visibleLinksOfBatch(scope)})`;
+  return sql`b.submitted_by_agency_id = ${scope.notifier}`;
 }
 
 /**
@@ -92,8 +101,9 @@ function batchVisibleTo(scope: BatchScope): Sql | false {
  */
 function batchColumns(scope: BatchScope): Sql {
   const visible = visibleLinksOfBatch(scope);
-  const linkCount =
-    scope !== null ? sql`(SELECT count(*)::int FROM links l WHERE ${visible})` : raw('b.link_count');
+  const linkCount = Array.isArray(scope)
+    ? sql`(SELECT count(*)::int FROM links l WHERE ${visible})`
+    : raw('b.link_count');
   return sql`b.*, CASE
     WHEN b.cancelled_at IS NOT NULL THEN 'cancelled'
     WHEN NOT EXISTS (SELECT 1 FROM links l WHERE ${visible} AND ${linkIsOpen('l')}) THEN 'completed'
@@ -233,6 +243,32 @@ export class LinkBatchesRepository {
     return openLinksOf(m, keys);
   }
 
+  /** Of the open links `ids`, those another ministry notified and `agencyId` has not co-notified yet. */
+  async coNotifiable(m: EntityManager, agencyId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await m.query<{ id: string }[]>(
+      ...sql`SELECT l.id FROM links l JOIN link_batches b ON b.id = l.batch_id
+              WHERE l.id = ANY(${ids}::uuid[]) AND b.submitted_by_agency_id <> ${agencyId}
+                AND NOT EXISTS (SELECT 1 FROM link_notifiers n WHERE n.link_id = l.id AND n.agency_id = ${agencyId})`,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Makes `agencyId` a co-notifier of the links, through batch `batchId` (written after the batch: its key). */
+  async insertCoNotifiers(
+    m: EntityManager,
+    batchId: string,
+    agencyId: string,
+    linkIds: string[],
+    at: Date,
+  ): Promise<void> {
+    if (linkIds.length === 0) return;
+    await m.query(
+      ...sql`INSERT INTO link_notifiers (link_id, agency_id, batch_id, notified_at)
+             SELECT id, ${agencyId}, ${batchId}, ${at} FROM unnest(${linkIds}::uuid[]) AS id`,
+    );
+  }
+
   async insertBatch(m: EntityManager, b: NewBatch): Promise<void> {
     await m.query(
       ...sql`INSERT INTO link_batches (id, reference, legal_basis, category, note, due_at, submitted_by_agency_id,
@@ -272,14 +308,17 @@ export class LinkBatchesRepository {
       ...sql`SELECT l.marketplace_id, m.code, l.status, count(*)::int AS n,
               count(*) FILTER (WHERE ${linkIsOverdue('l')})::int AS overdue
          FROM links l JOIN marketplaces m ON m.id = l.marketplace_id
-        WHERE ${and([sql`l.batch_id = ${id}`, scope !== null && sql`l.marketplace_id = ANY(${scope}::uuid[])`])}
+        WHERE ${visibleLinksOfBatch(scope, sql`${id}::uuid`)}
         GROUP BY l.marketplace_id, m.code, l.status`,
     );
   }
 
-  async lockBatch(m: EntityManager, id: string): Promise<{ cancelled_at: Date | null } | undefined> {
-    const [row] = await m.query<{ cancelled_at: Date | null }[]>(
-      ...sql`SELECT cancelled_at FROM link_batches WHERE id = ${id} FOR UPDATE`,
+  async lockBatch(
+    m: EntityManager,
+    id: string,
+  ): Promise<{ cancelled_at: Date | null; submitted_by_agency_id: string } | undefined> {
+    const [row] = await m.query<{ cancelled_at: Date | null; submitted_by_agency_id: string }[]>(
+      ...sql`SELECT cancelled_at, submitted_by_agency_id FROM link_batches WHERE id = ${id} FOR UPDATE`,
     );
     return row;
   }

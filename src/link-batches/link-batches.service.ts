@@ -10,6 +10,7 @@ import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { BatchDetail, BatchView, tallyStatusCounts, toView } from './batch-view';
 import { CancelBatchDto, ListBatchesQueryDto } from './dto/link-batch.dto';
 import { BatchScope, LinkBatchesRepository } from './link-batches.repository';
+import { readerScopeOf } from '../links/reader-scope';
 
 export type { BatchDetail, BatchView, StatusCounts } from './batch-view';
 
@@ -48,7 +49,8 @@ export class LinkBatchesService {
   async cancel(actor: Actor, id: string, dto: CancelBatchDto): Promise<BatchDetail> {
     return this.tx.answer(async (m) => {
       const batch = await this.repository.lockBatch(m, id);
-      if (!batch) throw AppError.notFound('Link batch');
+      // Another ministry's batch is not there for it (it cannot read it either).
+      if (!batch || batch.submitted_by_agency_id !== actor.agencyId) throw AppError.notFound('Link batch');
       if (batch.cancelled_at)
         throw AppError.conflict('BATCH_ALREADY_CANCELLED', 'The batch is already cancelled');
       const now = new Date();
@@ -67,8 +69,8 @@ export class LinkBatchesService {
     });
   }
 
-  /** A marketplace sees only its own links of a batch: every query about batches is scoped by this. */
-  private async scope(actor: Actor): Promise<BatchScope> {
-    return actor.role === 'marketplace' ? this.directory.ownedBy(actor) : null;
+  /** Every query about batches is scoped by this: a marketplace sees its own links of a batch, a ministry its batches. */
+  private scope(actor: Actor): Promise<BatchScope> {
+    return readerScopeOf(actor, this.directory);
   }
 }

@@ -61,15 +61,13 @@ export class LinkIntakeService {
         attachPriors(candidates, NO_PRIORS),
         now,
       );
-      const duplicates = await this.duplicates(
-        m,
-        candidates.filter((c) => !insertedIds.has(c.id)),
-      );
+      const refused = candidates.filter((c) => !insertedIds.has(c.id));
+      const { duplicates, coNotified } = await this.duplicates(m, actor.agencyId as string, refused);
       // Earlier takedowns are looked up after the insert: one committing meanwhile (the open link being taken down
       // that moment) held the insert back until it had committed, so it is seen now; looked up before, it was not.
       const inserted = candidates.filter((c) => insertedIds.has(c.id));
       const accepted = attachPriors(inserted, await this.takenDownByListing(m, inserted));
-      if (accepted.length === 0) throw nothingAccepted(rejected, duplicates);
+      if (accepted.length === 0 && coNotified.length === 0) throw nothingAccepted(rejected, duplicates);
       await this.repository.markRelisted(
         m,
         accepted.filter((l) => l.priorLinkIds.length > 0),
@@ -84,14 +82,17 @@ export class LinkIntakeService {
         dueAt: meta.dueAt ?? null,
         agencyId: actor.agencyId,
         clientId: actor.clientId,
-        linkCount: accepted.length,
+        linkCount: accepted.length + coNotified.length,
         createdAt: now,
       });
+      const coNotifiedIds = coNotified.map((c) => c.linkId);
+      await this.repository.insertCoNotifiers(m, batchId, actor.agencyId as string, coNotifiedIds, now);
       const result = intakeResult({ batchId, meta, now, accepted, rejected, duplicates, ignoredColumns });
       // The links' titles are counted against the watchlist after the commit.
       const titled = accepted.filter((l) => l.listing?.title).map((l) => l.id);
       await this.matching.enqueue(m, { arrived: [], kept: [], titled }, now);
-      await this.audit.append(m, actor, intakeEvents(batchId, meta, result.counts, accepted), now);
+      const events = intakeEvents(batchId, meta, result.counts, accepted, coNotified);
+      await this.audit.append(m, actor, events, now);
       return result;
     });
     this.matching.kick();
@@ -109,13 +110,28 @@ export class LinkIntakeService {
     );
   }
 
-  /** The candidates the unique index refused, each with the open link it duplicates. */
-  private async duplicates(m: EntityManager, refused: Candidate[]): Promise<Duplicate[]> {
-    if (refused.length === 0) return [];
+  /**
+   * The candidates the unique index refused, each with the open link it duplicates; of those links, the ones another
+   * ministry notified become co-notified by this one (in link id order, with their marketplace's agency).
+   */
+  private async duplicates(
+    m: EntityManager,
+    agencyId: string,
+    refused: Candidate[],
+  ): Promise<{ duplicates: Duplicate[]; coNotified: { linkId: string; marketplaceAgencyId: string }[] }> {
+    if (refused.length === 0) return { duplicates: [], coNotified: [] };
     const open = await this.repository.findOpenByListingKeys(m, refused);
     const openByListing = new Map(
       open.map((r) => [listingOf({ marketplaceId: r.marketplace_id, listingKey: r.listing_key }), r.id]),
     );
-    return duplicatesOf(refused, openByListing);
+    const coNotifiable = await this.repository.coNotifiable(m, agencyId, [...openByListing.values()]);
+    const coNotified = refused
+      .map((c) => ({
+        linkId: openByListing.get(listingOf(c)) as string,
+        marketplaceAgencyId: c.marketplace.agencyId,
+      }))
+      .filter((c) => coNotifiable.has(c.linkId))
+      .sort((a, b) => (a.linkId < b.linkId ? -1 : 1));
+    return { duplicates: duplicatesOf(refused, openByListing, coNotifiable), coNotified };
   }
 }

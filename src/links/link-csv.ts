@@ -8,6 +8,8 @@ export const LINK_LIST_CSV: CsvForm<LinkListResponseDto, LinkResponseDto> = {
     'source',
     'batchId',
     'reportId',
+    'notifierAgencyId',
+    'coNotifierAgencyIds',
     'marketplaceId',
     'url',
     'canonicalUrl',

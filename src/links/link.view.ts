@@ -4,11 +4,17 @@ import type { LinkResponseDto } from './dto/link-response.dto';
 import type { StatementOfReasons } from './statement-of-reasons';
 import type { LastObservation, LinkSource, ListingEvidence, LinkStatus } from './link.entity';
 
+/** The ministries that co-notified the link under `l`, by agency id. */
+export const CO_NOTIFIERS =
+  'ARRAY(SELECT n.agency_id::text FROM link_notifiers n WHERE n.link_id = l.id ORDER BY n.agency_id)';
+
 /** The columns a LinkRow reads, for a query over `links l`. */
 export const LINK_COLUMNS =
   raw(`l.id, l.source, l.batch_id, l.report_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
   l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.decision, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
-  l.reappeared, l.last_observation, l.clock_paused_at, ${overdueText('l')} AS overdue`);
+  l.reappeared, l.last_observation, l.clock_paused_at, ${overdueText('l')} AS overdue,
+  (SELECT b.submitted_by_agency_id FROM link_batches b WHERE b.id = l.batch_id) AS notifier_agency_id,
+  ${CO_NOTIFIERS} AS co_notifier_ids`);
 
 export interface LinkRow {
   id: string;
@@ -37,6 +43,8 @@ export interface LinkRow {
   last_observation: LastObservation | null;
   overdue: boolean;
   prior_takedowns: number | null;
+  notifier_agency_id: string | null;
+  co_notifier_ids: string[];
 }
 
 export function toLinkView(r: LinkRow): LinkResponseDto {
@@ -45,6 +53,8 @@ export function toLinkView(r: LinkRow): LinkResponseDto {
     source: r.source,
     batchId: r.batch_id,
     reportId: r.report_id,
+    notifierAgencyId: r.notifier_agency_id,
+    coNotifierAgencyIds: r.co_notifier_ids,
     marketplaceId: r.marketplace_id,
     url: r.url,
     canonicalUrl: r.canonical_url,

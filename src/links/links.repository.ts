@@ -5,10 +5,22 @@ import type { LockedLink } from './acknowledgement-rules';
 import type { LinkSource, LinkStatus } from './link.entity';
 import { linkIsOverdue } from './link-state';
 import { LINK_COLUMNS, LinkRow } from './link.view';
+import { linkVisibleTo, ReaderScope } from './reader-scope';
+
+export { linkVisibleTo } from './reader-scope';
+
+export interface WithdrawnLink {
+  status: LinkStatus;
+  agency_id: string;
+  /** The ministry whose batch opened the link; null for a link its marketplace reported. */
+  notifier_agency_id: string | null;
+  /** The withdrawing ministry co-notified the link. */
+  co_notified: boolean;
+}
 
 /**
- * Which links a caller sees: the ids of the marketplaces a marketplace-role caller acts for, or `null` for the roles
- * that see every link (and, unlike marketplaces, are shown repeat sellers).
+ * The marketplaces a marketplace-role caller acts for (their ids), or `null` for the roles that see every
+ * marketplace's links (and, unlike marketplaces, are shown repeat sellers); ReaderScope says which links of them.
  */
 export type LinkScope = string[] | null;
 
@@ -32,14 +44,9 @@ export interface LinkPage {
   after: string[] | null;
 }
 
-/** The links under `alias` that the scope may see; nothing to add for a caller who sees them all. */
-export function linkVisibleTo(scope: LinkScope, alias = 'l'): Sql | false {
-  return scope !== null && sql`${raw(alias)}.marketplace_id = ANY(${scope}::uuid[])`;
-}
-
 /** Repeat sellers: how many other links of the same seller on the same marketplace were taken down. */
-function priorTakedowns(scope: LinkScope): Sql {
-  if (scope !== null) return raw(', NULL::int AS prior_takedowns');
+function priorTakedowns(scope: ReaderScope): Sql {
+  if (Array.isArray(scope)) return raw(', NULL::int AS prior_takedowns');
   return raw(`, CASE WHEN l.seller_ref IS NULL THEN NULL ELSE (
                SELECT count(*)::int FROM links p
                 WHERE p.marketplace_id = l.marketplace_id AND p.seller_ref = l.seller_ref AND p.status = 'taken_down' AND p.id <> l.id
@@ -59,7 +66,10 @@ function recheckDue(days: number[]): Sql {
 
 function filterConditions(f: LinkFilter): (Sql | false)[] {
   return [
-    !!f.batchId && sql`l.batch_id = ${f.batchId}`,
+    // A batch's links include those it co-notified (an ARRAY, so both sides of the OR are index scans).
+    !!f.batchId &&
+      sql`(l.batch_id = ${f.batchId}
+           OR l.id = ANY(ARRAY(SELECT n.link_id FROM link_notifiers n WHERE n.batch_id = ${f.batchId})))`,
     !!f.marketplaceId && sql`l.marketplace_id = ${f.marketplaceId}`,
     !!f.status && sql`l.status = ${f.status}`,
     !!f.source && sql`l.source = ${f.source}`,
@@ -75,7 +85,7 @@ function filterConditions(f: LinkFilter): (Sql | false)[] {
 @Injectable()
 export class LinksRepository {
   /** Fetches limit + 1 rows, so the caller can tell whether another page follows. */
-  list(m: EntityManager, scope: LinkScope, filter: LinkFilter, page: LinkPage): Promise<LinkRow[]> {
+  list(m: EntityManager, scope: ReaderScope, filter: LinkFilter, page: LinkPage): Promise<LinkRow[]> {
     const polling = !!filter.updatedSince;
     const keyset = page.after
       ? polling
@@ -95,7 +105,7 @@ export class LinksRepository {
   }
 
   /** A link as the scope may see it, read with the given manager (inside a transaction: what it wrote). */
-  async findVisible(m: EntityManager, scope: LinkScope, id: string): Promise<LinkRow | undefined> {
+  async findVisible(m: EntityManager, scope: ReaderScope, id: string): Promise<LinkRow | undefined> {
     const [row] = await m.query<LinkRow[]>(
       ...sql`SELECT ${LINK_COLUMNS}${priorTakedowns(scope)} FROM links l
         ${where([sql`l.id = ${id}`, linkVisibleTo(scope)])}`,
@@ -138,12 +148,18 @@ export class LinksRepository {
   }
 
   /** The link's status and its marketplace's agency, locked for withdrawal. */
+  /** The link locked for a ministry's withdrawal: its status, its marketplace's agency, who notified it. */
   async lockForWithdrawal(
     m: EntityManager,
     id: string,
-  ): Promise<{ status: LinkStatus; agency_id: string } | undefined> {
-    const [link] = await m.query<{ status: LinkStatus; agency_id: string }[]>(
-      ...sql`SELECT l.status, mk.agency_id FROM links l JOIN marketplaces mk ON mk.id = l.marketplace_id
+    agencyId: string,
+  ): Promise<WithdrawnLink | undefined> {
+    const [link] = await m.query<WithdrawnLink[]>(
+      ...sql`SELECT l.status, mk.agency_id, b.submitted_by_agency_id AS notifier_agency_id,
+                    EXISTS (SELECT 1 FROM link_notifiers n WHERE n.link_id = l.id AND n.agency_id = ${agencyId})
+                      AS co_notified
+               FROM links l JOIN marketplaces mk ON mk.id = l.marketplace_id
+               LEFT JOIN link_batches b ON b.id = l.batch_id
               WHERE l.id = ${id} FOR NO KEY UPDATE OF l`,
     );
     return link;

@@ -21,7 +21,8 @@ import {
 import { LinkDetailResponseDto, LinkListResponseDto, LinkResponseDto } from './dto/link-response.dto';
 import { canTransition } from './link-state';
 import { toLinkView } from './link.view';
-import { LinkFilter, LinkScope, LinksRepository } from './links.repository';
+import { LinkFilter, LinksRepository } from './links.repository';
+import { marketplacesIn, ReaderScope, readerScopeOf } from './reader-scope';
 import type { MatchingWork } from '../matching/matching-jobs.repository';
 import { MatchingWorker } from '../matching/matching-worker.service';
 import { visibleMatch } from '../matching/match-visibility';
@@ -119,8 +120,14 @@ export class LinksService {
   /** Withdrawing a withdrawn link changes nothing; withdrawing another final link is a 409 naming its status. */
   async withdraw(actor: Actor, id: string, dto: WithdrawLinkDto): Promise<LinkResponseDto> {
     return this.tx.answer(async (m) => {
-      const link = await this.links.lockForWithdrawal(m, id);
+      const link = await this.links.lockForWithdrawal(m, id, actor.agencyId as string);
       if (!link) throw AppError.notFound('Link');
+      if (link.notifier_agency_id !== null && link.notifier_agency_id !== actor.agencyId) {
+        if (!link.co_notified) throw AppError.notFound('Link');
+        throw AppError.forbidden(
+          'Only the ministry that notified the link first withdraws it; a co-notifier follows it',
+        );
+      }
       if (link.status === 'withdrawn') return this.view(m, actor, id);
       if (!canTransition(link.status, 'withdrawn', 'ministry')) {
         throw AppError.conflict(
@@ -138,7 +145,7 @@ export class LinksService {
   /** Each link with what matching found when its listing evidence arrived, as the scope may see it. */
   private async withSignals(
     m: EntityManager,
-    scope: LinkScope,
+    scope: ReaderScope,
     views: LinkResponseDto[],
   ): Promise<LinkResponseDto[]> {
     const signals = await this.signals.signalsOf(
@@ -158,16 +165,15 @@ export class LinksService {
           ...(s.similarity !== null ? { similarity: Math.round(s.similarity * 10_000) / 10_000 } : {}),
           ...(s.term ? { term: s.term } : {}),
         },
-        scope,
+        marketplacesIn(scope),
       );
       byLink.set(s.link_id, [...(byLink.get(s.link_id) ?? []), match]);
     }
     return views.map((v) => ({ ...v, relistingSignals: byLink.get(v.id) ?? [] }));
   }
 
-  /** A marketplace sees the links of the marketplaces it runs; every other role sees them all. */
-  private async scope(actor: Actor): Promise<LinkScope> {
-    return actor.role === 'marketplace' ? this.directory.ownedBy(actor) : null;
+  private scope(actor: Actor): Promise<ReaderScope> {
+    return readerScopeOf(actor, this.directory);
   }
 }
 

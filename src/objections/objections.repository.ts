@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { sql, where } from '../database/sql';
 import type { LinkStatus } from '../links/link.entity';
-import { LinkScope, linkVisibleTo } from '../links/links.repository';
+import { linkVisibleTo, ReaderScope } from '../links/reader-scope';
 import type { ObjectionGround, ObjectionOutcome, ObjectionStatus } from './dto/objection.dto';
 
 /** A link as an objection to it needs it, locked: its status, its clock, its marketplace's agency and its notifier. */
@@ -57,7 +57,7 @@ const COLUMNS = sql`o.id, o.link_id, l.marketplace_id, mk.agency_id AS marketpla
 @Injectable()
 export class ObjectionsRepository {
   /** The link, if the scope may see it, locked so objections to it and their decisions take turns. */
-  async lockLink(m: EntityManager, id: string, scope: LinkScope): Promise<ObjectedLink | undefined> {
+  async lockLink(m: EntityManager, id: string, scope: ReaderScope): Promise<ObjectedLink | undefined> {
     const [link] = await m.query<ObjectedLink[]>(
       ...sql`SELECT l.id, l.status, l.due_at, l.clock_paused_at, mk.agency_id AS marketplace_agency_id,
                     b.submitted_by_agency_id AS notifier_agency_id
@@ -140,7 +140,7 @@ export class ObjectionsRepository {
     );
   }
 
-  async find(m: EntityManager, id: string, scope: LinkScope): Promise<ObjectionRow | undefined> {
+  async find(m: EntityManager, id: string, scope: ReaderScope): Promise<ObjectionRow | undefined> {
     const [row] = await m.query<ObjectionRow[]>(
       ...sql`SELECT ${COLUMNS} ${where([sql`o.id = ${id}`, linkVisibleTo(scope)])}`,
     );
@@ -150,7 +150,7 @@ export class ObjectionsRepository {
   /** Newest first, keyed by (filedAt, id); `limit + 1` rows so the caller knows whether a page follows. */
   list(
     m: EntityManager,
-    scope: LinkScope,
+    scope: ReaderScope,
     filter: ObjectionFilter,
     page: { limit: number; after: [string, string] | null },
   ): Promise<ObjectionRow[]> {

@@ -7,7 +7,7 @@ import { decodeCursor, toPage } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TransactionService } from '../database/transaction.service';
 import { AppError } from '../errors/app-error';
-import type { LinkScope } from '../links/links.repository';
+import { ReaderScope, readerScopeOf } from '../links/reader-scope';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import type { DecideObjectionDto, FileObjectionDto, ObjectionsQueryDto } from './dto/objection.dto';
 import type { ObjectionListResponseDto, ObjectionResponseDto } from './dto/objection-response.dto';
@@ -146,9 +146,9 @@ export class ObjectionsService {
     return toPage(rows.map(view), limit, (o) => [o.filedAt, o.id]);
   }
 
-  /** A marketplace reads the objections to its own links; the ministries, the association and the operator all. */
-  private async scope(actor: Actor): Promise<LinkScope> {
-    return actor.role === 'marketplace' ? this.directory.ownedBy(actor) : null;
+  /** A marketplace reads the objections to its own links, a ministry those to links it notified, others all. */
+  private scope(actor: Actor): Promise<ReaderScope> {
+    return readerScopeOf(actor, this.directory);
   }
 }
 

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { sql, where } from '../database/sql';
-import { LinkScope, linkVisibleTo } from '../links/links.repository';
+import { linkVisibleTo, ReaderScope } from '../links/reader-scope';
 import type { NewObservation, ObservedLink } from './observation-rules';
 
 @Injectable()
 export class ObservationsRepository {
   /** The links among `ids` the scope may observe, with their marketplace's agency, locked in id order. */
-  lockLinks(m: EntityManager, ids: string[], scope: LinkScope): Promise<ObservedLink[]> {
+  lockLinks(m: EntityManager, ids: string[], scope: ReaderScope): Promise<ObservedLink[]> {
     return m.query<ObservedLink[]>(
       ...sql`SELECT l.id, l.marketplace_id, (SELECT mk.agency_id FROM marketplaces mk WHERE mk.id = l.marketplace_id) AS agency_id,
                     l.status, l.created_at, l.resolved_at, l.reappeared, l.last_observed_at, l.last_observation

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor';
 import { AuditWriter } from '../audit/audit.writer';
 import type { BulkItems } from '../common/items-body';
 import { TransactionService } from '../database/transaction.service';
+import { readerScopeOf } from '../links/reader-scope';
 import { MarketplaceDirectory } from '../marketplaces/marketplace-directory';
 import { MatchingWorker } from '../matching/matching-worker.service';
 import type { ObservationResultsResponseDto } from './dto/observation.dto';
@@ -33,7 +34,7 @@ export class ObservationsService {
       ...new Set(items.filter((i): i is ObservationItem => typeof i !== 'string').map((i) => i.linkId)),
     ].sort();
     // A marketplace observes only its own links (others read as not_found); a ministry any.
-    const scope = actor.role === 'marketplace' ? await this.directory.ownedBy(actor) : null;
+    const scope = await readerScopeOf(actor, this.directory);
     const answer = await this.tx.answer(async (m) => {
       const links = new Map((await this.repository.lockLinks(m, ids, scope)).map((l) => [l.id, l]));
       const lockedIds = [...links.keys()];

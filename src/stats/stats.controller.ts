@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Caller, Roles } from '../auth/decorators';
 import { CSV_CELLS_NOTE, JsonOrCsv, NEGOTIATION_NOTE } from '../common/csv-negotiation';
 import { StatsQueryDto } from './dto/stats-query.dto';
-import { TakedownStatsResponseDto } from './dto/stats-response.dto';
+import { NotifierStatsListResponseDto, TakedownStatsResponseDto } from './dto/stats-response.dto';
 import { TAKEDOWN_STATS_CSV } from './stats-csv';
 import { StatsService } from './stats.service';
 
@@ -34,5 +34,21 @@ export class StatsController {
   )
   takedowns(@Caller() caller: Actor, @Query() query: StatsQueryDto): Promise<TakedownStatsResponseDto> {
     return this.stats.takedowns(caller, query);
+  }
+
+  @Get('notifiers')
+  @Roles('operator', 'ministry', 'association')
+  @ApiOperation({
+    summary:
+      'Per notifying ministry: links notified and co-notified, accuracy, objections upheld, median hours',
+    description:
+      'Over the links created in the period (`from`, `to`) that each ministry’s batches opened: `accuracy` is ' +
+      'taken down ÷ decided (decided: taken down, not found, rejected or reinstated; withdrawn and open links are ' +
+      'not decided), `objections` those filed to its links and `objectionsUpheld` those it upheld. Links it ' +
+      'co-notified are counted in `coNotified` only. Every ministry is listed, with zeros when it notified nothing.',
+  })
+  @ApiOkResponse({ type: NotifierStatsListResponseDto })
+  notifiers(@Query() query: StatsQueryDto): Promise<NotifierStatsListResponseDto> {
+    return this.stats.notifiers(query);
   }
 }

@@ -32,8 +32,48 @@ function createdWithin(alias: string, from: string | null, to: string | null): S
 
 const hoursToTakedown = raw('extract(epoch FROM l.resolved_at - l.created_at) / 3600');
 
+export interface NotifierStatsRow {
+  id: string;
+  code: string;
+  name: string;
+  notified: number;
+  co_notified: number;
+  decided: number;
+  taken_down: number;
+  objections: number;
+  objections_upheld: number;
+  median: number | null;
+}
+
 @Injectable()
 export class StatsRepository {
+  /** One row per ministry, in code order, over the links created in the period that its batches opened. */
+  notifiers(m: EntityManager, from: string | null, to: string | null): Promise<NotifierStatsRow[]> {
+    return m.query<NotifierStatsRow[]>(
+      ...sql`SELECT a.id, a.code, a.name, coalesce(s.notified, 0) AS notified, coalesce(s.decided, 0) AS decided,
+              coalesce(s.taken_down, 0) AS taken_down, s.median,
+              coalesce(s.objections, 0) AS objections, coalesce(s.objections_upheld, 0) AS objections_upheld,
+              (SELECT count(*)::int FROM link_notifiers n JOIN links x ON x.id = n.link_id
+                WHERE n.agency_id = a.id AND ${createdWithin('x', from, to)}) AS co_notified
+         FROM agencies a
+         LEFT JOIN LATERAL (
+           SELECT count(*)::int AS notified,
+                  count(*) FILTER (WHERE l.status IN ('taken_down', 'not_found', 'rejected', 'reinstated'))::int
+                    AS decided,
+                  count(*) FILTER (WHERE l.status = 'taken_down')::int AS taken_down,
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hoursToTakedown})
+                    FILTER (WHERE l.status = 'taken_down') AS median,
+                  sum(o.filed)::int AS objections, sum(o.upheld)::int AS objections_upheld
+             FROM link_batches b JOIN links l ON l.batch_id = b.id
+             CROSS JOIN LATERAL (SELECT count(*) AS filed, count(*) FILTER (WHERE o.status = 'upheld') AS upheld
+                                   FROM objections o WHERE o.link_id = l.id) o
+            WHERE b.submitted_by_agency_id = a.id AND ${createdWithin('l', from, to)}
+         ) s ON true
+        WHERE a.type = 'ministry'
+        ORDER BY a.code`,
+    );
+  }
+
   /** One row per marketplace the scope sees, in code order; hours run from creation to the reported takedown. */
   takedownsByMarketplace(
     m: EntityManager,

@@ -7,6 +7,7 @@ import { StatsQueryDto } from './dto/stats-query.dto';
 import {
   LinksByStatusResponseDto,
   MarketplaceStatsResponseDto,
+  NotifierStatsListResponseDto,
   TakedownStatsResponseDto,
 } from './dto/stats-response.dto';
 import { MarketplaceStatsRow, StatsRepository } from './stats.repository';
@@ -29,6 +30,28 @@ export class StatsService {
       q.to ?? null,
     );
     return { from: q.from ?? null, to: q.to ?? null, marketplaces: rows.map(toMarketplaceStats) };
+  }
+
+  /** Each ministry's accuracy as a notifier: of its links a marketplace decided, the share taken down. */
+  async notifiers(q: StatsQueryDto): Promise<NotifierStatsListResponseDto> {
+    const rows = await this.stats.notifiers(this.tx.dataSource.manager, q.from ?? null, q.to ?? null);
+    return {
+      from: q.from ?? null,
+      to: q.to ?? null,
+      notifiers: rows.map((r) => ({
+        agencyId: r.id,
+        code: r.code,
+        name: r.name,
+        notified: r.notified,
+        coNotified: r.co_notified,
+        decided: r.decided,
+        takenDown: r.taken_down,
+        accuracy: r.decided === 0 ? null : Math.round((r.taken_down / r.decided) * 10_000) / 10_000,
+        objections: r.objections,
+        objectionsUpheld: r.objections_upheld,
+        medianHoursToTakedown: round(r.median),
+      })),
+    };
   }
 }
 

@@ -68,7 +68,7 @@ export class LinkBatchDto {
   @ApiProperty({
     type: 'integer',
     minimum: 0,
-    description: 'Links in the batch; for a marketplace, its own links in it',
+    description: 'Links in the batch, those it co-notified included; for a marketplace, its own links in it',
   })
   linkCount!: number;
 
@@ -123,6 +123,8 @@ export class LinkBatchDetailDto extends LinkBatchDto {
 export class IntakeCountsDto {
   @count() accepted!: number;
   @count('Listings already open in another batch, not created again') duplicate!: number;
+  @count('Of the duplicates, open links another ministry notified: this batch co-notifies them')
+  coNotified!: number;
   @count() rejected!: number;
   @count('Accepted links whose listing was taken down before') relisted!: number;
 }
@@ -171,6 +173,13 @@ export class DuplicateLinkDto {
 
   @ApiProperty({ format: 'uuid', description: 'The open link of the same listing' })
   existingLinkId!: string;
+
+  @ApiProperty({
+    description:
+      'Another ministry notified the open link: the caller is now its co-notifier, reads it and follows it. False ' +
+      'when the caller notified it already (first or as co-notifier)',
+  })
+  coNotified!: boolean;
 }
 
 export class RelistedLinkDto {

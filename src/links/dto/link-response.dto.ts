@@ -97,6 +97,24 @@ export class LinkResponseDto {
   })
   reportId!: string | null;
 
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'The ministry whose batch opened the link: it withdraws it, answers questions and decides objections; null for a link its marketplace reported',
+  })
+  notifierAgencyId!: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    isArray: true,
+    description:
+      'Other ministries that sent the same listing while the link was open (co-notifiers: they read and follow it), by id',
+  })
+  coNotifierAgencyIds!: string[];
+
   @ApiProperty({ format: 'uuid' })
   marketplaceId!: string;
 

@@ -156,3 +156,41 @@ export class TakedownStatsResponseDto {
   })
   marketplaces!: MarketplaceStatsResponseDto[];
 }
+
+/** One notifying ministry's record over the period's links it notified first (co-notified links counted apart). */
+export class NotifierStatsResponseDto {
+  @ApiProperty({ format: 'uuid' }) agencyId!: string;
+  @ApiProperty({ example: 'kemendag' }) code!: string;
+  @ApiProperty({ example: 'Kementerian Perdagangan' }) name!: string;
+  @count('Links its batches opened in the period') notified!: number;
+  @count('Open links of other ministries its batches co-notified in the period (by the link’s creation)')
+  coNotified!: number;
+  @count(
+    'Of the links it notified, those a marketplace decided: taken down, not found, rejected or reinstated',
+  )
+  decided!: number;
+  @count('Of the links it notified, those taken down (and not reinstated)') takenDown!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'takenDown ÷ decided, to 4 decimals; null when nothing was decided',
+    example: 0.9412,
+  })
+  accuracy!: number | null;
+  @count('Objections filed to the links it notified') objections!: number;
+  @count('Of those, upheld by it') objectionsUpheld!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Median hours from a link’s creation to its reported takedown; null when none was taken down',
+  })
+  medianHoursToTakedown!: number | null;
+}
+
+export class NotifierStatsListResponseDto {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) from!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) to!: string | null;
+  @ApiProperty({ type: [NotifierStatsResponseDto], description: 'Every ministry, by code' })
+  notifiers!: NotifierStatsResponseDto[];
+}
