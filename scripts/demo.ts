@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Creds, Json } from '../test/support/tooling';
 import { BASE, call, DATA_DIR, Demo, DemoLink, say, step, token } from './demo/client';
+import { coNotifyAct } from './demo/co-notify-act';
 import { dueProcessAct } from './demo/due-process-act';
 import { evasionAct } from './demo/evasion-act';
 import { stayDownAct } from './demo/stay-down-act';
@@ -240,7 +241,7 @@ async function watchlistAct(d: Demo): Promise<void> {
 }
 
 async function statisticsAct(d: Demo): Promise<void> {
-  step(10, 'Takedown statistics');
+  step(11, 'Takedown statistics');
   const stats = await call(d.t.idea, 'GET', '/v1/stats/takedowns');
   say('  marketplace  received  taken_down  not_found  rejected  pending/ack  relisted  median h  p90 h');
   for (const s of stats.marketplaces as Json[]) {
@@ -253,7 +254,7 @@ async function statisticsAct(d: Demo): Promise<void> {
 }
 
 async function auditTrailAct(d: Demo): Promise<boolean> {
-  step(12, 'The operator verifies the audit trail');
+  step(13, 'The operator verifies the audit trail');
   const verify = await call(d.t.operator, 'GET', '/v1/audit/verify');
   say(
     `  ${verify.ok ? 'chain verified' : `CHAIN BROKEN at seq ${verify.firstBadSeq}`}: ${verify.checked} events, head ${verify.headHash.slice(0, 16)}…`,
@@ -280,8 +281,9 @@ async function main(): Promise<void> {
   await evasionAct(d, 7);
   await stayDownAct(d, 8);
   await dueProcessAct(d, 9);
+  await coNotifyAct(d, 10);
   await statisticsAct(d);
-  step(11, 'The police ask for the evidence on the relisted sellers');
+  step(12, 'The police ask for the evidence on the relisted sellers');
   const evidenceOk = await evidenceAct(d.t, second.relisted as Json[], d.sellers);
   const chainOk = await auditTrailAct(d);
   if (!chainOk || !evidenceOk) process.exitCode = 1;
