@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { createTestApp, Party, TestApp } from './support/app';
-import { asAppRole } from './support/app-role';
+import { Party, TestApp } from './support/app';
+import { createAppRoleApp } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch } from './support/campaign';
 import { expectProblem } from './support/problem';
 
@@ -13,10 +13,7 @@ describe('clarifications: a marketplace asks the notifying ministry, without obj
   let otherMinistry: Party;
   // As the least-privilege role the API runs as in production: what it may write is what scripts/sql/app-role.sql grants.
   beforeAll(async () => {
-    let ownerUrl = '';
-    t = await createTestApp({}, { connectAs: asAppRole((url) => (ownerUrl = url)) });
-    owner = new Client({ connectionString: ownerUrl });
-    await owner.connect();
+    ({ t, owner } = await createAppRoleApp());
     c = await setUpCampaign(t);
     otherMinistry = await t.party('ministry');
   });

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { createTestApp, Party, TestApp } from './support/app';
-import { asAppRole } from './support/app-role';
+import { Party, TestApp } from './support/app';
+import { createAppRoleApp } from './support/app-role';
 import { batch, Campaign, setUpCampaign, shopeeUrl, submitBatch } from './support/campaign';
 import { downloadPackage, fulfilledRequest, openPackage } from './support/evidence';
 import { expectProblem } from './support/problem';
@@ -12,10 +12,7 @@ describe('several notifiers: a second ministry co-notifies an open link, and eac
   /** The Ministry of Cooperatives and SMEs, beside c.ministry (Trade). */
   let kemenkop: Party;
   beforeAll(async () => {
-    let ownerUrl = '';
-    t = await createTestApp({}, { connectAs: asAppRole((url) => (ownerUrl = url)) });
-    owner = new Client({ connectionString: ownerUrl });
-    await owner.connect();
+    ({ t, owner } = await createAppRoleApp());
     c = await setUpCampaign(t);
     kemenkop = await t.party('ministry');
   });

@@ -7,8 +7,8 @@ import { parse } from 'csv-parse/sync';
 import { Client } from 'pg';
 import { verifyEvidencePackage } from '../src/cli/evidence-verifier';
 import { readZip } from '../src/cli/verify-evidence';
-import { createTestApp, TestApp } from './support/app';
-import { asAppRole } from './support/app-role';
+import { TestApp } from './support/app';
+import { createAppRoleApp } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 import { bytesOrProblem } from './support/binary';
 import { expectProblem } from './support/problem';
@@ -23,16 +23,13 @@ const BIDI_TITLE = 'Kemeja \u202Egpj.exe';
 describe('evidence that cannot lie: tampering with what a package is built from', () => {
   let t: TestApp;
   let c: Campaign;
-  let ownerUrl: string;
   let owner: Client;
   let links: string[];
   let requestId: string;
   let jwks: string;
 
   beforeAll(async () => {
-    t = await createTestApp({}, { connectAs: asAppRole((url) => (ownerUrl = url)) });
-    owner = new Client({ connectionString: ownerUrl });
-    await owner.connect();
+    ({ t, owner } = await createAppRoleApp());
     c = await setUpCampaign(t);
     // links[4] stays out of the request.
     const urls = [shopeeUrl(), shopeeUrl(), shopeeUrl(), tokopediaUrl(), shopeeUrl()];

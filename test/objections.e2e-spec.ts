@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { createTestApp, Party, TestApp } from './support/app';
-import { asAppRole } from './support/app-role';
+import { Party, TestApp } from './support/app';
+import { createAppRoleApp } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, submitBatch, tokopediaUrl } from './support/campaign';
 import { downloadPackage, fulfilledRequest, openPackage } from './support/evidence';
 import { expectProblem } from './support/problem';
@@ -16,13 +16,10 @@ describe('objections: a marketplace objects, the notifying ministry decides, the
   let otherMinistry: Party;
   // As the least-privilege role the API runs as in production; the ministry's reply time is short so it can run out.
   beforeAll(async () => {
-    let ownerUrl = '';
-    t = await createTestApp(
-      { OBJECTION_REPLY_MS: String(REPLY_MS), OBJECTIONS_PER_LINK: '3' },
-      { connectAs: asAppRole((url) => (ownerUrl = url)) },
-    );
-    owner = new Client({ connectionString: ownerUrl });
-    await owner.connect();
+    ({ t, owner } = await createAppRoleApp({
+      OBJECTION_REPLY_MS: String(REPLY_MS),
+      OBJECTIONS_PER_LINK: '3',
+    }));
     c = await setUpCampaign(t);
     otherMinistry = await t.party('ministry');
   });

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { createTestApp, Party, TestApp } from './support/app';
-import { asAppRole } from './support/app-role';
+import { Party, TestApp } from './support/app';
+import { createAppRoleApp } from './support/app-role';
 import { Campaign, setUpCampaign, shopeeUrl, tokopediaUrl } from './support/campaign';
 import { downloadPackage, fulfilledRequest, openPackage } from './support/evidence';
 import { expectProblem } from './support/problem';
@@ -16,10 +16,7 @@ describe('observations: does the takedown stay down', () => {
   let owner: Client;
   // As the least-privilege role the API runs as in production: what it may write is what scripts/sql/app-role.sql grants.
   beforeAll(async () => {
-    let ownerUrl = '';
-    t = await createTestApp({}, { connectAs: asAppRole((url) => (ownerUrl = url)) });
-    owner = new Client({ connectionString: ownerUrl });
-    await owner.connect();
+    ({ t, owner } = await createAppRoleApp());
     c = await setUpCampaign(t);
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { createTestApp, TestApp } from './app';
 
 export const APP_ROLE = 'takedown_app_test';
 export const APP_ROLE_PASSWORD = 'app-role-test-password';
@@ -44,4 +45,19 @@ export function asAppRole(onOwner: (ownerUrl: string) => void = () => undefined)
     u.password = APP_ROLE_PASSWORD;
     return u.toString();
   };
+}
+
+/**
+ * A test app connected as the least-privilege role (what it may write is what scripts/sql/app-role.sql grants), and
+ * `owner`, a client connected as the database's owner: the attacker with more than the app's grants, or the test's
+ * own look behind the API. End `owner` before closing the app.
+ */
+export async function createAppRoleApp(
+  env: Record<string, string> = {},
+): Promise<{ t: TestApp; owner: Client }> {
+  let ownerUrl = '';
+  const t = await createTestApp(env, { connectAs: asAppRole((url) => (ownerUrl = url)) });
+  const owner = new Client({ connectionString: ownerUrl });
+  await owner.connect();
+  return { t, owner };
 }
