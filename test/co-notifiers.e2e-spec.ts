@@ -207,6 +207,23 @@ describe('several notifiers: a second ministry co-notifies an open link, and eac
     expect(refused.detail).toMatch(/coNotifiers/);
   });
 
+  it('co-notifies a link once when the same ministry sends it in concurrent batches; the loser changes nothing', async () => {
+    const { links } = await submitBatch(t, c, [shopeeUrl()]);
+    const ministry = await t.party('ministry');
+    const answers = await Promise.all([0, 1, 2].map(() => send(ministry, [links[0].url])));
+    const statuses = answers.map((a) => a.status).sort();
+    // The first one co-notifies; one that ran beside it is a 409 to resend, one that came after a plain duplicate.
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    for (const a of answers.filter((x) => x.status !== 201)) expectProblem(a, a.status === 409 ? 409 : 422);
+    const rows = await owner.query(
+      `SELECT n.batch_id, (SELECT count(*) FROM link_batches b WHERE b.submitted_by_agency_id = $2)::int AS batches
+         FROM link_notifiers n WHERE n.link_id = $1 AND n.agency_id = $2`,
+      [links[0].id, ministry.agencyId],
+    );
+    expect(rows.rows).toHaveLength(1);
+    expect(rows.rows[0].batches).toBe(1);
+  });
+
   it('tells each ministry’s accuracy as a notifier: taken down ÷ decided, objections upheld, median hours', async () => {
     const kemenperin = await t.party('ministry');
     const urls = [shopeeUrl(), shopeeUrl(), shopeeUrl(), shopeeUrl()];

@@ -53,4 +53,6 @@ export const UNIQUE_CONSTRAINT_MESSAGES: Record<string, string> = {
   pk_marketplace_domains: 'One of these domains already belongs to a marketplace',
   uq_keywords_active_term: 'This term is already on the watchlist',
   uq_objections_open_link: 'An objection to this link is open already: the ministry decides it first',
+  pk_link_notifiers:
+    'Another batch of this ministry co-notified one of these links at the same moment: send the batch again',
 };

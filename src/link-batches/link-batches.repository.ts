@@ -6,9 +6,8 @@ import type { LinkStatus, ListingEvidence } from '../links/link.entity';
 import { linkIsOpen, linkIsOverdue, openStatusPredicate } from '../links/link-state';
 import type { BatchRow, BatchView } from './batch-view';
 import type { BatchStatus } from './dto/link-batch-response.dto';
-import type { ReaderScope } from '../links/reader-scope';
+import { linksOfBatch, type ReaderScope } from '../links/reader-scope';
 
-/** The marketplaces a marketplace-role caller acts for, or `null` for the roles that see every batch whole. */
 /** A marketplace sees the batches holding its links (only those links); a ministry its own batches; others all. */
 export type BatchScope = ReaderScope;
 
@@ -77,15 +76,9 @@ const NEW_LINK_COLUMNS = [
   'updated_at',
 ];
 
-/**
- * The links of batch `b` under alias `l` that the scope may see: those it opened and those it co-notified (an ARRAY,
- * so both sides of the OR are index scans).
- */
+/** The links of batch `b` under alias `l` that the scope may see: those it opened and those it co-notified. */
 function visibleLinksOfBatch(scope: BatchScope, batch: Sql = raw('b.id')): Sql {
-  return and([
-    sql`(l.batch_id = ${batch} OR l.id = ANY(ARRAY(SELECT n.link_id FROM link_notifiers n WHERE n.batch_id = ${batch})))`,
-    Array.isArray(scope) && sql`l.marketplace_id = ANY(${scope}::uuid[])`,
-  ]);
+  return and([linksOfBatch(batch), Array.isArray(scope) && sql`l.marketplace_id = ANY(${scope}::uuid[])`]);
 }
 
 function batchVisibleTo(scope: BatchScope): Sql | false {

@@ -5,7 +5,7 @@ import type { LockedLink } from './acknowledgement-rules';
 import type { LinkSource, LinkStatus } from './link.entity';
 import { linkIsOverdue } from './link-state';
 import { LINK_COLUMNS, LinkRow } from './link.view';
-import { linkVisibleTo, ReaderScope } from './reader-scope';
+import { linksOfBatch, linkVisibleTo, ReaderScope } from './reader-scope';
 
 export { linkVisibleTo } from './reader-scope';
 
@@ -66,10 +66,7 @@ function recheckDue(days: number[]): Sql {
 
 function filterConditions(f: LinkFilter): (Sql | false)[] {
   return [
-    // A batch's links include those it co-notified (an ARRAY, so both sides of the OR are index scans).
-    !!f.batchId &&
-      sql`(l.batch_id = ${f.batchId}
-           OR l.id = ANY(ARRAY(SELECT n.link_id FROM link_notifiers n WHERE n.batch_id = ${f.batchId})))`,
+    !!f.batchId && linksOfBatch(sql`${f.batchId}::uuid`),
     !!f.marketplaceId && sql`l.marketplace_id = ${f.marketplaceId}`,
     !!f.status && sql`l.status = ${f.status}`,
     !!f.source && sql`l.source = ${f.source}`,
@@ -147,7 +144,6 @@ export class LinksRepository {
     );
   }
 
-  /** The link's status and its marketplace's agency, locked for withdrawal. */
   /** The link locked for a ministry's withdrawal: its status, its marketplace's agency, who notified it. */
   async lockForWithdrawal(
     m: EntityManager,

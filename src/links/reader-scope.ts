@@ -34,3 +34,13 @@ export function linkVisibleTo(scope: ReaderScope, alias = 'l'): Sql | false {
     OR EXISTS (SELECT 1 FROM link_batches vb WHERE vb.id = ${l}.batch_id AND vb.submitted_by_agency_id = ${scope.notifier})
     OR EXISTS (SELECT 1 FROM link_notifiers vn WHERE vn.link_id = ${l}.id AND vn.agency_id = ${scope.notifier}))`;
 }
+
+/**
+ * The links under `alias` of a batch: those it opened and those it co-notified (an ARRAY, so both sides of the OR are
+ * index scans).
+ */
+export function linksOfBatch(batch: Sql, alias = 'l'): Sql {
+  const l = raw(alias);
+  return sql`(${l}.batch_id = ${batch}
+    OR ${l}.id = ANY(ARRAY(SELECT n.link_id FROM link_notifiers n WHERE n.batch_id = ${batch})))`;
+}
