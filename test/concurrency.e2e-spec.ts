@@ -335,6 +335,48 @@ describe('many callers at once', () => {
     expect(Number([...seen][0].split(' ')[0])).toBe(head);
   });
 
+  it('POST /v1/link-batches: 100 batches of a second ministry co-notifying 100 open links, each link once', async () => {
+    const { links: open } = await submitBatch(
+      t,
+      c,
+      Array.from({ length: N }, () => shopeeUrl('Kemeja-Bekas')),
+    );
+    const second = await t.party('ministry');
+    const before = await events('link.co_notified');
+    const answers = await times(N, (i) =>
+      call(
+        'POST',
+        '/v1/link-batches',
+        { ...auth(second), 'Content-Type': 'application/json' },
+        JSON.stringify({
+          reference: `KUKM/CONC/${i}`,
+          legalBasis: 'Permendag 40/2022',
+          links: [{ url: open[i].url }],
+        }),
+      ),
+    );
+    expectDocumented(answers);
+    answers.forEach((a, i) => {
+      expect(a.status).toBe(201);
+      expect(json<{ duplicates: unknown[] }>(a).duplicates).toEqual([
+        { index: 0, url: open[i].url, existingLinkId: open[i].id, coNotified: true },
+      ]);
+    });
+    expect(await events('link.co_notified')).toBe(before + N);
+    const [row] = await t.db.query<{ n: number; links: number }[]>(
+      `SELECT count(*)::int AS n, count(DISTINCT link_id)::int AS links FROM link_notifiers WHERE agency_id = $1`,
+      [second.agencyId],
+    );
+    expect(row).toEqual({ n: N, links: N });
+  });
+
+  it('GET /v1/stats/notifiers: 100 at once answer the same figures', async () => {
+    const answers = await times(N, () => call('GET', '/v1/stats/notifiers', auth(c.association)));
+    expectDocumented(answers);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(new Set(answers.map((a) => a.body.toString('utf8'))).size).toBe(1);
+  });
+
   it('POST /v1/links/acknowledgements: 100 callers each acknowledging a different link, each acknowledged once', async () => {
     const before = await t.auditCount();
     const answers = await times(N, (i) =>
