@@ -1485,10 +1485,12 @@ export interface components {
              */
             domains: string[];
             /**
-             * @description Hours a marketplace has to take a link down before it counts as overdue
+             * @description Hours a marketplace has to take a normal link down before it counts as overdue
              * @default 48
              */
             takedownSlaHours: number;
+            /** @description Hours a marketplace has to take an urgent link down, at most takedownSlaHours; if absent when created, 12 or takedownSlaHours when that is less */
+            urgentSlaHours?: number;
             /** @description Each takedown must carry a statement of reasons (`decision` on the acknowledgement item); false if absent */
             requireStatementOfReasons?: boolean;
         };
@@ -1514,6 +1516,11 @@ export interface components {
             domains: string[];
             /** @example 48 */
             takedownSlaHours: number;
+            /**
+             * @description Hours for an urgent link; at most takedownSlaHours
+             * @example 12
+             */
+            urgentSlaHours: number;
             /** @description Each takedown must carry a statement of reasons */
             requireStatementOfReasons: boolean;
             /** Format: date-time */
@@ -1532,6 +1539,8 @@ export interface components {
             /** @description Replaces the whole list of domains */
             domains?: string[];
             takedownSlaHours?: number;
+            /** @description At most takedownSlaHours (the one sent, else the stored one) */
+            urgentSlaHours?: number;
             /** @description Each takedown must carry a statement of reasons (`decision` on the acknowledgement item); false if absent */
             requireStatementOfReasons?: boolean;
         };
@@ -1565,6 +1574,11 @@ export interface components {
             keywords?: string[];
             /** @description What the ministry saw of the listing (JSON batches only); a malformed one rejects that link as invalid_listing */
             listing?: components["schemas"]["ListingEvidenceDto"];
+            /**
+             * @description This link's priority, when it differs from the batch's (JSON batches; a CSV's `priority` column)
+             * @enum {string}
+             */
+            priority?: "urgent" | "normal";
         };
         CreateLinkBatchDto: {
             /** @example PKTN/2026/11/0042 */
@@ -1576,9 +1590,14 @@ export interface components {
             note?: string;
             /**
              * Format: date-time
-             * @description Due time of every link, in the future; default: now + the marketplace SLA
+             * @description Due time of every link, in the future; default: now + the marketplace's SLA hours for the link's priority (urgentSlaHours or takedownSlaHours)
              */
             dueAt?: string;
+            /**
+             * @description The priority of every link that does not name its own; normal if absent
+             * @enum {string}
+             */
+            priority?: "urgent" | "normal";
             links: components["schemas"]["SubmittedLinkDto"][];
         };
         IntakeCountsDto: {
@@ -1638,6 +1657,11 @@ export interface components {
             reference: string;
             /** @enum {string} */
             status: "open";
+            /**
+             * @description The priority of its links, unless a link named its own
+             * @enum {string}
+             */
+            priority: "urgent" | "normal";
             /** Format: date-time */
             createdAt: string;
             counts: components["schemas"]["IntakeCountsDto"];
@@ -1669,6 +1693,11 @@ export interface components {
              * @description The batch's due time for every link; null when each link is due by its marketplace's SLA
              */
             dueAt: string | null;
+            /**
+             * @description The priority of its links, unless a link named its own
+             * @enum {string}
+             */
+            priority: "urgent" | "normal";
             /**
              * @description Derived from its links: open (none acted on), in_progress, completed (all final), cancelled
              * @enum {string}
@@ -1720,6 +1749,11 @@ export interface components {
              * @description The batch's due time for every link; null when each link is due by its marketplace's SLA
              */
             dueAt: string | null;
+            /**
+             * @description The priority of its links, unless a link named its own
+             * @enum {string}
+             */
+            priority: "urgent" | "normal";
             /**
              * @description Derived from its links: open (none acted on), in_progress, completed (all final), cancelled
              * @enum {string}
@@ -1839,6 +1873,11 @@ export interface components {
             status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated";
             /** @description The reason given with the last status change */
             statusReason: string | null;
+            /**
+             * @description The notifier’s priority, which set dueAt from the marketplace’s urgentSlaHours or takedownSlaHours; a co-notifier does not change it; normal for a marketplace’s report
+             * @enum {string}
+             */
+            priority: "urgent" | "normal";
             /**
              * Format: date-time
              * @description When the marketplace must have acted; null for a marketplace’s report (it acted first)
@@ -1993,6 +2032,11 @@ export interface components {
             status: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated";
             /** @description The reason given with the last status change */
             statusReason: string | null;
+            /**
+             * @description The notifier’s priority, which set dueAt from the marketplace’s urgentSlaHours or takedownSlaHours; a co-notifier does not change it; normal for a marketplace’s report
+             * @enum {string}
+             */
+            priority: "urgent" | "normal";
             /**
              * Format: date-time
              * @description When the marketplace must have acted; null for a marketplace’s report (it acted first)
@@ -4239,6 +4283,7 @@ export interface operations {
                 status?: "pending" | "acknowledged" | "taken_down" | "not_found" | "rejected" | "withdrawn" | "reinstated";
                 /** @description ministry: from link batches; marketplace: reported takedowns */
                 source?: "ministry" | "marketplace";
+                priority?: "urgent" | "normal";
                 relisted?: "true" | "false";
                 overdue?: "true" | "false";
                 /** @description Taken-down links whose latest observation found the listing online */
@@ -4264,7 +4309,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LinkListResponseDto"];
-                    /** @example id,source,batchId,reportId,notifierAgencyId,coNotifierAgencyIds,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,dueAt,overdue,clockPausedAt,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,decision.visibility,decision.account,decision.ground,decision.legalGround,decision.automatedDetection,decision.automatedDecision,decision.sellerNotifiedAt,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt,reappeared,lastObservation.id,lastObservation.observedAt,lastObservation.result,lastObservation.finalUrl */
+                    /** @example id,source,batchId,reportId,notifierAgencyId,coNotifierAgencyIds,marketplaceId,url,canonicalUrl,listingKey,status,statusReason,priority,dueAt,overdue,clockPausedAt,relisted,priorLinkIds,note,keywords,listing.title,listing.description,listing.sellerRef,listing.sellerName,listing.price,listing.currency,listing.screenshotSha256,listing.imageHashes,decision.visibility,decision.account,decision.ground,decision.legalGround,decision.automatedDetection,decision.automatedDecision,decision.sellerNotifiedAt,relistingSignals,repeatSeller.sellerRef,repeatSeller.priorTakedowns,createdAt,updatedAt,resolvedAt,reappeared,lastObservation.id,lastObservation.observedAt,lastObservation.result,lastObservation.finalUrl */
                     "text/csv": string;
                 };
             };

@@ -19,6 +19,7 @@ const LINK_COLUMNS = [
   'listingKey',
   'status',
   'statusReason',
+  'priority',
   'dueAt',
   'overdue',
   'clockPausedAt',

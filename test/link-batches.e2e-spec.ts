@@ -148,7 +148,7 @@ describe('link batches', () => {
       { path: 'legalBasis', message: 'legalBasis is required' },
     ]);
     expect(problem.detail).toBe(
-      'A text/csv batch carries its fields as query parameters, ?reference=…&legalBasis=… (and optionally category, note, dueAt): reference: reference is required; legalBasis: legalBasis is required',
+      'A text/csv batch carries its fields as query parameters, ?reference=…&legalBasis=… (and optionally category, note, dueAt, priority): reference: reference is required; legalBasis: legalBasis is required',
     );
   });
 

@@ -21,7 +21,7 @@ describe('marketplaces', () => {
     return { agencyId: owner.agencyId, code, name: `Pasar ${n}`, domains: [`${code}.example`] };
   };
 
-  it('registers a marketplace: domains sorted, the SLA 48 hours and no statement of reasons unless asked', async () => {
+  it('registers a marketplace: domains sorted, the SLA 48 hours (12 when urgent) and no statement of reasons unless asked', async () => {
     const body = { ...fresh(), domains: [`www.pasar-${n}.example`, `pasar-${n}.example`] };
     const res = await register(body).expect(201);
     expect(res.body).toEqual({
@@ -31,6 +31,7 @@ describe('marketplaces', () => {
       name: body.name,
       domains: [...body.domains].sort(),
       takedownSlaHours: 48,
+      urgentSlaHours: 12,
       requireStatementOfReasons: false,
       createdAt: expect.any(String),
       updatedAt: res.body.createdAt,

@@ -102,12 +102,20 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
       name: 'Shopee',
       domains: ['shopee.co.id'],
       takedownSlaHours: 24,
+      urgentSlaHours: 6,
     }),
     {
       action: 'marketplace.created',
       entityType: 'marketplace',
       partyAgencyId: A,
-      data: { agencyId: A, code: 'shopee', name: 'Shopee', domains: ['shopee.co.id'], takedownSlaHours: 24 },
+      data: {
+        agencyId: A,
+        code: 'shopee',
+        name: 'Shopee',
+        domains: ['shopee.co.id'],
+        takedownSlaHours: 24,
+        urgentSlaHours: 6,
+      },
     },
   ],
   [
@@ -137,6 +145,24 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
       action: 'link_batch.created',
       entityType: 'link_batch',
       data: { reference: 'KEMENDAG/1', legalBasis: 'Permendag 40/2022', counts },
+    },
+  ],
+  [
+    'batch created urgent',
+    linkBatchCreated(E, { reference: 'R', legalBasis: 'L', priority: 'urgent' }, counts),
+    {
+      action: 'link_batch.created',
+      entityType: 'link_batch',
+      data: { reference: 'R', legalBasis: 'L', priority: 'urgent', counts },
+    },
+  ],
+  [
+    'batch created normal, which its event does not say',
+    linkBatchCreated(E, { reference: 'R', legalBasis: 'L', priority: 'normal' }, counts),
+    {
+      action: 'link_batch.created',
+      entityType: 'link_batch',
+      data: { reference: 'R', legalBasis: 'L', counts },
     },
   ],
   [
@@ -178,6 +204,7 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
       canonicalUrl: 'https://shopee.co.id/x-i.1.2',
       listingKey: '1.2',
       dueAt: '2026-12-02T10:00:00.000Z',
+      priority: 'normal',
       priorLinkIds: [],
       keywords: [],
       note: null,
@@ -198,7 +225,7 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
     },
   ],
   [
-    'link created, relisted with keywords and a note',
+    'link created urgent, relisted with keywords and a note',
     linkCreated({
       id: E,
       batchId: A,
@@ -208,6 +235,7 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
       canonicalUrl: 'c',
       listingKey: 'k',
       dueAt: 'd',
+      priority: 'urgent',
       priorLinkIds: [M],
       keywords: ['bekas'],
       note: 'seen again',
@@ -224,6 +252,7 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
         listingKey: 'k',
         status: 'pending',
         dueAt: 'd',
+        priority: 'urgent',
         relisted: true,
         priorLinkIds: [M],
         keywords: ['bekas'],
@@ -242,6 +271,7 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
       canonicalUrl: 'c',
       listingKey: 'k',
       dueAt: 'd',
+      priority: 'normal',
       priorLinkIds: [],
       keywords: [],
       note: null,

@@ -69,6 +69,7 @@ export function marketplaceCreated(
     name: string;
     domains: string[];
     takedownSlaHours: number;
+    urgentSlaHours: number;
     requireStatementOfReasons?: boolean;
   },
 ): AuditRecord {
@@ -83,6 +84,7 @@ export function marketplaceCreated(
       name: m.name,
       domains: m.domains,
       takedownSlaHours: m.takedownSlaHours,
+      urgentSlaHours: m.urgentSlaHours,
       // Written only when set, so a marketplace created without it reads as before.
       ...(m.requireStatementOfReasons ? { requireStatementOfReasons: true } : {}),
     },
@@ -142,7 +144,13 @@ export interface BatchCounts {
 
 export function linkBatchCreated(
   id: string,
-  meta: { reference: string; legalBasis: string; category?: string | null; dueAt?: string | null },
+  meta: {
+    reference: string;
+    legalBasis: string;
+    category?: string | null;
+    dueAt?: string | null;
+    priority?: 'urgent' | 'normal';
+  },
   counts: BatchCounts,
 ): AuditRecord {
   return {
@@ -154,6 +162,8 @@ export function linkBatchCreated(
       legalBasis: meta.legalBasis,
       ...(meta.category ? { category: meta.category } : {}),
       ...(meta.dueAt ? { dueAt: meta.dueAt } : {}),
+      // Written only when urgent, so a normal batch's event reads as before priorities existed.
+      ...(meta.priority === 'urgent' ? { priority: 'urgent' } : {}),
       counts,
     },
   };
@@ -178,6 +188,8 @@ export interface CreatedLink {
   canonicalUrl: string;
   listingKey: string;
   dueAt: string;
+  /** Written only when urgent, so a normal link's event reads as before priorities existed. */
+  priority: 'urgent' | 'normal';
   priorLinkIds: string[];
   keywords: string[];
   note: string | null;
@@ -199,6 +211,7 @@ export function linkCreated(link: CreatedLink): AuditRecord {
       listingKey: link.listingKey,
       status: 'pending',
       dueAt: link.dueAt,
+      ...(link.priority === 'urgent' ? { priority: 'urgent' } : {}),
       ...(link.priorLinkIds.length > 0 ? { relisted: true, priorLinkIds: link.priorLinkIds } : {}),
       ...(link.keywords.length > 0 ? { keywords: link.keywords } : {}),
       ...(link.note !== null ? { note: link.note } : {}),

@@ -202,6 +202,7 @@ export class EvidencePackageSource {
       sellerRef: row.seller_ref,
       relisted: row.relisted,
       priorLinkIds: row.prior_link_ids,
+      ...(row.priority === 'urgent' ? { priority: 'urgent' as const } : {}),
       ...(row.source === 'marketplace' ? { source: row.source, reportId: row.report_id as string } : {}),
       ...(row.reappeared ? { reappeared: true as const } : {}),
       ...(row.decision ? { decision: row.decision as unknown as Record<string, unknown> } : {}),

@@ -185,6 +185,17 @@ describe('replayLink', () => {
     );
   });
 
+  it('keeps an urgent priority, and says nothing of a normal one', () => {
+    const urgent = replayLink(LINK, [created({ priority: 'urgent' })]);
+    expect(urgent.priority).toBe('urgent');
+    expect(Object.keys(urgent).indexOf('priority')).toBe(Object.keys(urgent).indexOf('priorLinkIds') + 1);
+    expect(replayLink(LINK, [created()])).not.toHaveProperty('priority');
+  });
+
+  it.each([['normal'], ['URGENT'], [true]])('refuses a link.created with priority %p', (priority) => {
+    expect(() => replayLink(LINK, [created({ priority })])).toThrow(/data.priority is/);
+  });
+
   const coNotified = (seq: number, agencyId: string | null): EventBody => ({
     seq,
     action: 'link.co_notified',

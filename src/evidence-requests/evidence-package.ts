@@ -39,6 +39,8 @@ export interface PackageLink {
   sellerRef: string | null;
   relisted: boolean;
   priorLinkIds: string[];
+  /** Only when the notifier sent the link urgent (its dueAt is then the marketplace's urgent SLA). */
+  priority?: 'urgent';
   source?: 'marketplace';
   reportId?: string;
   /** Only while true: taken down, and the latest observation (by observedAt) found the listing online. */
@@ -241,7 +243,15 @@ function createdByBatch(linkId: string, e: EventBody, where: string): PackageLin
     sellerRef: null,
     relisted: d.relisted === true,
     priorLinkIds: d.priorLinkIds === undefined ? [] : strings(d.priorLinkIds, where, 'priorLinkIds'),
+    ...urgency(d.priority, where),
   };
+}
+
+/** A link.created event says `priority` only when urgent: anything else there is not an event the exchange writes. */
+function urgency(priority: unknown, where: string): { priority?: 'urgent' } {
+  if (priority === undefined) return {};
+  if (priority !== 'urgent') throw new ReplayError(`${where}: data.priority is ${JSON.stringify(priority)}`);
+  return { priority };
 }
 
 /**

@@ -40,7 +40,9 @@ links.csv
   account, on which ground, how far automated); a link reinstated by an upheld objection has status "reinstated",
   the ministry's note as its statusReason, and a dueAt moved on by the time an objection stopped its clock. A link
   other ministries also sent while it was open ends with "coNotifiers": their agency ids, sorted, replayed from its
-  link.co_notified events.
+  link.co_notified events. A link the ministry sent urgent has "priority": "urgent" after its priorLinkIds (its
+  dueAt then came from the marketplace's hours for urgent links); a normal link has no priority field, and
+  links.csv has no column for it.
 
 How to verify
   You need Node.js 20 or later, and nothing else: the verifier is one file using only Node's standard library.

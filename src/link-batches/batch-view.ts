@@ -1,4 +1,4 @@
-import type { LinkStatus } from '../links/link.entity';
+import type { LinkStatus, Priority } from '../links/link.entity';
 import { LINK_STATUSES } from '../links/link.entity';
 import type { BatchStatus, LinkBatchDetailDto, LinkBatchDto } from './dto/link-batch-response.dto';
 
@@ -13,6 +13,7 @@ export interface BatchRow {
   category: string | null;
   note: string | null;
   due_at: Date | null;
+  priority: Priority;
   /** link_count, or for a marketplace the number of its own links in the batch. */
   visible_link_count: number;
   created_at: Date;
@@ -32,6 +33,7 @@ export function toView(b: BatchRow): BatchView {
     category: b.category,
     note: b.note,
     dueAt: b.due_at?.toISOString() ?? null,
+    priority: b.priority,
     status: b.status,
     linkCount: b.visible_link_count,
     createdAt: b.created_at.toISOString(),

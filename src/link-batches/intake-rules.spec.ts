@@ -22,12 +22,14 @@ const SHOPEE: RoutedMarketplace = {
   code: 'shopee',
   agencyId: 'agency-s',
   takedownSlaHours: 48,
+  urgentSlaHours: 12,
 };
 const TOKOPEDIA: RoutedMarketplace = {
   marketplaceId: 'aaaaaaaa-0000-0000-0000-000000000000',
   code: 'tokopedia',
   agencyId: 'agency-t',
   takedownSlaHours: 24,
+  urgentSlaHours: 4,
 };
 const DOMAINS = new Map([
   ['shopee.co.id', SHOPEE],
@@ -46,6 +48,7 @@ const link = (url: string, extra: Partial<SubmittedLink> = {}): SubmittedLink =>
   note: null,
   keywords: [],
   listing: null,
+  priority: null,
   ...extra,
 });
 let counter = 0;
@@ -108,8 +111,20 @@ describe('judgeLinks', () => {
       ['2026-12-02T00:00:00.000Z', '2026-12-03T00:00:00.000Z'],
     ],
     [
+      "the marketplace's urgent SLA in an urgent batch",
+      { priority: 'urgent' as const },
+      [S1, T1],
+      ['2026-12-01T04:00:00.000Z', '2026-12-01T12:00:00.000Z'],
+    ],
+    [
       'the batch due time when given',
       { dueAt: '2027-01-01T00:00:00Z' },
+      [S1, T1],
+      ['2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z'],
+    ],
+    [
+      'the batch due time over an urgent priority',
+      { dueAt: '2027-01-01T00:00:00Z', priority: 'urgent' as const },
       [S1, T1],
       ['2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z'],
     ],
@@ -122,6 +137,26 @@ describe('judgeLinks', () => {
       newId,
     );
     expect(candidates.map((c) => c.dueAt)).toEqual(due);
+  });
+
+  it("takes a link's own priority over the batch's, and its SLA with it", () => {
+    const { candidates } = judgeLinks(
+      [link(S1, { priority: 'normal' }), link(S2), link(T1, { priority: 'urgent' })],
+      router,
+      { ...META, priority: 'urgent' },
+      NOW,
+      newId,
+    );
+    expect(candidates.map((c) => [c.url, c.priority, c.dueAt])).toEqual([
+      [T1, 'urgent', '2026-12-01T04:00:00.000Z'],
+      [S1, 'normal', '2026-12-03T00:00:00.000Z'],
+      [S2, 'urgent', '2026-12-01T12:00:00.000Z'],
+    ]);
+  });
+
+  it('makes every link normal when neither the batch nor the link names a priority', () => {
+    const { candidates } = judgeLinks([link(S1), link(T1)], router, META, NOW, newId);
+    expect(candidates.map((c) => c.priority)).toEqual(['normal', 'normal']);
   });
 
   it('keeps the note, keywords and URL as submitted', () => {
@@ -257,6 +292,7 @@ describe('outcomes', () => {
       id: 'B',
       reference: 'R/1',
       status: 'open',
+      priority: 'normal',
       createdAt: NOW.toISOString(),
       counts: { accepted: 2, duplicate: 1, rejected: 1, relisted: 1, coNotified: 0 },
       byMarketplace: [

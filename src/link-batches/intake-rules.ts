@@ -9,7 +9,7 @@ import {
 import { AppError } from '../errors/app-error';
 import type { RoutedMarketplace, Router } from '../marketplaces/marketplace-directory';
 import { canonicalise } from '../marketplaces/url';
-import type { ListingEvidence } from '../links/link.entity';
+import type { ListingEvidence, Priority } from '../links/link.entity';
 import type { BatchIntakeResult, BatchMetaDto } from './dto/link-batch.dto';
 import type { SubmittedLink } from './submitted-links';
 
@@ -25,6 +25,7 @@ export interface Candidate {
   note: string | null;
   keywords: string[];
   listing: ListingEvidence | null;
+  priority: Priority;
   dueAt: string;
 }
 
@@ -84,6 +85,8 @@ export function judgeLinks(
       return rejected.push({ index, url: link.url, reason: 'invalid_listing', detail: link.listing });
     if (seen.has(listing)) return rejected.push({ index, url: link.url, reason: 'duplicate_in_batch' });
     seen.add(listing);
+    const priority = link.priority ?? meta.priority ?? 'normal';
+    const slaHours = priority === 'urgent' ? marketplace.urgentSlaHours : marketplace.takedownSlaHours;
     candidates.push({
       index,
       id: newId(),
@@ -95,7 +98,8 @@ export function judgeLinks(
       note: link.note,
       keywords: link.keywords,
       listing: link.listing,
-      dueAt: meta.dueAt ?? new Date(now.getTime() + marketplace.takedownSlaHours * HOUR_MS).toISOString(),
+      priority,
+      dueAt: meta.dueAt ?? new Date(now.getTime() + slaHours * HOUR_MS).toISOString(),
     });
   });
   return { candidates: candidates.sort(byListing), rejected };
@@ -118,6 +122,7 @@ export function attachPriors(
     note: c.note,
     keywords: c.keywords,
     listing: c.listing,
+    priority: c.priority,
     dueAt: c.dueAt,
     priorLinkIds: prior.get(listingOf(c)) ?? [],
   }));
@@ -189,6 +194,7 @@ export function intakeResult(o: IntakeOutcome): BatchIntakeResult {
     id: o.batchId,
     reference: o.meta.reference,
     status: 'open',
+    priority: o.meta.priority ?? 'normal',
     createdAt: o.now.toISOString(),
     counts: {
       accepted: o.accepted.length,
@@ -225,6 +231,7 @@ export function intakeEvents(
         canonicalUrl: c.canonicalUrl,
         listingKey: c.listingKey,
         dueAt: c.dueAt,
+        priority: c.priority,
         priorLinkIds: c.priorLinkIds,
         keywords: c.keywords,
         note: c.note,

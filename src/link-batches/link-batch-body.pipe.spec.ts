@@ -23,7 +23,7 @@ describe('LinkBatchBodyPipe', () => {
       {},
       {
         meta: { ...META, category: 'c' },
-        links: [{ url: URL, note: null, keywords: [], listing: null }],
+        links: [{ url: URL, note: null, keywords: [], listing: null, priority: null }],
         ignoredColumns: [],
       },
     ],
@@ -33,7 +33,7 @@ describe('LinkBatchBodyPipe', () => {
       META,
       {
         meta: META,
-        links: [{ url: URL, note: null, keywords: [], listing: null }],
+        links: [{ url: URL, note: null, keywords: [], listing: null, priority: null }],
         ignoredColumns: ['seller'],
       },
     ],

@@ -50,7 +50,7 @@ function inTheQuery(error: AppError): AppError {
     error.status,
     error.code,
     error.title,
-    `A text/csv batch carries its fields as query parameters, ?reference=…&legalBasis=… (and optionally category, note, dueAt): ${error.detail}`,
+    `A text/csv batch carries its fields as query parameters, ?reference=…&legalBasis=… (and optionally category, note, dueAt, priority): ${error.detail}`,
     error.errors,
   );
 }

@@ -1,7 +1,9 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { Priority } from '../links/link.entity';
 
 @Entity('link_batches')
 @Index('idx_link_batches_created', ['createdAt', 'id'])
+@Check('ck_link_batches_priority', `"priority" IN ('urgent', 'normal')`)
 export class LinkBatch {
   @PrimaryColumn('uuid')
   id!: string;
@@ -20,6 +22,10 @@ export class LinkBatch {
 
   @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
   dueAt!: Date | null;
+
+  /** The priority of its links, unless a link of a JSON batch says otherwise. */
+  @Column({ type: 'varchar', length: 10, default: 'normal' })
+  priority!: Priority;
 
   @Column({ name: 'submitted_by_agency_id', type: 'uuid' })
   submittedByAgencyId!: string;

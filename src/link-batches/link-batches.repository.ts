@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { copyRows, CopyValue, pgArrayLiteral } from '../database/copy';
 import { and, raw, sql, Sql, where } from '../database/sql';
-import type { LinkStatus, ListingEvidence } from '../links/link.entity';
+import type { LinkStatus, ListingEvidence, Priority } from '../links/link.entity';
 import { linkIsOpen, linkIsOverdue, openStatusPredicate } from '../links/link-state';
 import type { BatchRow, BatchView } from './batch-view';
 import type { BatchStatus } from './dto/link-batch-response.dto';
@@ -20,6 +20,7 @@ export interface NewLink extends ListingRef {
   id: string;
   url: string;
   canonicalUrl: string;
+  priority: Priority;
   dueAt: string;
   priorLinkIds: string[];
   note: string | null;
@@ -27,7 +28,10 @@ export interface NewLink extends ListingRef {
   listing: ListingEvidence | null;
 }
 
-export type NewBatch = Pick<BatchView, 'id' | 'reference' | 'legalBasis' | 'category' | 'note' | 'dueAt'> & {
+export type NewBatch = Pick<
+  BatchView,
+  'id' | 'reference' | 'legalBasis' | 'category' | 'note' | 'dueAt' | 'priority'
+> & {
   agencyId: string | null;
   clientId: string | null;
   linkCount: number;
@@ -65,6 +69,7 @@ const NEW_LINK_COLUMNS = [
   'canonical_url',
   'listing_key',
   'status',
+  'priority',
   'due_at',
   'relisted',
   'prior_link_ids',
@@ -164,6 +169,7 @@ function* copyLines(batchId: string, links: Iterable<NewLink>, at: string): Gene
       l.canonicalUrl,
       l.listingKey,
       'pending',
+      l.priority,
       l.dueAt,
       l.priorLinkIds.length > 0,
       pgArrayLiteral(l.priorLinkIds),
@@ -264,10 +270,10 @@ export class LinkBatchesRepository {
 
   async insertBatch(m: EntityManager, b: NewBatch): Promise<void> {
     await m.query(
-      ...sql`INSERT INTO link_batches (id, reference, legal_basis, category, note, due_at, submitted_by_agency_id,
-                                   submitted_by_client_id, link_count, created_at)
-         VALUES (${b.id}, ${b.reference}, ${b.legalBasis}, ${b.category}, ${b.note}, ${b.dueAt}, ${b.agencyId},
-                 ${b.clientId}, ${b.linkCount}, ${b.createdAt})`,
+      ...sql`INSERT INTO link_batches (id, reference, legal_basis, category, note, due_at, priority,
+                                   submitted_by_agency_id, submitted_by_client_id, link_count, created_at)
+         VALUES (${b.id}, ${b.reference}, ${b.legalBasis}, ${b.category}, ${b.note}, ${b.dueAt}, ${b.priority},
+                 ${b.agencyId}, ${b.clientId}, ${b.linkCount}, ${b.createdAt})`,
     );
   }
 

@@ -80,6 +80,7 @@ export class LinkIntakeService {
         category: meta.category ?? null,
         note: meta.note ?? null,
         dueAt: meta.dueAt ?? null,
+        priority: meta.priority ?? 'normal',
         agencyId: actor.agencyId,
         clientId: actor.clientId,
         linkCount: accepted.length + coNotified.length,

@@ -15,16 +15,24 @@ function outcome(read: () => unknown): unknown {
 
 describe('readJsonLinks', () => {
   it.each([
-    ['a url alone', [{ url: URL }], [{ url: URL, note: null, keywords: [], listing: null }]],
+    ['a url alone', [{ url: URL }], [{ url: URL, note: null, keywords: [], listing: null, priority: null }]],
     [
       'a note and keywords',
       [{ url: URL, note: 'n', keywords: ['bal'] }],
-      [{ url: URL, note: 'n', keywords: ['bal'], listing: null }],
+      [{ url: URL, note: 'n', keywords: ['bal'], listing: null, priority: null }],
     ],
     [
       'a listing',
       [{ url: URL, listing: { title: 'Bal bekas', sellerRef: 's1' } }],
-      [{ url: URL, note: null, keywords: [], listing: { title: 'Bal bekas', sellerRef: 's1' } }],
+      [
+        {
+          url: URL,
+          note: null,
+          keywords: [],
+          listing: { title: 'Bal bekas', sellerRef: 's1' },
+          priority: null,
+        },
+      ],
     ],
     [
       'a malformed listing, kept as the reason its link is rejected',
@@ -35,8 +43,30 @@ describe('readJsonLinks', () => {
           note: null,
           keywords: [],
           listing: 'listing.imageHashes[0].hash must be 16 lower-case hex characters for phash',
+          priority: null,
         },
       ],
+    ],
+    [
+      'a priority',
+      [
+        { url: URL, priority: 'urgent' },
+        { url: URL, priority: 'normal' },
+      ],
+      [
+        { url: URL, note: null, keywords: [], listing: null, priority: 'urgent' },
+        { url: URL, note: null, keywords: [], listing: null, priority: 'normal' },
+      ],
+    ],
+    [
+      'an unknown priority',
+      [{ url: URL, priority: 'high' }],
+      { code: 'VALIDATION_FAILED', paths: ['links[0].priority'] },
+    ],
+    [
+      'a priority in capitals',
+      [{ url: URL, priority: 'URGENT' }],
+      { code: 'VALIDATION_FAILED', paths: ['links[0].priority'] },
     ],
     ['an item that is not an object', [URL], { code: 'VALIDATION_FAILED', paths: ['links[0]'] }],
     ['an array item', [[URL]], { code: 'VALIDATION_FAILED', paths: ['links[0]'] }],
@@ -89,7 +119,8 @@ describe('csvDelimiter', () => {
   ])('%s', (_, body, expected) => expect(csvDelimiter(body)).toBe(expected));
 });
 
-const links = (...urls: string[]) => urls.map((url) => ({ url, note: null, keywords: [], listing: null }));
+const links = (...urls: string[]) =>
+  urls.map((url) => ({ url, note: null, keywords: [], listing: null, priority: null }));
 
 describe('readCsvLinks', () => {
   it.each([
@@ -98,7 +129,15 @@ describe('readCsvLinks', () => {
       'notes and keywords split on ;',
       `url,note,keywords\n${URL},"seen, twice", bal ; pre-optimized ;\n`,
       {
-        links: [{ url: URL, note: 'seen, twice', keywords: ['bal', 'pre-optimized'], listing: null }],
+        links: [
+          {
+            url: URL,
+            note: 'seen, twice',
+            keywords: ['bal', 'pre-optimized'],
+            listing: null,
+            priority: null,
+          },
+        ],
         ignoredColumns: [],
       },
     ],
@@ -106,7 +145,15 @@ describe('readCsvLinks', () => {
       'an Indonesian-locale Excel export: semicolons, a byte order mark, CRLF, a column of its own',
       `\ufeffURL;Note;Keywords;Penjual\r\n${URL};"dilihat; dua kali";"bal;preloved"\u0020;tokothrift\r\n`,
       {
-        links: [{ url: URL, note: 'dilihat; dua kali', keywords: ['bal', 'preloved'], listing: null }],
+        links: [
+          {
+            url: URL,
+            note: 'dilihat; dua kali',
+            keywords: ['bal', 'preloved'],
+            listing: null,
+            priority: null,
+          },
+        ],
         ignoredColumns: ['Penjual'],
       },
     ],
@@ -114,6 +161,23 @@ describe('readCsvLinks', () => {
       'unknown columns ignored and each named once, blank ones not named',
       `seller,url,found,seller,\nx,${URL},2026-11-01,y,\n`,
       { links: links(URL), ignoredColumns: ['seller', 'found'] },
+    ],
+    [
+      'a priority column, in any case, an empty cell taking the batch priority',
+      `url,Priority\n${URL},Urgent\n${URL}2,\n${URL}3,normal\n`,
+      {
+        links: [
+          { url: URL, note: null, keywords: [], listing: null, priority: 'urgent' },
+          ...links(`${URL}2`),
+          { url: `${URL}3`, note: null, keywords: [], listing: null, priority: 'normal' },
+        ],
+        ignoredColumns: [],
+      },
+    ],
+    [
+      'an unknown priority, named by its row',
+      `url,priority\n${URL},\n${URL},soon\n`,
+      { code: 'VALIDATION_FAILED', paths: ['links[1].priority'] },
     ],
     ['empty optional cells', `URL,Note,Keywords\n${URL},,\n`, { links: links(URL), ignoredColumns: [] }],
     [
@@ -148,7 +212,7 @@ describe('readCsvLinks', () => {
 
   it('shows the header as it was read when it holds no url column', () => {
     expect(() => readCsvLinks(`link\tnote\n${URL}\tx\n`)).toThrow(
-      'The header row must hold url once, and optionally note and keywords once each (read as comma-separated: "link\\tnote")',
+      'The header row must hold url once, and optionally note, keywords and priority once each (read as comma-separated: "link\\tnote")',
     );
   });
 });

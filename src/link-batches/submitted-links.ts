@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { AppError, FieldError } from '../errors/app-error';
-import type { ListingEvidence } from '../links/link.entity';
+import { PRIORITIES, type ListingEvidence, type Priority } from '../links/link.entity';
 import { readListingEvidence } from '../links/listing-evidence';
 import { MAX_LINKS_PER_BATCH } from './dto/link-batch.dto';
 
@@ -10,11 +10,14 @@ export interface SubmittedLink {
   keywords: string[];
   /** The listing evidence sent with the link; a string says why it is malformed (the link is rejected for it). */
   listing: ListingEvidence | string | null;
+  /** The link's own priority; null takes the batch's. */
+  priority: Priority | null;
 }
 
-const ALLOWED = new Set(['url', 'note', 'keywords']);
-/** JSON items may carry a listing too; a CSV's columns stay url, note and keywords. */
+const ALLOWED = new Set(['url', 'note', 'keywords', 'priority']);
+/** JSON items may carry a listing too; a CSV's columns stay url, note, keywords and priority. */
 const ALLOWED_JSON = new Set([...ALLOWED, 'listing']);
+const PRIORITY_SET = new Set<string>(PRIORITIES);
 const MAX_RAW_URL = 8192;
 const MAX_ERRORS = 100;
 
@@ -47,11 +50,15 @@ export function readJsonLinks(items: unknown[]): SubmittedLink[] {
         message: 'keywords must be at most 20 strings of 1-100 characters',
       });
     }
+    if (o.priority !== undefined && !PRIORITY_SET.has(o.priority as string)) {
+      errors.push({ path: `${at}.priority`, message: 'priority must be urgent or normal' });
+    }
     out[i] = {
       url: o.url as string,
       note: (o.note as string | undefined) ?? null,
       keywords: (keywords as string[] | undefined) ?? [],
       listing: o.listing === undefined ? null : readListingEvidence(o.listing),
+      priority: (o.priority as Priority | undefined) ?? null,
     };
   }
   if (errors.length > 0) throw AppError.validation(errors);
@@ -66,7 +73,7 @@ function validKeywords(value: unknown): value is string[] {
   );
 }
 
-/** The links of a CSV batch, and the header's columns that are not `url`, `note` or `keywords`, which are ignored. */
+/** The links of a CSV batch, and the header's columns that are not url, note, keywords or priority, which are ignored. */
 export interface CsvLinks {
   links: SubmittedLink[];
   ignoredColumns: string[];
@@ -95,9 +102,10 @@ export function csvDelimiter(body: string): CsvDelimiter {
 const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon' };
 
 /**
- * A CSV batch: a header row with `url` and optionally `note` and `keywords` (separated by `;`), comma- or
- * semicolon-separated (see csvDelimiter). Other columns are ignored and named in the answer, so a spreadsheet
- * with a column of its own (a seller, a date found) can be sent as it is.
+ * A CSV batch: a header row with `url` and optionally `note`, `keywords` (separated by `;`) and `priority` (`urgent`
+ * or `normal` in any case; an empty cell takes the batch's), comma- or semicolon-separated (see csvDelimiter). Other
+ * columns are ignored and named in the answer, so a spreadsheet with a column of its own (a seller, a date found) can
+ * be sent as it is.
  */
 export function readCsvLinks(body: unknown): CsvLinks {
   if (typeof body !== 'string' || body.trim() === '') {
@@ -148,7 +156,7 @@ function checkedColumns(header: string[], delimiter: CsvDelimiter): string[] {
   if (!columns.includes('url') || repeated.length > 0) {
     throw AppError.badRequest(
       'MALFORMED_CSV',
-      `The header row must hold url once, and optionally note and keywords once each (read as ${DELIMITER_NAMES[delimiter]}-separated: ${header
+      `The header row must hold url once, and optionally note, keywords and priority once each (read as ${DELIMITER_NAMES[delimiter]}-separated: ${header
         .slice(0, 10)
         .map((h) => JSON.stringify(h.slice(0, 40)))
         .join(', ')}${header.length > 10 ? ', …' : ''})`,
@@ -165,9 +173,11 @@ function csvLinkInput(record: string[], columns: string[]): Record<string, unkno
   };
   const note = cell('note');
   const keywords = cell('keywords');
+  const priority = cell('priority');
   return {
     url: cell('url'),
     ...(note ? { note } : {}),
+    ...(priority ? { priority: priority.toLowerCase() } : {}),
     ...(keywords
       ? {
           keywords: keywords

@@ -16,6 +16,7 @@ export const LINK_LIST_CSV: CsvForm<LinkListResponseDto, LinkResponseDto> = {
     'listingKey',
     'status',
     'statusReason',
+    'priority',
     'dueAt',
     'overdue',
     'clockPausedAt',

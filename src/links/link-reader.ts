@@ -5,7 +5,7 @@ import { CO_NOTIFIERS, LinkRow } from './link.view';
 /** The link's stored columns (no view derived from time or other links), NULL when the row is gone. */
 const STORED_LINK_COLUMNS =
   raw(`l.id, l.source, l.batch_id, l.report_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
-  l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.resolved_at,
+  l.priority, l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.seller_ref, l.created_at, l.resolved_at,
   l.reappeared, l.decision, ${CO_NOTIFIERS} AS co_notifier_ids`);
 
 /** A link in an evidence request's scope, as stored: every link column NULL when its row is gone. */

@@ -17,6 +17,10 @@ export const LINK_STATUSES = [
 ] as const;
 export type LinkStatus = (typeof LINK_STATUSES)[number];
 
+export const PRIORITIES = ['urgent', 'normal'] as const;
+/** How soon the marketplace must act: an urgent link is due within its marketplace's urgentSlaHours. */
+export type Priority = (typeof PRIORITIES)[number];
+
 export const LINK_SOURCES = ['ministry', 'marketplace'] as const;
 /** Who put the link on the exchange: a ministry's batch, or a marketplace's report of its own takedown. */
 export type LinkSource = (typeof LINK_SOURCES)[number];
@@ -54,6 +58,7 @@ export interface ListingEvidence {
   'ck_links_origin',
   `("source" = 'ministry' AND "batch_id" IS NOT NULL AND "report_id" IS NULL AND "due_at" IS NOT NULL) OR ("source" = 'marketplace' AND "batch_id" IS NULL AND "report_id" IS NOT NULL)`,
 )
+@Check('ck_links_priority', `"priority" IN ('urgent', 'normal')`)
 @Check(
   'ck_links_status',
   `"status" IN ('pending', 'acknowledged', 'taken_down', 'not_found', 'rejected', 'withdrawn', 'reinstated')`,
@@ -106,6 +111,10 @@ export class Link {
   /** When the marketplace must have acted; null when it acted before the exchange knew of the link. */
   @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
   dueAt!: Date | null;
+
+  /** The notifier's priority, which set dueAt (a co-notifier's does not change it); normal for a reported takedown. */
+  @Column({ type: 'varchar', length: 10, default: 'normal' })
+  priority!: Priority;
 
   /**
    * Since when the link's clock has stood still: an objection to the open link waits for the ministry's decision,

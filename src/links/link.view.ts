@@ -2,7 +2,7 @@ import { raw } from '../database/sql';
 import { overdueText } from './link-state';
 import type { LinkResponseDto } from './dto/link-response.dto';
 import type { StatementOfReasons } from './statement-of-reasons';
-import type { LastObservation, LinkSource, ListingEvidence, LinkStatus } from './link.entity';
+import type { LastObservation, LinkSource, ListingEvidence, LinkStatus, Priority } from './link.entity';
 
 /** The ministries that co-notified the link under `l`, by agency id. */
 export const CO_NOTIFIERS =
@@ -11,7 +11,7 @@ export const CO_NOTIFIERS =
 /** The columns a LinkRow reads, for a query over `links l`. */
 export const LINK_COLUMNS =
   raw(`l.id, l.source, l.batch_id, l.report_id, l.marketplace_id, l.url, l.canonical_url, l.listing_key, l.status, l.status_reason,
-  l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.decision, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
+  l.priority, l.due_at, l.relisted, l.prior_link_ids, l.note, l.keywords, l.listing, l.decision, l.seller_ref, l.created_at, l.updated_at, l.resolved_at,
   l.reappeared, l.last_observation, l.clock_paused_at, ${overdueText('l')} AS overdue,
   (SELECT b.submitted_by_agency_id FROM link_batches b WHERE b.id = l.batch_id) AS notifier_agency_id,
   ${CO_NOTIFIERS} AS co_notifier_ids`);
@@ -27,6 +27,7 @@ export interface LinkRow {
   listing_key: string;
   status: LinkStatus;
   status_reason: string | null;
+  priority: Priority;
   due_at: Date | null;
   clock_paused_at: Date | null;
   relisted: boolean;
@@ -61,6 +62,7 @@ export function toLinkView(r: LinkRow): LinkResponseDto {
     listingKey: r.listing_key,
     status: r.status,
     statusReason: r.status_reason,
+    priority: r.priority,
     dueAt: r.due_at?.toISOString() ?? null,
     overdue: r.overdue,
     clockPausedAt: r.clock_paused_at?.toISOString() ?? null,

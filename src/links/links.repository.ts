@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { raw, sql, Sql, where } from '../database/sql';
 import type { LockedLink } from './acknowledgement-rules';
-import type { LinkSource, LinkStatus } from './link.entity';
+import type { LinkSource, LinkStatus, Priority } from './link.entity';
 import { linkIsOverdue } from './link-state';
 import { LINK_COLUMNS, LinkRow } from './link.view';
 import { linksOfBatch, linkVisibleTo, ReaderScope } from './reader-scope';
@@ -29,6 +29,7 @@ export interface LinkFilter {
   marketplaceId?: string;
   status?: LinkStatus;
   source?: LinkSource;
+  priority?: Priority;
   relisted?: boolean;
   overdue?: boolean;
   reappeared?: boolean;
@@ -70,6 +71,7 @@ function filterConditions(f: LinkFilter): (Sql | false)[] {
     !!f.marketplaceId && sql`l.marketplace_id = ${f.marketplaceId}`,
     !!f.status && sql`l.status = ${f.status}`,
     !!f.source && sql`l.source = ${f.source}`,
+    !!f.priority && sql`l.priority = ${f.priority}`,
     f.relisted !== undefined && sql`l.relisted = ${f.relisted}`,
     f.overdue === true && linkIsOverdue('l'),
     f.overdue === false && sql`NOT ${linkIsOverdue('l')}`,

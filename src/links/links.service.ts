@@ -48,6 +48,7 @@ export class LinksService {
       marketplaceId: q.marketplaceId,
       status: q.status,
       source: q.source,
+      priority: q.priority,
       relisted: q.relisted ? q.relisted === 'true' : undefined,
       overdue: q.overdue === 'true' ? true : q.overdue === 'false' ? false : undefined,
       reappeared: q.reappeared ? q.reappeared === 'true' : undefined,

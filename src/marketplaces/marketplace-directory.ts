@@ -9,6 +9,7 @@ export interface RoutedMarketplace {
   code: string;
   agencyId: string;
   takedownSlaHours: number;
+  urgentSlaHours: number;
 }
 
 /** Routes a URL's host to its marketplace (the most specific registered domain wins); also indexes them by id. */
@@ -25,15 +26,28 @@ export class MarketplaceDirectory {
   /** Read per request from the domains table, so a marketplace's new domains route at once. */
   async router(): Promise<Router> {
     const rows = await this.dataSource.query<
-      { domain: string; id: string; code: string; agency_id: string; takedown_sla_hours: number }[]
+      {
+        domain: string;
+        id: string;
+        code: string;
+        agency_id: string;
+        takedown_sla_hours: number;
+        urgent_sla_hours: number;
+      }[]
     >(
-      `SELECT d.domain, m.id, m.code, m.agency_id, m.takedown_sla_hours
+      `SELECT d.domain, m.id, m.code, m.agency_id, m.takedown_sla_hours, m.urgent_sla_hours
          FROM marketplace_domains d JOIN marketplaces m ON m.id = d.marketplace_id`,
     );
     const byDomain = new Map<string, RoutedMarketplace>(
       rows.map((r) => [
         r.domain,
-        { marketplaceId: r.id, code: r.code, agencyId: r.agency_id, takedownSlaHours: r.takedown_sla_hours },
+        {
+          marketplaceId: r.id,
+          code: r.code,
+          agencyId: r.agency_id,
+          takedownSlaHours: r.takedown_sla_hours,
+          urgentSlaHours: r.urgent_sla_hours,
+        },
       ]),
     );
     return {

@@ -4,7 +4,7 @@ import { raw, sql, where } from '../database/sql';
 import type { Marketplace } from './marketplace.entity';
 
 const MARKETPLACE_COLUMNS = raw(
-  'm.id, m.agency_id AS "agencyId", m.code, m.name, m.takedown_sla_hours AS "takedownSlaHours", m.require_statement_of_reasons AS "requireStatementOfReasons", m.created_at AS "createdAt", m.updated_at AS "updatedAt"',
+  'm.id, m.agency_id AS "agencyId", m.code, m.name, m.takedown_sla_hours AS "takedownSlaHours", m.urgent_sla_hours AS "urgentSlaHours", m.require_statement_of_reasons AS "requireStatementOfReasons", m.created_at AS "createdAt", m.updated_at AS "updatedAt"',
 );
 
 @Injectable()
@@ -16,10 +16,11 @@ export class MarketplacesRepository {
 
   async insert(m: EntityManager, mk: Marketplace): Promise<void> {
     await m.query(
-      ...sql`INSERT INTO marketplaces (id, agency_id, code, name, takedown_sla_hours, require_statement_of_reasons,
+      ...sql`INSERT INTO marketplaces (id, agency_id, code, name, takedown_sla_hours, urgent_sla_hours,
+                                       require_statement_of_reasons,
                                        created_at, updated_at)
              VALUES (${mk.id}, ${mk.agencyId}, ${mk.code}, ${mk.name}, ${mk.takedownSlaHours},
-                     ${mk.requireStatementOfReasons}, ${mk.createdAt}, ${mk.updatedAt})`,
+                     ${mk.urgentSlaHours}, ${mk.requireStatementOfReasons}, ${mk.createdAt}, ${mk.updatedAt})`,
     );
   }
 
@@ -63,10 +64,14 @@ export class MarketplacesRepository {
   async update(
     m: EntityManager,
     id: string,
-    set: { name: string; takedownSlaHours: number; requireStatementOfReasons: boolean; updatedAt: Date },
+    set: Pick<
+      Marketplace,
+      'name' | 'takedownSlaHours' | 'urgentSlaHours' | 'requireStatementOfReasons' | 'updatedAt'
+    >,
   ): Promise<void> {
     await m.query(
       ...sql`UPDATE marketplaces SET name = ${set.name}, takedown_sla_hours = ${set.takedownSlaHours},
+                                     urgent_sla_hours = ${set.urgentSlaHours},
                                      require_statement_of_reasons = ${set.requireStatementOfReasons},
                                      updated_at = ${set.updatedAt}
               WHERE id = ${id}`,

@@ -38,13 +38,17 @@ export class MarketplacesService {
         `agencyId names an agency of type ${agency.type}, not marketplace`,
       );
     }
+    const takedownSlaHours = dto.takedownSlaHours ?? 48;
+    const urgentSlaHours = dto.urgentSlaHours ?? Math.min(DEFAULT_URGENT_SLA_HOURS, takedownSlaHours);
+    checkUrgentSla(urgentSlaHours, takedownSlaHours);
     const now = new Date();
     const marketplace: Marketplace = {
       id: randomUUID(),
       agencyId: dto.agencyId,
       code: dto.code,
       name: dto.name,
-      takedownSlaHours: dto.takedownSlaHours ?? 48,
+      takedownSlaHours,
+      urgentSlaHours,
       requireStatementOfReasons: dto.requireStatementOfReasons ?? false,
       createdAt: now,
       updatedAt: now,
@@ -54,7 +58,7 @@ export class MarketplacesService {
     await this.audit.record(
       m,
       actor,
-      marketplaceCreated(marketplace.id, { ...dto, takedownSlaHours: marketplace.takedownSlaHours }),
+      marketplaceCreated(marketplace.id, { ...dto, takedownSlaHours, urgentSlaHours }),
       now,
     );
     return toView(marketplace, dto.domains);
@@ -89,6 +93,13 @@ export class MarketplacesService {
       if (dto.takedownSlaHours !== undefined && dto.takedownSlaHours !== marketplace.takedownSlaHours) {
         changes.takedownSlaHours = { from: marketplace.takedownSlaHours, to: dto.takedownSlaHours };
       }
+      if (dto.urgentSlaHours !== undefined && dto.urgentSlaHours !== marketplace.urgentSlaHours) {
+        changes.urgentSlaHours = { from: marketplace.urgentSlaHours, to: dto.urgentSlaHours };
+      }
+      checkUrgentSla(
+        dto.urgentSlaHours ?? marketplace.urgentSlaHours,
+        dto.takedownSlaHours ?? marketplace.takedownSlaHours,
+      );
       if (
         dto.requireStatementOfReasons !== undefined &&
         dto.requireStatementOfReasons !== marketplace.requireStatementOfReasons
@@ -106,12 +117,14 @@ export class MarketplacesService {
       Object.assign(marketplace, {
         name: dto.name ?? marketplace.name,
         takedownSlaHours: dto.takedownSlaHours ?? marketplace.takedownSlaHours,
+        urgentSlaHours: dto.urgentSlaHours ?? marketplace.urgentSlaHours,
         requireStatementOfReasons: dto.requireStatementOfReasons ?? marketplace.requireStatementOfReasons,
         updatedAt: now,
       });
       await this.marketplaces.update(m, id, {
         name: marketplace.name,
         takedownSlaHours: marketplace.takedownSlaHours,
+        urgentSlaHours: marketplace.urgentSlaHours,
         requireStatementOfReasons: marketplace.requireStatementOfReasons,
         updatedAt: now,
       });
@@ -136,6 +149,21 @@ export class MarketplacesService {
   }
 }
 
+/** The urgent hours of a marketplace created without them: half a day, or its normal hours when fewer. */
+const DEFAULT_URGENT_SLA_HOURS = 12;
+
+/** An urgent link is never given longer than a normal one (ck_marketplaces_urgent_sla says so too). */
+function checkUrgentSla(urgentSlaHours: number, takedownSlaHours: number): void {
+  if (urgentSlaHours > takedownSlaHours) {
+    throw AppError.validation([
+      {
+        path: 'urgentSlaHours',
+        message: `urgentSlaHours (${urgentSlaHours}) must be at most takedownSlaHours (${takedownSlaHours})`,
+      },
+    ]);
+  }
+}
+
 function toView(m: Marketplace, domains: string[]): MarketplaceResponseDto {
   return {
     id: m.id,
@@ -144,6 +172,7 @@ function toView(m: Marketplace, domains: string[]): MarketplaceResponseDto {
     name: m.name,
     domains: [...domains].sort(),
     takedownSlaHours: m.takedownSlaHours,
+    urgentSlaHours: m.urgentSlaHours,
     requireStatementOfReasons: m.requireStatementOfReasons,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),

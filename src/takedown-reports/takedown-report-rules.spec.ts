@@ -8,12 +8,14 @@ const SHOPEE: RoutedMarketplace = {
   code: 'shopee',
   agencyId: 'a0000000-0000-4000-8000-0000000000aa',
   takedownSlaHours: 24,
+  urgentSlaHours: 12,
 };
 const TOKOPEDIA: RoutedMarketplace = {
   marketplaceId: 'a0000000-0000-4000-8000-000000000002',
   code: 'tokopedia',
   agencyId: 'a0000000-0000-4000-8000-0000000000bb',
   takedownSlaHours: 48,
+  urgentSlaHours: 12,
 };
 const DOMAINS = new Map([
   ['shopee.co.id', SHOPEE],

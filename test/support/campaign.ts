@@ -45,7 +45,7 @@ export const tokopediaUrl = (shop = 'tokobaju') =>
   `https://www.tokopedia.com/${shop}/kemeja-flanel-bekas-${++item}`;
 
 export function batch(
-  links: (string | { url: string; note?: string; keywords?: string[] })[],
+  links: (string | { url: string; note?: string; keywords?: string[]; priority?: string })[],
   extra: Record<string, unknown> = {},
 ) {
   return {
@@ -62,11 +62,12 @@ export interface SubmittedLink extends Json {
   url: string;
   marketplaceId: string;
   dueAt: string;
+  priority: string;
   createdAt: string;
 }
 
 /**
- * Submits `links` (URLs, or URLs with a note and keywords) as one ministry batch and returns its id and its links, in
+ * Submits `links` (URLs, or URLs with a note, keywords or a priority) as one ministry batch and returns its id and its links, in
  * the order given; every link must have been accepted.
  */
 export async function submitBatch(

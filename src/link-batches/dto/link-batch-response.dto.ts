@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { LinkStatus } from '../../links/link.entity';
+import { PRIORITIES, type LinkStatus, type Priority } from '../../links/link.entity';
 
 export const BATCH_STATUSES = ['open', 'in_progress', 'completed', 'cancelled'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
@@ -57,6 +57,9 @@ export class LinkBatchDto {
     description: "The batch's due time for every link; null when each link is due by its marketplace's SLA",
   })
   dueAt!: string | null;
+
+  @ApiProperty({ enum: PRIORITIES, description: 'The priority of its links, unless a link named its own' })
+  priority!: Priority;
 
   @ApiProperty({
     enum: BATCH_STATUSES,
@@ -211,6 +214,9 @@ export class LinkBatchIntakeDto {
 
   @ApiProperty({ enum: ['open'] })
   status!: BatchStatus;
+
+  @ApiProperty({ enum: PRIORITIES, description: 'The priority of its links, unless a link named its own' })
+  priority!: Priority;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;

@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
 import { ListingEvidenceDto } from '../../links/dto/link.dto';
+import { PRIORITIES, type Priority } from '../../links/link.entity';
 import { BATCH_STATUSES, BatchStatus, LinkBatchIntakeDto } from './link-batch-response.dto';
 
 /** What POST /v1/link-batches answers (the response DTO is the one definition). */
@@ -40,6 +41,12 @@ export class SubmittedLinkDto {
       'What the ministry saw of the listing (JSON batches only); a malformed one rejects that link as invalid_listing',
   })
   listing?: ListingEvidenceDto;
+  @ApiPropertyOptional({
+    enum: PRIORITIES,
+    description:
+      "This link's priority, when it differs from the batch's (JSON batches; a CSV's `priority` column)",
+  })
+  priority?: Priority;
 }
 
 export class BatchMetaDto {
@@ -67,11 +74,20 @@ export class BatchMetaDto {
 
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Due time of every link, in the future; default: now + the marketplace SLA',
+    description:
+      "Due time of every link, in the future; default: now + the marketplace's SLA hours for the link's priority (urgentSlaHours or takedownSlaHours)",
   })
   @IsOptional()
   @IsISO8601({ strict: true })
   dueAt?: string;
+
+  @ApiPropertyOptional({
+    enum: PRIORITIES,
+    description: 'The priority of every link that does not name its own; normal if absent',
+  })
+  @IsOptional()
+  @IsIn(PRIORITIES)
+  priority?: Priority;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Type } from '@nestjs/common';
 import { AuditEventResponseDto } from '../../audit/dto/audit-event.dto';
 import { ImageHashDto } from '../../matching/dto/image-hash.dto';
 import { MatchResponseDto } from '../../matching/dto/match-response.dto';
-import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus } from '../link.entity';
+import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus, PRIORITIES, Priority } from '../link.entity';
 import { OBSERVATION_RESULTS } from '../../observations/observation.entity';
 import { StatementOfReasonsDto } from './statement-of-reasons.dto';
 
@@ -138,6 +138,13 @@ export class LinkResponseDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'The reason given with the last status change' })
   statusReason!: string | null;
+
+  @ApiProperty({
+    enum: PRIORITIES,
+    description:
+      'The notifier’s priority, which set dueAt from the marketplace’s urgentSlaHours or takedownSlaHours; a co-notifier does not change it; normal for a marketplace’s report',
+  })
+  priority!: Priority;
 
   @ApiProperty({
     type: String,

@@ -3,7 +3,7 @@ import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-val
 import { PageQueryDto } from '../../common/pagination';
 import { ImageHashDto } from '../../matching/dto/image-hash.dto';
 import { MAX_IMAGE_HASHES } from '../listing-evidence';
-import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus } from '../link.entity';
+import { LINK_SOURCES, LINK_STATUSES, LinkSource, LinkStatus, PRIORITIES, Priority } from '../link.entity';
 import { StatementOfReasonsDto } from './statement-of-reasons.dto';
 
 export const ACK_STATUSES = ['acknowledged', 'taken_down', 'not_found', 'rejected'] as const;
@@ -128,6 +128,11 @@ export class ListLinksQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(LINK_SOURCES)
   source?: LinkSource;
+
+  @ApiPropertyOptional({ enum: PRIORITIES })
+  @IsOptional()
+  @IsIn(PRIORITIES)
+  priority?: Priority;
 
   @ApiPropertyOptional({ enum: ['true', 'false'] })
   @IsOptional()

@@ -18,6 +18,9 @@ import { PageQueryDto } from '../../common/pagination';
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 
+const URGENT_SLA =
+  'Hours a marketplace has to take an urgent link down, at most takedownSlaHours; if absent when created, 12 or takedownSlaHours when that is less';
+
 const REQUIRE_STATEMENT =
   'Each takedown must carry a statement of reasons (`decision` on the acknowledgement item); false if absent';
 
@@ -62,13 +65,20 @@ export class CreateMarketplaceDto {
     default: 48,
     minimum: 1,
     maximum: 8760,
-    description: 'Hours a marketplace has to take a link down before it counts as overdue',
+    description: 'Hours a marketplace has to take a normal link down before it counts as overdue',
   })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(8760)
   takedownSlaHours?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 8760, description: URGENT_SLA })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(8760)
+  urgentSlaHours?: number;
 
   @ApiPropertyOptional({ description: REQUIRE_STATEMENT })
   @IsOptional()
@@ -105,6 +115,18 @@ export class UpdateMarketplaceDto {
   @Max(8760)
   takedownSlaHours?: number;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 8760,
+    description: 'At most takedownSlaHours (the one sent, else the stored one)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(8760)
+  urgentSlaHours?: number;
+
   @ApiPropertyOptional({ description: REQUIRE_STATEMENT })
   @IsOptional()
   @IsBoolean()
@@ -125,6 +147,14 @@ export class MarketplaceResponseDto {
   })
   domains!: string[];
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 8760, example: 48 }) takedownSlaHours!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 8760,
+    example: 12,
+    description: 'Hours for an urgent link; at most takedownSlaHours',
+  })
+  urgentSlaHours!: number;
   @ApiProperty({ description: 'Each takedown must carry a statement of reasons' })
   requireStatementOfReasons!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
