@@ -71,7 +71,7 @@ async function thePartiesAct(d: Demo): Promise<void> {
   for (const m of marketplaces) d.codes.set(m.id as string, m.code as string);
   for (const m of marketplaces)
     say(
-      `  ${m.code.padEnd(10)} ${m.name.padEnd(14)} domains ${m.domains.join(', ').padEnd(30)} SLA ${m.takedownSlaHours} h`,
+      `  ${m.code.padEnd(10)} ${m.name.padEnd(14)} domains ${m.domains.join(', ').padEnd(30)} SLA ${m.takedownSlaHours} h, urgent ${m.urgentSlaHours} h`,
     );
   say('  + Kementerian Perdagangan (ministry), idEA (association), Bareskrim Polri (police)');
 }

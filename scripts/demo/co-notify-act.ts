@@ -3,8 +3,8 @@ import { call, Demo, say, step, token } from './client';
 
 /**
  * A second ministry: the Ministry of Cooperatives and SMEs finds listings of its own and one the Ministry of Trade
- * already sent. The operator registers it (once: a later demo finds it), its batch co-notifies the open link, and each
- * ministry then sees its own batches, while the first notifier alone may withdraw the link.
+ * already sent. The operator registers it (once: a later demo finds it), its batch co-notifies the open link and sends
+ * a new one urgent, and each ministry then sees its own batches, while the first notifier alone may withdraw the link.
  */
 export async function coNotifyAct(d: Demo, n: number): Promise<void> {
   step(n, 'A second ministry sends links: one is already open, and it becomes a co-notifier');
@@ -19,7 +19,7 @@ export async function coNotifyAct(d: Demo, n: number): Promise<void> {
   const second = await call(kemenkop, 'POST', '/v1/link-batches', {
     reference: `KUKM/2026/12/${base % 10000}`,
     legalBasis: 'Permendag No. 40/2022; PP 7/2021 (perlindungan UMKM)',
-    links: [{ url: url(0) }, { url: url(1) }],
+    links: [{ url: url(0) }, { url: url(1), priority: 'urgent' }],
   });
   const [shared] = second.duplicates as Json[];
   say(
@@ -29,6 +29,14 @@ export async function coNotifyAct(d: Demo, n: number): Promise<void> {
   const link = await call(kemenkop, 'GET', `/v1/links/${shared.existingLinkId}`);
   say(
     `  Kemenkop follows it: ${link.status}, notified by ${link.notifierAgencyId}, co-notifiers ${link.coNotifierAgencyIds}`,
+  );
+  const [urgent] = (await call(kemenkop, 'GET', `/v1/links?batchId=${second.id}&priority=urgent`))
+    .items as Json[];
+  const hours = (l: Json) =>
+    Math.round((Date.parse(l.dueAt as string) - Date.parse(l.createdAt as string)) / 36e5);
+  say(
+    `  Its new link is urgent: due in ${hours(urgent)} h (Tokopedia's urgent hours); the co-notified one keeps` +
+      ` Kemendag's ${link.priority} priority, due in ${hours(link)} h`,
   );
   const own = (await call(kemenkop, 'GET', '/v1/link-batches?limit=100')).items as Json[];
   say(`  Kemenkop sees ${own.length} batch(es) of its own; Kemendag's batches stay Kemendag's`);
