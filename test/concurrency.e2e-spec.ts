@@ -377,6 +377,39 @@ describe('many callers at once', () => {
     expect(new Set(answers.map((a) => a.body.toString('utf8'))).size).toBe(1);
   });
 
+  it('POST /v1/link-batches urgent, then GET /v1/links?priority=urgent: 100 of each at once, every urgent link listed', async () => {
+    const urls = Array.from({ length: N }, () => tokopediaUrl('toko-urgent'));
+    const sent = await times(N, (i) =>
+      call(
+        'POST',
+        '/v1/link-batches',
+        { ...auth(c.ministry), 'Content-Type': 'application/json' },
+        JSON.stringify({
+          reference: `URGENT/CONC/${i}`,
+          legalBasis: 'Permendag 40/2022',
+          priority: 'urgent',
+          links: [{ url: urls[i] }],
+        }),
+      ),
+    );
+    expectDocumented(sent);
+    expect(sent.every((a) => a.status === 201 && json<{ priority: string }>(a).priority === 'urgent')).toBe(
+      true,
+    );
+    const listed = await times(N, () =>
+      call(
+        'GET',
+        `/v1/links?priority=urgent&marketplaceId=${c.tokopedia.marketplaceId}&limit=1000`,
+        auth(c.tokopedia),
+      ),
+    );
+    expectDocumented(listed);
+    expect(new Set(listed.map((a) => a.body.toString('utf8'))).size).toBe(1);
+    const items = json<{ items: { url: string; priority: string }[] }>(listed[0]).items;
+    expect(items.every((l) => l.priority === 'urgent')).toBe(true);
+    expect(items.map((l) => l.url).sort()).toEqual(expect.arrayContaining([...urls].sort()));
+  });
+
   it('POST /v1/links/acknowledgements: 100 callers each acknowledging a different link, each acknowledged once', async () => {
     const before = await t.auditCount();
     const answers = await times(N, (i) =>
