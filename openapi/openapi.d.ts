@@ -2388,6 +2388,8 @@ export interface components {
             category?: string;
             /** @description The listing as it was when taken down */
             listing: components["schemas"]["ListingEvidenceDto"];
+            /** @description The statement of reasons for the takedown (DSA art. 17); required when the marketplace’s requireStatementOfReasons is set */
+            decision?: components["schemas"]["StatementOfReasonsDto"];
         };
         FileTakedownReportDto: {
             /** @description An item that breaks the item schema is refused on its own (ok: false with the reason), not with a 400 */

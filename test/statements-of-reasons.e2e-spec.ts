@@ -156,4 +156,57 @@ describe('statements of reasons: each takedown may say what was done and why (DS
       ]);
     }
   });
+  it('takes a statement with a marketplace’s own takedown report, requires one once set, and replays it into a package', async () => {
+    const report = (party: Party, items: Record<string, unknown>[]) =>
+      t.http.post('/v1/takedown-reports').set(party.auth).send({ items }).expect(200);
+    const reported = (url: string, extra: Record<string, unknown> = {}) => ({
+      url,
+      takenDownAt: new Date(Date.now() - 3_600_000).toISOString(),
+      listing: { title: 'Karung pakaian preloved', sellerRef: 'toko-karung' },
+      ...extra,
+    });
+    const [withStatement, malformed] = [shopeeUrl(), shopeeUrl()];
+    const res = await report(c.shopee, [
+      reported(withStatement, { decision: STATEMENT }),
+      reported(malformed, { decision: { ...STATEMENT, ground: 'rumour' } }),
+    ]);
+    expect(res.body.results.map((r: { ok: boolean; error?: string }) => [r.ok, r.error])).toEqual([
+      [true, undefined],
+      [false, 'decision.ground must be one of illegal, terms_of_service'],
+    ]);
+    const linkId = res.body.results[0].linkId as string;
+    expect((await linkOf(linkId)).decision).toEqual(STATEMENT);
+    const created = (
+      await t.http.get(`/v1/audit-events?entityType=link&entityId=${linkId}`).set(c.shopee.auth).expect(200)
+    ).body.items as { action: string; data: Record<string, unknown> }[];
+    expect(created.map((e) => [e.action, e.data.decision])).toEqual([['link.created', STATEMENT]]);
+
+    await requireStatements(c.shopee.marketplaceId, true);
+    try {
+      const strict = await report(c.shopee, [
+        reported(shopeeUrl()),
+        reported(shopeeUrl(), { decision: STATEMENT }),
+      ]);
+      expect(strict.body.results.map((r: { ok: boolean; error?: string }) => [r.ok, r.error])).toEqual([
+        [false, 'decision is required: the marketplace gives a statement of reasons with each takedown'],
+        [true, undefined],
+      ]);
+    } finally {
+      await requireStatements(c.shopee.marketplaceId, false);
+    }
+
+    const requestId = await fulfilledRequest(t, c, [withStatement]);
+    const { links, verified } = await openPackage(
+      t,
+      c,
+      (await downloadPackage(t, c, requestId).expect(200)).body as Buffer,
+    );
+    expect(verified.ok).toBe(true);
+    expect(links).toEqual([
+      expect.objectContaining({ id: linkId, source: 'marketplace', decision: STATEMENT }),
+    ]);
+    // With the application's grants: a statement removed behind the API is not what the report's event says.
+    await t.db.query('UPDATE links SET decision = NULL WHERE id = $1', [linkId]);
+    expect(expectProblem(await downloadPackage(t, c, requestId), 409).detail).toMatch(/decision/);
+  });
 });

@@ -317,6 +317,7 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
       reason: null,
       category: null,
       listing: { title: 'Bal bekas' },
+      decision: null,
       priorLinkIds: [],
     }),
     {
@@ -338,7 +339,7 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
     },
   ],
   [
-    'link created by a takedown report, relisted with a reason and a category',
+    'link created by a takedown report, relisted with a reason, a category and a statement of reasons',
     reportedLinkCreated({
       id: E,
       reportId: A,
@@ -351,6 +352,13 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
       reason: 'banned goods',
       category: 'used-clothing',
       listing: { sellerRef: 's1' },
+      decision: {
+        visibility: 'removed',
+        account: 'none',
+        ground: 'illegal',
+        automatedDetection: false,
+        automatedDecision: 'none',
+      },
       priorLinkIds: [M],
     }),
     {
@@ -370,6 +378,13 @@ const cases: [string, AuditRecord, Omit<AuditRecord, 'entityId'> & { entityId?: 
         reason: 'banned goods',
         category: 'used-clothing',
         listing: { sellerRef: 's1' },
+        decision: {
+          visibility: 'removed',
+          account: 'none',
+          ground: 'illegal',
+          automatedDetection: false,
+          automatedDecision: 'none',
+        },
         relisted: true,
         priorLinkIds: [M],
       },

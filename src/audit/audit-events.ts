@@ -255,6 +255,8 @@ export interface ReportedLink {
   reason: string | null;
   category: string | null;
   listing: ListingEvidence;
+  /** The statement of reasons, when the report gave one. */
+  decision: StatementOfReasons | null;
   priorLinkIds: string[];
 }
 
@@ -281,6 +283,7 @@ export function reportedLinkCreated(link: ReportedLink): AuditRecord {
       ...(link.reason !== null ? { reason: link.reason } : {}),
       ...(link.category !== null ? { category: link.category } : {}),
       listing: link.listing,
+      ...(link.decision ? { decision: link.decision } : {}),
       ...(link.priorLinkIds.length > 0 ? { relisted: true, priorLinkIds: link.priorLinkIds } : {}),
     },
   };

@@ -127,6 +127,14 @@ describe('replayLink', () => {
     });
   });
 
+  it('keeps the statement of reasons a report gave with its takedown, and refuses one that is not an object', () => {
+    const decision = { visibility: 'removed', account: 'suspended', ground: 'illegal' };
+    expect(replayLink(LINK, [reported({ decision })]).decision).toEqual(decision);
+    expect(() => replayLink(LINK, [reported({ decision: 'removed' })])).toThrow(
+      /data.decision is not an object/,
+    );
+  });
+
   it('raises reappeared on the latest look that finds a taken-down listing online, and lowers it on offline', () => {
     const look = (seq: number, observedAt: string, result: string, reappeared: boolean): EventBody => ({
       seq,

@@ -107,9 +107,7 @@ export function applyLinkEvent(linkId: string, link: PackageLink | null, e: Even
   if (d.listing !== undefined) setListing(link, d.listing, where);
   if (d.decision !== undefined) {
     if (status !== 'taken_down') throw new ReplayError(`${where}: a statement of reasons with ${status}`);
-    if (typeof d.decision !== 'object' || d.decision === null || Array.isArray(d.decision))
-      throw new ReplayError(`${where}: data.decision is not an object`);
-    link.decision = d.decision as Record<string, unknown>;
+    link.decision = statementOf(d.decision, where);
   }
   // A marketplace says when it acted (`at`); a withdrawal acts when it is recorded.
   if (FINAL.has(status)) link.resolvedAt = instant(d.at ?? e.at, where, 'at');
@@ -247,6 +245,13 @@ function createdByBatch(linkId: string, e: EventBody, where: string): PackageLin
   };
 }
 
+/** A takedown's statement of reasons, as its event carries it. */
+function statementOf(decision: unknown, where: string): Record<string, unknown> {
+  if (typeof decision !== 'object' || decision === null || Array.isArray(decision))
+    throw new ReplayError(`${where}: data.decision is not an object`);
+  return decision as Record<string, unknown>;
+}
+
 /** A link.created event says `priority` only when urgent: anything else there is not an event the exchange writes. */
 function urgency(priority: unknown, where: string): { priority?: 'urgent' } {
   if (priority === undefined) return {};
@@ -287,6 +292,7 @@ function reportedLink(linkId: string, e: EventBody, where: string): PackageLink 
     priorLinkIds: d.priorLinkIds === undefined ? [] : strings(d.priorLinkIds, where, 'priorLinkIds'),
     source: 'marketplace',
     reportId: str(d.reportId, where, 'reportId'),
+    ...(d.decision !== undefined ? { decision: statementOf(d.decision, where) } : {}),
   };
 }
 

@@ -23,6 +23,7 @@ const SHOPEE: RoutedMarketplace = {
   agencyId: 'agency-s',
   takedownSlaHours: 48,
   urgentSlaHours: 12,
+  requireStatementOfReasons: false,
 };
 const TOKOPEDIA: RoutedMarketplace = {
   marketplaceId: 'aaaaaaaa-0000-0000-0000-000000000000',
@@ -30,6 +31,7 @@ const TOKOPEDIA: RoutedMarketplace = {
   agencyId: 'agency-t',
   takedownSlaHours: 24,
   urgentSlaHours: 4,
+  requireStatementOfReasons: false,
 };
 const DOMAINS = new Map([
   ['shopee.co.id', SHOPEE],

@@ -5,6 +5,10 @@ import { canTransition, isFinal } from './link-state';
 import type { ListingEvidence, LinkStatus } from './link.entity';
 import type { StatementOfReasons } from './statement-of-reasons';
 
+/** The refusal of a takedown without a statement of reasons where the marketplace requires one. */
+export const STATEMENT_REQUIRED =
+  'decision is required: the marketplace gives a statement of reasons with each takedown';
+
 /** `at` may run this far ahead of our clock: marketplaces' clocks drift. */
 export const CLOCK_SKEW_MS = 5_000;
 
@@ -51,7 +55,7 @@ export function judgeAcknowledgement(
   if (item.status === link.status) return { result: { linkId, ok: true, status: link.status } };
   if (!canTransition(link.status, item.status, 'marketplace')) return refuse('invalid_transition');
   if (item.status === 'taken_down' && link.requires_statement && !item.decision)
-    return refuse('decision is required: the marketplace gives a statement of reasons with each takedown');
+    return refuse(STATEMENT_REQUIRED);
   const changed: LockedLink = {
     ...link,
     status: item.status,

@@ -10,6 +10,8 @@ export interface RoutedMarketplace {
   agencyId: string;
   takedownSlaHours: number;
   urgentSlaHours: number;
+  /** Each takedown of its links carries a statement of reasons. */
+  requireStatementOfReasons: boolean;
 }
 
 /** Routes a URL's host to its marketplace (the most specific registered domain wins); also indexes them by id. */
@@ -33,9 +35,11 @@ export class MarketplaceDirectory {
         agency_id: string;
         takedown_sla_hours: number;
         urgent_sla_hours: number;
+        require_statement_of_reasons: boolean;
       }[]
     >(
-      `SELECT d.domain, m.id, m.code, m.agency_id, m.takedown_sla_hours, m.urgent_sla_hours
+      `SELECT d.domain, m.id, m.code, m.agency_id, m.takedown_sla_hours, m.urgent_sla_hours,
+              m.require_statement_of_reasons
          FROM marketplace_domains d JOIN marketplaces m ON m.id = d.marketplace_id`,
     );
     const byDomain = new Map<string, RoutedMarketplace>(
@@ -47,6 +51,7 @@ export class MarketplaceDirectory {
           agencyId: r.agency_id,
           takedownSlaHours: r.takedown_sla_hours,
           urgentSlaHours: r.urgent_sla_hours,
+          requireStatementOfReasons: r.require_statement_of_reasons,
         },
       ]),
     );

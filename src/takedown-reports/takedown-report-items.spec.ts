@@ -3,6 +3,13 @@ import { readReportItem } from './takedown-report-items';
 const NOW = new Date('2026-12-01T10:00:00.000Z');
 const URL = 'https://shopee.co.id/a-i.1.2';
 const LISTING = { title: 'Bal pakaian bekas', sellerRef: 'toko-1' };
+const DECISION = {
+  visibility: 'disabled',
+  account: 'terminated',
+  ground: 'terms_of_service',
+  automatedDetection: false,
+  automatedDecision: 'none',
+};
 const item = (extra: Record<string, unknown> = {}) => ({
   url: URL,
   takenDownAt: '2026-11-30T08:00:00Z',
@@ -21,6 +28,7 @@ describe('readReportItem', () => {
         reason: null,
         category: null,
         listing: LISTING,
+        decision: null,
       },
     ],
     [
@@ -32,6 +40,7 @@ describe('readReportItem', () => {
         reason: 'banned goods',
         category: 'used-clothing',
         listing: LISTING,
+        decision: null,
       },
     ],
     [
@@ -43,6 +52,12 @@ describe('readReportItem', () => {
       'takenDownAt with an offset',
       item({ takenDownAt: '2026-11-30T15:00:00+07:00' }),
       expect.objectContaining({ takenDownAt: new Date('2026-11-30T08:00:00Z') }),
+    ],
+    ['a statement of reasons', item({ decision: DECISION }), expect.objectContaining({ decision: DECISION })],
+    [
+      'a statement of reasons missing its ground',
+      item({ decision: { ...DECISION, ground: undefined } }),
+      'decision.ground is required',
     ],
     ['not an object', 'x', 'item must be an object'],
     ['null', null, 'item must be an object'],

@@ -1,6 +1,7 @@
 import { CLOCK_SKEW_MS } from '../links/acknowledgement-rules';
 import type { ListingEvidence } from '../links/link.entity';
 import { readListingEvidence, unstorable } from '../links/listing-evidence';
+import { readStatementOfReasons, StatementOfReasons } from '../links/statement-of-reasons';
 
 /** One item of a takedown report as read: a listing the marketplace took down on its own initiative. */
 export interface ReportItem {
@@ -9,6 +10,8 @@ export interface ReportItem {
   reason: string | null;
   category: string | null;
   listing: ListingEvidence;
+  /** The marketplace's statement of reasons for the takedown (DSA art. 17), when it gives one. */
+  decision: StatementOfReasons | null;
 }
 
 /** Takedowns before this are not the exchange's business (and most likely a mistyped year). */
@@ -16,7 +19,7 @@ export const EARLIEST_TAKEDOWN = new Date('2000-01-01T00:00:00.000Z');
 export const MAX_REPORT_URL = 8192;
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const ITEM_KEYS = new Set(['url', 'takenDownAt', 'reason', 'category', 'listing']);
+const ITEM_KEYS = new Set(['url', 'takenDownAt', 'reason', 'category', 'listing', 'decision']);
 
 function optionalText(v: unknown, name: string, max: number): string | null {
   if (v === undefined) return null;
@@ -53,11 +56,14 @@ export function readReportItem(raw: unknown, now: Date): ReportItem | string {
   if (o.listing === undefined) return 'listing is required';
   const listing = readListingEvidence(o.listing);
   if (typeof listing === 'string') return listing;
+  const decision = readStatementOfReasons(o.decision);
+  if (typeof decision === 'string') return decision;
   return {
     url: o.url,
     takenDownAt,
     reason: (o.reason as string | undefined) ?? null,
     category: (o.category as string | undefined) ?? null,
     listing,
+    decision,
   };
 }

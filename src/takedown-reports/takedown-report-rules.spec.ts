@@ -9,6 +9,7 @@ const SHOPEE: RoutedMarketplace = {
   agencyId: 'a0000000-0000-4000-8000-0000000000aa',
   takedownSlaHours: 24,
   urgentSlaHours: 12,
+  requireStatementOfReasons: false,
 };
 const TOKOPEDIA: RoutedMarketplace = {
   marketplaceId: 'a0000000-0000-4000-8000-000000000002',
@@ -16,6 +17,7 @@ const TOKOPEDIA: RoutedMarketplace = {
   agencyId: 'a0000000-0000-4000-8000-0000000000bb',
   takedownSlaHours: 48,
   urgentSlaHours: 12,
+  requireStatementOfReasons: false,
 };
 const DOMAINS = new Map([
   ['shopee.co.id', SHOPEE],
@@ -104,8 +106,45 @@ describe('judgeReport', () => {
       reason: 'r',
       category: 'c',
       listing: { title: 't' },
+      decision: null,
       priorLinkIds: [],
     });
+  });
+
+  const DECISION = {
+    visibility: 'removed',
+    account: 'warned',
+    ground: 'illegal',
+    automatedDetection: true,
+    automatedDecision: 'partial',
+  };
+
+  it('keeps a statement of reasons, and refuses a malformed one as the item’s error', () => {
+    const judged = judgeReport(
+      [item(S1, { decision: DECISION }), item(S2, { decision: { ...DECISION, account: 'banned' } })],
+      router,
+      [SHOPEE.marketplaceId],
+      NOW,
+      newId,
+    );
+    expect(judged.candidates.map((c) => c.decision)).toEqual([DECISION]);
+    expect(judged.refused.get(1)?.error).toMatch(/^decision.account must be one of/);
+  });
+
+  it('refuses a takedown without a statement of reasons where the marketplace requires one', () => {
+    const strict = { ...SHOPEE, requireStatementOfReasons: true };
+    const strictRouter: Router = { route: () => strict, byId: new Map([[strict.marketplaceId, strict]]) };
+    const judged = judgeReport(
+      [item(S1), item(S2, { decision: DECISION })],
+      strictRouter,
+      [SHOPEE.marketplaceId],
+      NOW,
+      newId,
+    );
+    expect(judged.candidates.map((c) => c.index)).toEqual([1]);
+    expect(judged.refused.get(0)?.error).toBe(
+      'decision is required: the marketplace gives a statement of reasons with each takedown',
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { AuditRecord, reportedLinkCreated, takedownReportFiled } from '../audit/
 import { byListing, listingOf } from '../link-batches/intake-rules';
 import type { Router } from '../marketplaces/marketplace-directory';
 import { canonicalise } from '../marketplaces/url';
+import { STATEMENT_REQUIRED } from '../links/acknowledgement-rules';
 import type { TakedownReportResultDto } from './dto/takedown-report.dto';
 import { readReportItem, ReportItem } from './takedown-report-items';
 
@@ -42,8 +43,8 @@ const refusal = (index: number, error: string, linkId?: string): TakedownReportR
 
 /**
  * Reads every item, canonicalises and routes its URL, and refuses what is malformed, routes nowhere
- * (`unroutable`), routes to a marketplace the caller does not run (`not_own_domain`), or repeats a listing
- * already in the report (`duplicate_in_report`). Pure: what the database knows is judged after.
+ * (`unroutable`), routes to a marketplace the caller does not run (`not_own_domain`), lacks the statement of reasons
+ * its marketplace requires, or repeats a listing already in the report (`duplicate_in_report`). Pure: what the database knows is judged after.
  */
 export function judgeReport(
   items: readonly unknown[],
@@ -66,10 +67,12 @@ export function judgeReport(
         refusal(index, judged.reason === 'unknown_marketplace' ? 'unroutable' : judged.reason),
       );
     if (!own.has(judged.marketplaceId)) return refused.set(index, refusal(index, 'not_own_domain'));
+    const marketplace = router.byId.get(judged.marketplaceId);
+    if (marketplace?.requireStatementOfReasons && !item.decision)
+      return refused.set(index, refusal(index, STATEMENT_REQUIRED));
     const listing = listingOf({ marketplaceId: judged.marketplaceId, listingKey: judged.listingKey });
     if (seen.has(listing)) return refused.set(index, refusal(index, 'duplicate_in_report'));
     seen.add(listing);
-    const marketplace = router.byId.get(judged.marketplaceId);
     // Written out rather than spread (as the intake's attachPriors is): a spread copy of 5,000 items costs several times more.
     candidates.push({
       url: item.url,
@@ -77,6 +80,7 @@ export function judgeReport(
       reason: item.reason,
       category: item.category,
       listing: item.listing,
+      decision: item.decision,
       index,
       id: newId(),
       canonicalUrl: judged.canonicalUrl,
@@ -151,6 +155,7 @@ export function reportEvents(
         reason: l.reason,
         category: l.category,
         listing: l.listing,
+        decision: l.decision,
         priorLinkIds: l.priorLinkIds,
       }),
     ),

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ListingEvidenceDto } from '../../links/dto/link.dto';
+import { StatementOfReasonsDto } from '../../links/dto/statement-of-reasons.dto';
 
 export const MAX_REPORT_ITEMS = 5000;
 
@@ -31,6 +32,13 @@ export class TakedownReportItemDto {
 
   @ApiProperty({ type: ListingEvidenceDto, description: 'The listing as it was when taken down' })
   listing!: ListingEvidenceDto;
+
+  @ApiPropertyOptional({
+    type: StatementOfReasonsDto,
+    description:
+      'The statement of reasons for the takedown (DSA art. 17); required when the marketplace’s requireStatementOfReasons is set',
+  })
+  decision?: StatementOfReasonsDto;
 }
 
 /**
