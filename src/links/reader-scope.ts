@@ -29,7 +29,7 @@ export function marketplacesIn(scope: ReaderScope): LinkScope {
 export function linkVisibleTo(scope: ReaderScope, alias = 'l'): Sql | false {
   if (scope === null) return false;
   const l = raw(alias);
-  if (Array.isArray(scope)) return sql`${l}.marketplace_id = ANY(${scope}::uuid[])`;
+  if (Array.isArray(scope)) return ofMarketplaces(scope, l);
   return sql`(${l}.source = 'marketplace'
     OR EXISTS (SELECT 1 FROM link_batches vb WHERE vb.id = ${l}.batch_id AND vb.submitted_by_agency_id = ${scope.notifier})
     OR EXISTS (SELECT 1 FROM link_notifiers vn WHERE vn.link_id = ${l}.id AND vn.agency_id = ${scope.notifier}))`;
@@ -43,4 +43,15 @@ export function linksOfBatch(batch: Sql, alias = 'l'): Sql {
   const l = raw(alias);
   return sql`(${l}.batch_id = ${batch}
     OR ${l}.id = ANY(ARRAY(SELECT n.link_id FROM link_notifiers n WHERE n.batch_id = ${batch})))`;
+}
+
+/**
+ * `marketplace_id` among `ids`. One marketplace (nearly every marketplace agency runs one) is written as an equality:
+ * PostgreSQL 15 reads `= ANY` of a one-element array as a filter, so a page of a marketplace's links in id order walked
+ * the primary key through every marketplace's links, where the equality walks (marketplace_id, status, id) in order.
+ */
+function ofMarketplaces(ids: string[], l: Sql): Sql {
+  return ids.length === 1
+    ? sql`${l}.marketplace_id = ${ids[0]}::uuid`
+    : sql`${l}.marketplace_id = ANY(${ids}::uuid[])`;
 }
