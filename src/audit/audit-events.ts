@@ -6,7 +6,7 @@
  * once an event carries it, and a changed shape is a new action (or an optional field), never an edit. Readers and
  * the verifier accept every action ever written, including ones no code writes any more.
  */
-import type { LinkStatus, ListingEvidence } from '../links/link.entity';
+import type { LinkStatus, ListingEvidence, Priority } from '../links/link.entity';
 import type { StatementOfReasons } from '../links/statement-of-reasons';
 import type { AuditRecord, LinkReportedStatus } from './audit-vocabulary';
 
@@ -149,7 +149,7 @@ export function linkBatchCreated(
     legalBasis: string;
     category?: string | null;
     dueAt?: string | null;
-    priority?: 'urgent' | 'normal';
+    priority?: Priority;
   },
   counts: BatchCounts,
 ): AuditRecord {
@@ -189,7 +189,7 @@ export interface CreatedLink {
   listingKey: string;
   dueAt: string;
   /** Written only when urgent, so a normal link's event reads as before priorities existed. */
-  priority: 'urgent' | 'normal';
+  priority: Priority;
   priorLinkIds: string[];
   keywords: string[];
   note: string | null;

@@ -6,7 +6,7 @@ import type { LinkStatus, ListingEvidence, Priority } from '../links/link.entity
 import { linkIsOpen, linkIsOverdue, openStatusPredicate } from '../links/link-state';
 import type { BatchRow, BatchView } from './batch-view';
 import type { BatchStatus } from './dto/link-batch-response.dto';
-import { linksOfBatch, type ReaderScope } from '../links/reader-scope';
+import { linksOfBatch, linkVisibleTo, type ReaderScope } from '../links/reader-scope';
 
 /** A marketplace sees the batches holding its links (only those links); a ministry its own batches; others all. */
 export type BatchScope = ReaderScope;
@@ -83,7 +83,8 @@ const NEW_LINK_COLUMNS = [
 
 /** The links of batch `b` under alias `l` that the scope may see: those it opened and those it co-notified. */
 function visibleLinksOfBatch(scope: BatchScope, batch: Sql = raw('b.id')): Sql {
-  return and([linksOfBatch(batch), Array.isArray(scope) && sql`l.marketplace_id = ANY(${scope}::uuid[])`]);
+  // A marketplace sees its own links of the batch; a ministry every link of a batch it may see.
+  return and([linksOfBatch(batch), Array.isArray(scope) && linkVisibleTo(scope)]);
 }
 
 function batchVisibleTo(scope: BatchScope): Sql | false {

@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PRIORITIES, type LinkStatus, type Priority } from '../../links/link.entity';
 
+/** A batch's priority, as its views and its intake answer show it. */
+const BATCH_PRIORITY = {
+  enum: PRIORITIES,
+  description: 'The priority of its links, unless a link named its own',
+};
+
 export const BATCH_STATUSES = ['open', 'in_progress', 'completed', 'cancelled'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
@@ -58,7 +64,7 @@ export class LinkBatchDto {
   })
   dueAt!: string | null;
 
-  @ApiProperty({ enum: PRIORITIES, description: 'The priority of its links, unless a link named its own' })
+  @ApiProperty(BATCH_PRIORITY)
   priority!: Priority;
 
   @ApiProperty({
@@ -215,7 +221,7 @@ export class LinkBatchIntakeDto {
   @ApiProperty({ enum: ['open'] })
   status!: BatchStatus;
 
-  @ApiProperty({ enum: PRIORITIES, description: 'The priority of its links, unless a link named its own' })
+  @ApiProperty(BATCH_PRIORITY)
   priority!: Priority;
 
   @ApiProperty({ format: 'date-time' })
